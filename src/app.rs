@@ -1,0 +1,122 @@
+//! Starting the kiosk: open the store, build the hub, start the background parts on a tokio
+//! runtime, then give the main thread to the screen (or wait for a stop signal when headless).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cli::Failure;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::events::EventBus;
+use crate::hub::Hub;
+use crate::store::Store;
+
+/// How `hub-kiosk run` was asked to run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub headless: bool,
+    pub listen: Option<SocketAddr>,
+}
+
+/// Seconds between housekeeping rounds (closing the queue, re-dating, retention).
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15);
+
+pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
+    crate::logging::init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if let Some(listen) = opts.listen {
+        config.staff.listen = listen;
+    }
+    if config.demo {
+        tracing::info!(
+            "running the built-in demo: data in {}; staff pages on http://{} (passcode {}, API token {})",
+            config.kiosk.data_dir.display(),
+            config.staff.listen,
+            crate::config::DEMO_PASSCODE,
+            crate::config::DEMO_API_TOKEN
+        );
+    }
+    let store = Store::open(&config.database_path()).map_err(Failure::runtime)?;
+    let clock = Arc::new(SystemClock::new(config.clock.assume_synchronised));
+    let hub = Hub::new(Arc::new(config), Arc::new(store), clock, EventBus::new());
+    if let Err(e) = hub.housekeeping() {
+        tracing::warn!("housekeeping at start: {e}");
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("hub-kiosk-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    runtime.spawn(housekeeping_loop(hub.clone()));
+
+    if opts.headless {
+        notify_ready();
+        runtime.spawn(watchdog_loop());
+        runtime.block_on(shutdown_signal());
+        tracing::info!("stopping");
+        Ok(())
+    } else {
+        Err(Failure::usage(
+            "this build has no screen yet: run `hub-kiosk run --headless` for the staff pages and counting",
+        ))
+    }
+}
+
+async fn housekeeping_loop(hub: Arc<Hub>) {
+    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+    loop {
+        every.tick().await;
+        let h = hub.clone();
+        match tokio::task::spawn_blocking(move || h.housekeeping()).await {
+            Ok(Err(e)) => tracing::warn!("housekeeping: {e}"),
+            Err(e) => tracing::error!("housekeeping task failed: {e}"),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+/// Tells systemd (Type=notify) that the kiosk is up.
+pub fn notify_ready() {
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+}
+
+/// Headless: ping systemd's watchdog from the runtime, at half the configured interval.
+async fn watchdog_loop() {
+    let Some(every) = watchdog_interval() else {
+        return;
+    };
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+    }
+}
+
+/// Half of `WatchdogSec`, when systemd set one for this process.
+pub fn watchdog_interval() -> Option<Duration> {
+    sd_notify::watchdog_enabled()
+        .filter(|d| !d.is_zero())
+        .map(|d| d / 2)
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return ctrl_c.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,229 @@
+//! The command line: what each command takes, and turning failures into a message and an exit
+//! code (0 done, 1 failed while running, 2 wrong input or configuration).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{self, Config};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hub-kiosk",
+    version,
+    about = "Check-in kiosk for community wellbeing hubs",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the kiosk: the screen, the staff pages, door counting and forwarding.
+    Run(RunArgs),
+    /// Check a configuration file and say what is wrong, with the line.
+    CheckConfig {
+        /// The file to check, e.g. /etc/hub-kiosk/kiosk.toml.
+        file: PathBuf,
+    },
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Footfall reports from the kiosk's database.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Staff sign-in helpers.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Configuration file; without it the built-in demo runs.
+    #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Everything but the screen (staff pages, door counting, forwarding).
+    #[arg(long)]
+    pub headless: bool,
+    /// Address and port of the staff pages, overriding the configuration.
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a complete, commented example configuration.
+    Example,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Daily footfall: door counts, check-ins, needs, drop-ins and the median wait.
+    Daily(DailyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DailyArgs {
+    /// Configuration file (for the database location, time zone and needs); default: the demo.
+    #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Read this database instead of the configured one.
+    #[arg(long)]
+    pub database: Option<PathBuf>,
+    /// First day (YYYY-MM-DD); default: 6 days before --to.
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Last day (YYYY-MM-DD); default: today.
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// CSV instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Read a passcode and print its Argon2 hash for `staff.logins` in the configuration.
+    HashPasscode,
+}
+
+/// A failure: its message and exit code.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    pub fn usage(message: impl std::fmt::Display) -> Self {
+        Failure {
+            message: message.to_string(),
+            code: 2,
+        }
+    }
+
+    pub fn runtime(message: impl std::fmt::Display) -> Self {
+        Failure {
+            message: message.to_string(),
+            code: 1,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let _ = writeln!(std::io::stderr(), "hub-kiosk: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// The configuration named, or the demo.
+pub fn load_config(path: Option<&PathBuf>) -> Result<Config, Failure> {
+    match path {
+        Some(p) => Config::load(p).map_err(Failure::usage),
+        None => Ok(Config::demo()),
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Run(args) => {
+            let config = load_config(args.config.as_ref())?;
+            crate::app::run(
+                config,
+                crate::app::RunOptions {
+                    headless: args.headless,
+                    listen: args.listen,
+                },
+            )
+        }
+        Command::CheckConfig { file } => {
+            let c = Config::load(&file).map_err(Failure::usage)?;
+            println!(
+                "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
+                file.display(),
+                c.site.id,
+                c.site.name,
+                c.kiosk.id,
+                c.catalogue.len(),
+                c.database_path().display()
+            );
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", config::EXAMPLE);
+            Ok(())
+        }
+        Command::Report(ReportCommand::Daily(args)) => report_daily(args),
+        Command::Staff(StaffCommand::HashPasscode) => {
+            let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;
+            if passcode.chars().count() < 4 {
+                return Err(Failure::usage("use a passcode of at least 4 characters"));
+            }
+            println!("{}", crate::staff::passcode::hash(&passcode));
+            Ok(())
+        }
+    }
+}
+
+fn report_daily(args: DailyArgs) -> Result<(), Failure> {
+    let config = load_config(args.config.as_ref())?;
+    let db = args
+        .database
+        .clone()
+        .unwrap_or_else(|| config.database_path());
+    let store = crate::store::Store::open_read_only(&db).map_err(Failure::runtime)?;
+    let today = chrono::Utc::now()
+        .with_timezone(&config.timezone)
+        .date_naive();
+    let to = args.to.unwrap_or(today);
+    let from = args.from.unwrap_or(to - chrono::Duration::days(6));
+    if from > to {
+        return Err(Failure::usage(format!("--from {from} is after --to {to}")));
+    }
+    let days = store
+        .footfall_daily(from, to, &config.timezone)
+        .map_err(Failure::runtime)?;
+    let out = if args.csv {
+        crate::report::csv(&days, &config.catalogue, config.door.calibration)
+    } else {
+        crate::report::text_table(&days, &config.catalogue, config.door.calibration)
+    };
+    print!("{out}");
+    Ok(())
+}
+
+/// Reads one line from standard input, without echo when it is a terminal.
+fn read_secret(prompt: &str) -> std::io::Result<String> {
+    use std::io::BufRead;
+    let tty = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1;
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    if tty {
+        eprint!("{prompt}");
+        // SAFETY: tcgetattr/tcsetattr on stdin with a valid termios; echo is restored below.
+        unsafe {
+            libc::tcgetattr(libc::STDIN_FILENO, &mut saved);
+            let mut quiet = saved;
+            quiet.c_lflag &= !libc::ECHO;
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet);
+        }
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    if tty {
+        // SAFETY: restores the settings read above.
+        unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved) };
+        eprintln!();
+    }
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

@@ -1,0 +1,153 @@
+//! Configuration: one TOML file (`/etc/hub-kiosk/kiosk.toml` on the appliance).
+//!
+//! Loading parses, then validates; any error names the file, the line and the key and says what
+//! to write instead. `hub-kiosk config example` prints `example.toml`, a complete commented
+//! file that passes `check-config`; with no file given the kiosk runs on `demo.toml`.
+
+mod sections;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::needs::{Need, default_needs};
+use crate::domain::{Catalogue, OpeningHours};
+pub use sections::*;
+
+/// The commented example printed by `hub-kiosk config example`.
+pub const EXAMPLE: &str = include_str!("example.toml");
+/// The built-in demo configuration used when no file is given.
+pub const DEMO: &str = include_str!("demo.toml");
+/// The demo's staff passcode and API token: printed at start, refused outside the demo.
+pub const DEMO_PASSCODE: &str = "1234";
+pub const DEMO_API_TOKEN: &str = "demo-api-token-not-for-real-use";
+/// The token the demo kiosk uses at the demo central service.
+pub const DEMO_CENTRAL_TOKEN: &str = "demo-kiosk-token-not-for-real-use";
+
+/// The file as written, before cross-checks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: Site,
+    #[serde(default)]
+    kiosk: Kiosk,
+    hours: Option<Hours>,
+    #[serde(default)]
+    queue: Queue,
+    #[serde(default = "default_needs")]
+    needs: Vec<Need>,
+    #[serde(default)]
+    display: Display,
+    #[serde(default)]
+    staff: Staff,
+    #[serde(default)]
+    sync: Sync,
+    #[serde(default)]
+    door: Door,
+    #[serde(default)]
+    cards: Cards,
+    #[serde(default)]
+    scanner: Scanner,
+    #[serde(default)]
+    clock: Clock,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where it came from (a path, or `built-in demo`).
+    pub origin: String,
+    /// The built-in demo: demo passcodes are allowed and printed.
+    pub demo: bool,
+    pub site: Site,
+    pub kiosk: Kiosk,
+    pub hours: OpeningHours,
+    pub timezone: chrono_tz::Tz,
+    pub queue: Queue,
+    pub catalogue: Catalogue,
+    pub display: Display,
+    pub staff: Staff,
+    pub sync: Sync,
+    pub door: Door,
+    pub cards: Cards,
+    pub scanner: Scanner,
+    pub clock: Clock,
+}
+
+/// A configuration problem, located in the file where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads and validates a file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.display().to_string(),
+            line: None,
+            key: None,
+            message: format!("cannot read it: {e}. Check the path, or run `hub-kiosk config example > kiosk.toml` to start one"),
+        })?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates TOML text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        Config::parse_as(text, origin, false)
+    }
+
+    fn parse_as(text: &str, origin: &str, demo: bool) -> Result<Config, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| validate::toml_error(text, origin, &e))?;
+        validate::validate(raw, text, origin, demo)
+    }
+
+    /// The built-in demo: a Life Rooms-style site, data under the user's data directory.
+    pub fn demo() -> Config {
+        let mut c =
+            Config::parse_as(DEMO, "built-in demo config", true).expect("the demo config is valid");
+        c.kiosk.data_dir = demo_data_dir();
+        c
+    }
+
+    /// The SQLite file of this kiosk.
+    pub fn database_path(&self) -> PathBuf {
+        self.kiosk.data_dir.join("kiosk.sqlite3")
+    }
+}
+
+/// `$HUB_KIOSK_DEMO_DIR`, else `$XDG_DATA_HOME/hub-kiosk/demo`, else `~/.local/share/hub-kiosk/demo`.
+pub fn demo_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HUB_KIOSK_DEMO_DIR") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("hub-kiosk").join("demo")
+}
+
+#[cfg(test)]
+mod tests;

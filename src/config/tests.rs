@@ -1,0 +1,137 @@
+use super::*;
+
+#[test]
+fn the_example_and_the_demo_are_valid() {
+    let example = Config::parse(EXAMPLE, "example.toml").unwrap();
+    assert_eq!(example.site.id, "walton");
+    assert_eq!(example.catalogue.len(), 9);
+    assert!(!example.demo);
+    let demo = Config::demo();
+    assert!(demo.demo);
+    assert_eq!(demo.staff.logins.len(), 2);
+    assert_eq!(
+        demo.sync.central_url.as_deref(),
+        Some("http://127.0.0.1:8090")
+    );
+}
+
+#[test]
+fn a_minimal_file_gets_the_defaults() {
+    let c = Config::parse("[site]\nid = \"bootle\"\nname = \"Bootle\"\n", "k.toml").unwrap();
+    assert_eq!(c.catalogue, Catalogue::life_rooms());
+    assert_eq!(c.hours, OpeningHours::default());
+    assert_eq!(c.kiosk.retention_days, 30);
+    assert_eq!(c.display.idle_reset_seconds, 45);
+    assert_eq!(c.timezone, chrono_tz::Europe::London);
+}
+
+fn error_of(text: &str) -> ConfigError {
+    Config::parse(text, "k.toml").unwrap_err()
+}
+
+#[test]
+fn a_wrong_type_names_the_line_and_key() {
+    let text = EXAMPLE.replace("retention_days = 30", "retention_days = \"thirty\"");
+    let e = error_of(&text);
+    let line = EXAMPLE
+        .lines()
+        .position(|l| l.starts_with("retention_days"))
+        .unwrap()
+        + 1;
+    assert_eq!(e.line, Some(line), "{e}");
+    assert_eq!(e.key.as_deref(), Some("retention_days"));
+    assert!(
+        e.to_string()
+            .starts_with(&format!("k.toml, line {line}, `retention_days`: ")),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_its_line() {
+    let text = EXAMPLE.replace("idle_reset_seconds = 45", "idle_reset_secs = 45");
+    let e = error_of(&text);
+    let line = EXAMPLE
+        .lines()
+        .position(|l| l.starts_with("idle_reset_seconds"))
+        .unwrap()
+        + 1;
+    assert_eq!(e.line, Some(line), "{e}");
+    assert!(e.message.contains("unknown field `idle_reset_secs`"), "{e}");
+}
+
+#[test]
+fn cross_checks_name_line_and_key() {
+    let text = EXAMPLE.replace("amber_minutes = 20", "amber_minutes = 50");
+    let e = error_of(&text);
+    let line = EXAMPLE
+        .lines()
+        .position(|l| l.starts_with("amber_minutes"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        (e.line, e.key.as_deref()),
+        (Some(line), Some("queue.amber_minutes")),
+        "{e}"
+    );
+
+    let text = EXAMPLE.replace(
+        "timezone = \"Europe/London\"",
+        "timezone = \"Mars/Olympus\"",
+    );
+    let e = error_of(&text);
+    assert_eq!(e.key.as_deref(), Some("site.timezone"));
+    assert!(e.message.contains("Mars/Olympus"), "{e}");
+}
+
+#[test]
+fn a_duplicate_need_points_at_the_second_one() {
+    let text = EXAMPLE.replace("id = \"housing\"", "id = \"advisor\"");
+    let e = error_of(&text);
+    let line = EXAMPLE
+        .lines()
+        .position(|l| l == "id = \"housing\"")
+        .unwrap()
+        + 1;
+    assert_eq!(
+        (e.line, e.key.as_deref()),
+        (Some(line), Some("needs.1.id")),
+        "{e}"
+    );
+    assert!(e.message.contains("listed twice"));
+}
+
+#[test]
+fn bad_opening_hours_say_what_to_write() {
+    let e = error_of(&EXAMPLE.replace("tuesday = \"09:30-16:30\"", "tuesday = \"9 till 5\""));
+    assert!(e.message.contains("\"09:30-16:30\" or \"closed\""), "{e}");
+    assert!(e.line.is_some());
+}
+
+#[test]
+fn the_demo_secrets_are_refused_outside_the_demo() {
+    let hash = DEMO.lines().find(|l| l.contains("passcode_hash")).unwrap();
+    let hash = hash.split('"').nth(3).unwrap();
+    let text = format!(
+        "[site]\nid = \"x\"\nname = \"X\"\n[staff]\nlogins = [ {{ name = \"A\", passcode_hash = \"{hash}\" }} ]\n"
+    );
+    let e = error_of(&text);
+    assert_eq!(e.key.as_deref(), Some("staff.logins.0.passcode_hash"));
+    assert!(e.message.contains("demo passcode"), "{e}");
+
+    let text = format!(
+        "[site]\nid = \"x\"\nname = \"X\"\n[staff]\napi_tokens = [ {{ name = \"a\", token = \"{DEMO_API_TOKEN}\" }} ]\n"
+    );
+    assert!(error_of(&text).message.contains("demo API token"));
+
+    let text = format!(
+        "[site]\nid = \"x\"\nname = \"X\"\n[sync]\ncentral_url = \"http://c:8090\"\ntoken = \"{DEMO_CENTRAL_TOKEN}\"\n"
+    );
+    assert!(error_of(&text).message.contains("demo token"));
+}
+
+#[test]
+fn a_missing_file_says_how_to_start_one() {
+    let e = Config::load(Path::new("/nonexistent/kiosk.toml")).unwrap_err();
+    assert!(e.to_string().contains("hub-kiosk config example"), "{e}");
+}

@@ -1,0 +1,22 @@
+//! The hub's rules, free of I/O: what a visitor can ask for, what a check-in records, how the
+//! drop-in queue moves and how long it takes, how visits add up into hourly footfall, and when
+//! the hub is open. Nothing here reads a clock, a file or the network: time is always passed in,
+//! so every rule can be tested with fixed instants and replayed by the store.
+
+pub mod checkin;
+pub mod estimate;
+pub mod footfall;
+pub mod hours;
+pub mod needs;
+pub mod queue;
+pub mod stamp;
+pub mod ticket;
+
+pub use checkin::{CheckIn, CheckInError, Language, MemberId, Source, Visitor};
+pub use estimate::{WaitEstimate, estimate_wait};
+pub use footfall::{Counts, DayTotals, hour_start};
+pub use hours::OpeningHours;
+pub use needs::{Catalogue, Need, NeedId};
+pub use queue::{CallPolicy, Queue, QueueError};
+pub use stamp::Stamp;
+pub use ticket::{Action, Ticket, TicketNumber, TicketState, TransitionError};

@@ -1,0 +1,76 @@
+//! The one stream of domain events. The screen, the staff pages and sync each subscribe; the hub
+//! publishes after a change is committed, so a subscriber never sees something that was not saved.
+//!
+//! A slow subscriber that falls behind gets `Lagged` and should re-read the state it shows.
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::config::Texts;
+use crate::domain::footfall::Direction;
+use crate::domain::{NeedId, Ticket};
+
+/// Something that happened.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A check-in was saved.
+    CheckedIn {
+        check_in_id: i64,
+        member: bool,
+        needs: Vec<NeedId>,
+        ticket: Option<Ticket>,
+    },
+    /// A ticket moved (called, seen, transferred, closed, …).
+    TicketChanged { ticket: Ticket, action: String },
+    /// An advisor called a ticket: the screen shows it.
+    NowCalling {
+        ticket: String,
+        desk: String,
+        /// Where to go, per language.
+        location: Texts,
+    },
+    /// Someone passed the door.
+    DoorPassed { direction: Direction },
+    /// The door sensor's health changed; `fault` is `None` when it is well.
+    DoorStatus { fault: Option<String> },
+    /// Forwarding to the central service changed state.
+    SyncStatus {
+        online: bool,
+        detail: String,
+        outbox: i64,
+    },
+    /// The number of advisors on duty changed.
+    DutyChanged { on_duty: u32 },
+    /// A card scan was refused (never carries the scanned text).
+    ScanRejected { reason: String },
+}
+
+/// A handle to publish and subscribe; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct EventBus {
+    tx: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus::new()
+    }
+}
+
+impl EventBus {
+    pub fn new() -> Self {
+        EventBus {
+            tx: broadcast::channel(256).0,
+        }
+    }
+
+    /// Sends to every current subscriber; nobody listening is fine.
+    pub fn publish(&self, event: Event) {
+        let _ = self.tx.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+}

@@ -1,0 +1,148 @@
+//! The hub: what the screen, the staff pages and the door sensor ask of the kiosk.
+//!
+//! It owns the config, the store, the clock and the event stream, and turns a request ("check
+//! this visitor in", "call the next person") into domain checks, one store transaction and then
+//! an event. Its methods block on SQLite: the screen calls them off the UI thread and the web
+//! server through `spawn_blocking`.
+
+mod checkin;
+mod housekeeping;
+mod queue;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::{CallPolicy, CheckInError, QueueError, Stamp};
+use crate::events::{Event, EventBus};
+use crate::metrics::Metrics;
+use crate::store::{Store, StoreError};
+
+pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
+pub use housekeeping::Housekeeping;
+pub use queue::{QueueEntry, QueueView};
+
+/// Why a request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// The request itself was wrong (unknown need, bad member number…): fix the input.
+    #[error(transparent)]
+    Invalid(#[from] CheckInError),
+    /// The queue cannot do that now (unknown ticket, already called…): nothing changed.
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    /// The same card was scanned again within the repeat-scan window.
+    #[error("this card checked in {minutes} min ago: one check-in is enough")]
+    RepeatScan { minutes: i64 },
+    /// Saving failed (disk full, read-only, damaged): nothing changed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for HubError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Queue(q) => HubError::Queue(q),
+            other => HubError::Store(other),
+        }
+    }
+}
+
+pub type HubResult<T> = Result<T, HubError>;
+
+/// The kiosk's core, shared by every part.
+pub struct Hub {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub events: EventBus,
+    pub metrics: Metrics,
+    clock: Arc<dyn Clock>,
+    policy: CallPolicy,
+    /// Unsynchronised records of this boot were re-dated after the clock synced.
+    redated: AtomicBool,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("store", &self.store).finish()
+    }
+}
+
+impl Hub {
+    pub fn new(
+        config: Arc<Config>,
+        store: Arc<Store>,
+        clock: Arc<dyn Clock>,
+        events: EventBus,
+    ) -> Arc<Hub> {
+        let policy = CallPolicy::from_catalogue(&config.catalogue, config.queue.priority_factor);
+        Arc::new(Hub {
+            config,
+            store,
+            events,
+            metrics: Metrics::default(),
+            clock,
+            policy,
+            redated: AtomicBool::new(false),
+        })
+    }
+
+    /// The current time; re-dates this boot's unsynchronised records first if the clock has
+    /// just synchronised, so nothing is written on the wrong side of the jump.
+    pub fn now(&self) -> Stamp {
+        let now = self.clock.now();
+        if now.clock_synced && !self.redated.load(Ordering::Acquire) {
+            match self.store.redate_unsynced(&now) {
+                Ok(r) => {
+                    self.redated.store(true, Ordering::Release);
+                    if r != Default::default() {
+                        tracing::info!(?r, "clock synchronised: re-dated records made before");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("could not re-date records after the clock synchronised: {e}")
+                }
+            }
+        }
+        now
+    }
+
+    /// Site-local date and time of `utc`.
+    pub fn local(&self, utc: DateTime<Utc>) -> NaiveDateTime {
+        utc.with_timezone(&self.config.timezone).naive_local()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.local(self.clock.now().utc).date()
+    }
+
+    /// Whether the drop-in queue is open now.
+    pub fn is_open(&self) -> bool {
+        self.config.hours.is_open(self.local(self.clock.now().utc))
+    }
+
+    /// When the hub next opens (site-local), if within a week.
+    pub fn next_opening(&self) -> Option<NaiveDateTime> {
+        self.config
+            .hours
+            .next_opening(self.local(self.clock.now().utc))
+    }
+
+    pub fn policy(&self) -> &CallPolicy {
+        &self.policy
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    fn publish(&self, event: Event) {
+        self.events.publish(event);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,28 @@
+//! hub-kiosk: the check-in appliance at the door of a community wellbeing hub.
+//!
+//! # Layout
+//! - [`domain`]: the hub's rules — needs, check-ins, the drop-in queue, wait estimates,
+//!   footfall, opening hours. Pure: no I/O, time passed in.
+//! - [`store`]: the SQLite database; the only place SQL lives.
+//! - [`hub`]: the core the other parts call — validate, save in one transaction, publish.
+//! - [`events`]: the one broadcast stream the screen, the staff pages and sync subscribe to.
+//! - [`config`]: the TOML configuration, its example and the built-in demo.
+//! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
+//! - [`staff`]: sign-in for advisors and managers.
+//! - [`report`]: daily footfall tables and CSV.
+//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
+//!
+//! `docs/architecture.md` walks a check-in through these modules.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod events;
+pub mod hub;
+pub mod logging;
+pub mod metrics;
+pub mod report;
+pub mod staff;
+pub mod store;

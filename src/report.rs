@@ -1,0 +1,177 @@
+//! Daily footfall as a table: for `hub-kiosk report daily`, the managers' page and CSV downloads.
+
+use std::fmt::Write;
+
+use crate::domain::{Catalogue, DayTotals};
+
+/// Column headings, in order: fixed counts, then one per need, then drop-ins and the median wait.
+pub fn headings(catalogue: &Catalogue) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "date",
+        "door_in",
+        "door_in_calibrated",
+        "door_out",
+        "checkins_anonymous",
+        "checkins_member",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(catalogue.iter().map(|n| format!("need_{}", n.id)));
+    h.extend(
+        [
+            "dropins_joined",
+            "dropins_seen",
+            "dropins_no_show",
+            "median_wait_minutes",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    h
+}
+
+/// One row of values matching `headings`. The median is empty when nobody was seen.
+pub fn row(day: &DayTotals, catalogue: &Catalogue, calibration: f64) -> Vec<String> {
+    let c = &day.counts;
+    let mut r = vec![
+        day.date.to_string(),
+        c.door_in.to_string(),
+        day.door_in_calibrated(calibration).to_string(),
+        c.door_out.to_string(),
+        c.checkins_anonymous.to_string(),
+        c.checkins_member.to_string(),
+    ];
+    r.extend(
+        catalogue
+            .iter()
+            .map(|n| c.needs.get(&n.id).copied().unwrap_or(0).to_string()),
+    );
+    r.extend([
+        c.dropins_joined.to_string(),
+        c.dropins_seen.to_string(),
+        c.dropins_no_show.to_string(),
+        c.median_wait_minutes()
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    ]);
+    r
+}
+
+/// RFC 4180 CSV with a heading row.
+pub fn csv(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&quoted.join(","));
+        out.push_str("\r\n");
+    };
+    line(&mut out, &headings(catalogue));
+    for d in days {
+        line(&mut out, &row(d, catalogue, calibration));
+    }
+    out
+}
+
+fn csv_cell(s: &str) -> String {
+    // A leading = + - @ would be a formula in a spreadsheet: quote such cells with a tick.
+    let s = if s.starts_with(['=', '+', '@']) || (s.starts_with('-') && s.parse::<f64>().is_err()) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// A plain text table for the terminal, with a total row.
+pub fn text_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -> String {
+    let heads = headings(catalogue);
+    let mut rows: Vec<Vec<String>> = days
+        .iter()
+        .map(|d| row(d, catalogue, calibration))
+        .collect();
+    if days.len() > 1 {
+        let mut total = crate::domain::Counts::default();
+        for d in days {
+            total.add(&d.counts, 1);
+        }
+        let t = DayTotals {
+            date: days[0].date,
+            counts: total,
+        };
+        let mut r = row(&t, catalogue, calibration);
+        r[0] = "total".into();
+        rows.push(r);
+    }
+    let widths: Vec<usize> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([h.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in std::iter::once(&heads).chain(rows.iter()) {
+        let cells: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    if days.is_empty() {
+        out.push_str("(nothing counted in this range)\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Counts, NeedId};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn csv_has_a_heading_and_one_row_per_day() {
+        let c = Catalogue::life_rooms();
+        let mut counts = Counts {
+            door_in: 10,
+            checkins_anonymous: 3,
+            dropins_joined: 2,
+            dropins_seen: 1,
+            ..Counts::default()
+        };
+        counts.needs.insert(NeedId::new("money").unwrap(), 2);
+        counts.waits.insert(12, 1);
+        let day = DayTotals {
+            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            counts,
+        };
+        let text = csv(&[day], &c, 1.05);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("date,door_in,door_in_calibrated,door_out,"));
+        assert!(
+            lines[0].ends_with("dropins_joined,dropins_seen,dropins_no_show,median_wait_minutes")
+        );
+        assert_eq!(
+            lines[1],
+            "2026-11-23,10,11,0,3,0,0,0,2,0,0,0,0,0,0,2,1,0,12"
+        );
+    }
+
+    #[test]
+    fn cells_that_look_like_formulas_are_defused() {
+        assert_eq!(csv_cell("=1+1"), "'=1+1");
+        assert_eq!(csv_cell("-5"), "-5");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+    }
+}

@@ -1,0 +1,3 @@
+//! The staff side of the kiosk: advisors and site managers.
+
+pub mod passcode;

@@ -1,0 +1,56 @@
+//! Store errors, worded for the person who has to fix them.
+
+use rusqlite::ErrorCode;
+
+use crate::domain::QueueError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the database {path} is damaged ({detail}). Stop the kiosk, move the file aside (a new one is made at the next start) and keep the old one: `sqlite3 OLD .recover` can often save its rows"
+    )]
+    Corrupt { path: String, detail: String },
+    #[error("cannot open the database {path}: {detail}")]
+    Open { path: String, detail: String },
+    #[error(
+        "the database {path} has schema version {found} but this hub-kiosk knows only up to {known}: it was written by a newer version — install that version again"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "the disk is full, so this was not saved: free some space on the kiosk (`journalctl --vacuum-size=50M` helps). Everything saved before is safe"
+    )]
+    DiskFull,
+    #[error(
+        "the database cannot be written (read-only file or file system), so this was not saved: check the data directory's permissions and that its disk is mounted read-write"
+    )]
+    ReadOnly,
+    #[error(
+        "the database is damaged: {0}. Stop the kiosk and see docs/installing.md, \"Recovering the database\""
+    )]
+    Damaged(String),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("a stored value is not valid: {0}")]
+    BadRow(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                StoreError::Damaged(e.to_string())
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

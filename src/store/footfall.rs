@@ -1,0 +1,169 @@
+//! Hourly footfall totals: adding a record's contribution, and reading hours and days back.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rusqlite::{Connection, params};
+
+use super::rows::{from_hour_key, hour_key, ms};
+use super::{Result, Store};
+use crate::domain::footfall::daily;
+use crate::domain::{Counts, DayTotals, NeedId};
+
+/// Adds `counts × sign` to `hour`, bumps its revision and queues it for the central service.
+pub(super) fn apply(
+    conn: &Connection,
+    hour: DateTime<Utc>,
+    counts: &Counts,
+    sign: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if counts.is_zero() {
+        return Ok(());
+    }
+    let h = hour_key(hour);
+    conn.execute(
+        "INSERT INTO footfall_hour (hour, door_in, door_out, checkins_anonymous, checkins_member,
+                                    dropins_joined, dropins_seen, dropins_no_show, revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)
+         ON CONFLICT (hour) DO UPDATE SET
+            door_in = door_in + excluded.door_in,
+            door_out = door_out + excluded.door_out,
+            checkins_anonymous = checkins_anonymous + excluded.checkins_anonymous,
+            checkins_member = checkins_member + excluded.checkins_member,
+            dropins_joined = dropins_joined + excluded.dropins_joined,
+            dropins_seen = dropins_seen + excluded.dropins_seen,
+            dropins_no_show = dropins_no_show + excluded.dropins_no_show,
+            revision = revision + 1",
+        params![
+            h,
+            sign * counts.door_in,
+            sign * counts.door_out,
+            sign * counts.checkins_anonymous,
+            sign * counts.checkins_member,
+            sign * counts.dropins_joined,
+            sign * counts.dropins_seen,
+            sign * counts.dropins_no_show,
+        ],
+    )?;
+    for (need, n) in &counts.needs {
+        conn.execute(
+            "INSERT INTO footfall_need (hour, need, count) VALUES (?1, ?2, ?3)
+             ON CONFLICT (hour, need) DO UPDATE SET count = count + excluded.count",
+            params![h, need.as_str(), sign * n],
+        )?;
+    }
+    for (minutes, n) in &counts.waits {
+        conn.execute(
+            "INSERT INTO footfall_wait (hour, minutes, count) VALUES (?1, ?2, ?3)
+             ON CONFLICT (hour, minutes) DO UPDATE SET count = count + excluded.count",
+            params![h, minutes, sign * n],
+        )?;
+    }
+    conn.execute(
+        "DELETE FROM footfall_need WHERE hour = ?1 AND count = 0",
+        [h],
+    )?;
+    conn.execute(
+        "DELETE FROM footfall_wait WHERE hour = ?1 AND count = 0",
+        [h],
+    )?;
+    conn.execute(
+        "INSERT INTO sync_outbox (hour, revision, queued_ms)
+         SELECT hour, revision, ?2 FROM footfall_hour WHERE hour = ?1
+         ON CONFLICT (hour) DO UPDATE SET revision = excluded.revision",
+        params![h, ms(now)],
+    )?;
+    Ok(())
+}
+
+/// The totals of one hour, if anything was ever counted in it, with its revision.
+pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT door_in, door_out, checkins_anonymous, checkins_member,
+                dropins_joined, dropins_seen, dropins_no_show, revision
+         FROM footfall_hour WHERE hour = ?1",
+    )?;
+    let mut rows = stmt.query([hour])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut c = Counts {
+        door_in: r.get(0)?,
+        door_out: r.get(1)?,
+        checkins_anonymous: r.get(2)?,
+        checkins_member: r.get(3)?,
+        dropins_joined: r.get(4)?,
+        dropins_seen: r.get(5)?,
+        dropins_no_show: r.get(6)?,
+        ..Counts::default()
+    };
+    let revision: i64 = r.get(7)?;
+    let mut needs = conn.prepare_cached("SELECT need, count FROM footfall_need WHERE hour = ?1")?;
+    for row in needs.query_map([hour], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (need, n) = row?;
+        if let Ok(id) = NeedId::new(&need) {
+            c.needs.insert(id, n);
+        }
+    }
+    let mut waits =
+        conn.prepare_cached("SELECT minutes, count FROM footfall_wait WHERE hour = ?1")?;
+    for row in waits.query_map([hour], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (m, n) = row?;
+        c.waits.insert(m, n);
+    }
+    Ok(Some((c, revision)))
+}
+
+impl Store {
+    /// Hourly totals for hours starting in `[from, to)`, in order, omitting empty hours.
+    pub fn footfall_hours(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, Counts)>> {
+        let conn = self.conn();
+        let hours: Vec<i64> = conn
+            .prepare("SELECT hour FROM footfall_hour WHERE hour >= ?1 AND hour < ?2 ORDER BY hour")?
+            .query_map([from.timestamp(), to.timestamp()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(hours.len());
+        for h in hours {
+            if let Some((counts, _)) = read_hour(&conn, h)?
+                && !counts.is_zero()
+            {
+                out.push((from_hour_key(h), counts));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Site-local daily totals for `from..=to` in `tz`, omitting days with nothing counted.
+    pub fn footfall_daily<Tz: TimeZone>(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        tz: &Tz,
+    ) -> Result<Vec<DayTotals>> {
+        // Local midnight may be up to 14 hours either side of UTC midnight: read a margin, then
+        // keep only the wanted local dates.
+        let start =
+            from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(15);
+        let end =
+            to.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() + chrono::Duration::hours(39);
+        let hours = self.footfall_hours(start, end)?;
+        Ok(daily(&hours, tz)
+            .into_iter()
+            .filter(|d| d.date >= from && d.date <= to)
+            .collect())
+    }
+
+    /// Sum of every hour ever counted.
+    pub fn footfall_total(&self) -> Result<Counts> {
+        let mut total = Counts::default();
+        for (_, c) in self.footfall_hours(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)? {
+            total.add(&c, 1);
+        }
+        Ok(total)
+    }
+}

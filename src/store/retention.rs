@@ -1,0 +1,52 @@
+//! Retention: per-visit rows go after `retention_days`; hourly totals stay.
+//!
+//! Member numbers are personal data (UK GDPR): the minimum is kept for the shortest time. Rows
+//! are deleted whole — anonymous ones too — since the hourly footfall already holds what
+//! reports need. Open tickets are never deleted.
+
+use chrono::{DateTime, Utc};
+
+use super::rows::ms;
+use super::{Result, Store};
+
+/// How many rows a purge deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub check_ins: usize,
+    pub tickets: usize,
+    pub door_passes: usize,
+}
+
+impl Store {
+    /// Deletes check-ins, finished tickets and door passes recorded before `cutoff`.
+    pub fn purge_before(&self, cutoff: DateTime<Utc>) -> Result<Purged> {
+        let c = ms(cutoff);
+        self.write(|tx| {
+            let tickets = tx.execute(
+                "DELETE FROM ticket WHERE created_ms < ?1 AND state NOT IN ('waiting', 'called')",
+                [c],
+            )?;
+            let check_ins = tx.execute(
+                "DELETE FROM checkin WHERE at_ms < ?1
+                 AND id NOT IN (SELECT checkin_id FROM ticket WHERE checkin_id IS NOT NULL)",
+                [c],
+            )?;
+            let door_passes = tx.execute("DELETE FROM door_pass WHERE at_ms < ?1", [c])?;
+            Ok(Purged {
+                check_ins,
+                tickets,
+                door_passes,
+            })
+        })
+    }
+
+    /// Member numbers still held (for the status page and tests).
+    pub fn member_rows(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT COUNT(*) FROM checkin WHERE member_id IS NOT NULL)
+                  + (SELECT COUNT(*) FROM ticket WHERE member_id IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
