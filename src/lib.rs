@@ -24,5 +24,7 @@ pub mod hub;
 pub mod logging;
 pub mod metrics;
 pub mod report;
+pub mod scanner;
 pub mod staff;
+pub mod status;
 pub mod store;

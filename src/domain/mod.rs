@@ -3,6 +3,8 @@
 //! the hub is open. Nothing here reads a clock, a file or the network: time is always passed in,
 //! so every rule can be tested with fixed instants and replayed by the store.
 
+pub mod base45;
+pub mod card;
 pub mod checkin;
 pub mod estimate;
 pub mod footfall;

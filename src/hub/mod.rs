@@ -5,6 +5,7 @@
 //! an event. Its methods block on SQLite: the screen calls them off the UI thread and the web
 //! server through `spawn_blocking`.
 
+mod cards;
 mod checkin;
 mod housekeeping;
 mod queue;
@@ -16,11 +17,14 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::card::Verifier;
 use crate::domain::{CallPolicy, CheckInError, QueueError, Stamp};
 use crate::events::{Event, EventBus};
 use crate::metrics::Metrics;
+use crate::status::{DoorSnapshot, StatusBoard, SyncSnapshot};
 use crate::store::{Store, StoreError};
 
+pub use cards::{ScanOutcome, verifier};
 pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use queue::{QueueEntry, QueueView};
@@ -59,8 +63,11 @@ pub struct Hub {
     pub store: Arc<Store>,
     pub events: EventBus,
     pub metrics: Metrics,
+    /// Health of sync and the door sensor.
+    pub status: StatusBoard,
     clock: Arc<dyn Clock>,
     policy: CallPolicy,
+    verifier: Verifier,
     /// Unsynchronised records of this boot were re-dated after the clock synced.
     redated: AtomicBool,
 }
@@ -79,13 +86,19 @@ impl Hub {
         events: EventBus,
     ) -> Arc<Hub> {
         let policy = CallPolicy::from_catalogue(&config.catalogue, config.queue.priority_factor);
+        let verifier = cards::verifier(&config).unwrap_or_else(|e| {
+            tracing::error!("membership cards are refused until this is fixed: {e}");
+            Verifier::default()
+        });
         Arc::new(Hub {
             config,
             store,
             events,
             metrics: Metrics::default(),
+            status: StatusBoard::default(),
             clock,
             policy,
+            verifier,
             redated: AtomicBool::new(false),
         })
     }
@@ -141,6 +154,31 @@ impl Hub {
 
     fn publish(&self, event: Event) {
         self.events.publish(event);
+    }
+
+    /// Sync reports its state; the screen's indicator and the status page follow.
+    pub fn report_sync(&self, s: SyncSnapshot) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.metrics.outbox_depth.store(s.outbox, Relaxed);
+        self.metrics
+            .sync_online
+            .store(i64::from(s.state == "online"), Relaxed);
+        let event = Event::SyncStatus {
+            online: s.is_online(),
+            detail: s.last_error.clone().unwrap_or_else(|| s.state.clone()),
+            outbox: s.outbox,
+        };
+        if self.status.set_sync(s) {
+            self.publish(event);
+        }
+    }
+
+    /// The door sensor reports its health.
+    pub fn report_door(&self, d: DoorSnapshot) {
+        let fault = d.fault.clone();
+        if self.status.set_door(d) {
+            self.publish(Event::DoorStatus { fault });
+        }
     }
 }
 

@@ -1,4 +1,11 @@
-//! Daily footfall as a table: for `hub-kiosk report daily`, the managers' page and CSV downloads.
+//! Daily footfall as a table: for `hub-kiosk report daily`, the managers' page, the central
+//! service's pages and CSV downloads — one set of columns everywhere.
+
+mod html;
+mod svg;
+
+pub use html::{escape, html_table};
+pub use svg::{Series, bar_chart, daily_chart};
 
 use std::fmt::Write;
 
@@ -27,6 +34,28 @@ pub fn headings(catalogue: &Catalogue) -> Vec<String> {
         ]
         .iter()
         .map(|s| s.to_string()),
+    );
+    h
+}
+
+/// Headings for people: "Door in", "Housing", "Median wait (min)".
+pub fn human_headings(catalogue: &Catalogue) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "Date",
+        "Door in",
+        "Door in (calibrated)",
+        "Door out",
+        "Anonymous check-ins",
+        "Member check-ins",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(catalogue.iter().map(|n| n.label("en").to_owned()));
+    h.extend(
+        ["Drop-ins joined", "Seen", "No-show", "Median wait (min)"]
+            .iter()
+            .map(|s| s.to_string()),
     );
     h
 }
