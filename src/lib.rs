@@ -10,11 +10,13 @@
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: sign-in for advisors and managers.
 //! - [`report`]: daily footfall tables and CSV.
+//! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
 pub mod app;
+pub mod central;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -28,3 +30,4 @@ pub mod scanner;
 pub mod staff;
 pub mod status;
 pub mod store;
+pub mod sync;
