@@ -7,7 +7,7 @@
 //! - 2xx: the hours were stored; remove them from the outbox (if unchanged since they were read).
 //! - network error, timeout, 408, 429, 5xx, or any other unexpected answer: keep the hours and
 //!   try again after a full-jitter exponential backoff (from `base`, doubling to `cap`), or after
-//!   the server's `Retry-After` if it asks for longer (never longer than `cap`).
+//!   the server's `Retry-After` if it asks for longer (obeyed up to 30 minutes).
 //! - 400, 413, 422: the central service refuses the content. A batch of several hours is halved
 //!   and sent again, so one bad hour cannot hold the others back; a single refused hour is moved
 //!   to the dead letters (kept for inspection, sent again by `hub-kiosk sync retry`).
@@ -17,6 +17,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+/// The longest `Retry-After` obeyed: a server asking for more gets tried again after this.
+pub const RETRY_AFTER_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 /// How long to wait between attempts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,7 +163,7 @@ impl Policy {
                 self.failures = self.failures.saturating_add(1);
                 let mut wait = self.backoff.wait(self.failures, jitter);
                 if let Some(asked) = retry_after {
-                    wait = wait.max((*asked).min(self.backoff.cap));
+                    wait = wait.max((*asked).min(RETRY_AFTER_LIMIT));
                 }
                 Step::Retry(wait)
             }
@@ -269,7 +272,7 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_honoured_up_to_the_cap() {
+    fn retry_after_is_honoured_up_to_half_an_hour() {
         let mut p = Policy::new(quick(), 200);
         assert_eq!(
             p.decide(5, &retry(Some(120)), 0.1),
