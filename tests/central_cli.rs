@@ -84,6 +84,28 @@ fn the_kiosk_demo_forwards_to_the_central_demo() {
     assert_eq!(Some(&k.token), kiosk.sync.token.as_ref());
 }
 
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
+        .args(["central", "--listen", &addr])
+        .env("HUB_KIOSK_CENTRAL_DEMO_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on {addr}")) && err.contains("--listen"),
+        "{err}"
+    );
+    assert!(
+        dir.path().join("central.sqlite3").exists(),
+        "the demo keeps its data where asked"
+    );
+}
+
 /// Every `$ref` resolves; the paths and methods are exactly the routes of `central::router`.
 #[test]
 fn the_openapi_document_is_whole_and_matches_the_routes() {

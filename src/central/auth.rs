@@ -2,13 +2,10 @@
 //! `HttpOnly; SameSite=Strict`, plus `Secure` under TLS) or send a bearer token (scripts,
 //! spreadsheets, Prometheus). Kiosk tokens only upload; reader tokens only read.
 //!
-//! Passcodes are Argon2 hashes in the config. Failed sign-ins are throttled per client and
-//! overall: after 5 failures, each further try waits twice as long as the last (1 s up to 15 min).
+//! Passcodes are Argon2 hashes in the config; failed sign-ins are throttled (`sessions`).
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
@@ -23,8 +20,6 @@ use crate::report::escape;
 use crate::staff::passcode;
 
 const COOKIE: &str = "hub_central_session";
-const FREE_TRIES: u32 = 5;
-const LONGEST_LOCK: Duration = Duration::from_secs(15 * 60);
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -51,78 +46,6 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
-}
-
-/// Signed-in sessions (in memory: a restart signs everyone out) and the sign-in throttle.
-#[derive(Debug)]
-pub struct Sessions {
-    lifetime: Duration,
-    open: Mutex<HashMap<String, (usize, Instant)>>,
-    throttle: Mutex<HashMap<Option<IpAddr>, (u32, Instant)>>,
-}
-
-impl Sessions {
-    pub fn new(lifetime: Duration) -> Self {
-        Sessions {
-            lifetime,
-            open: Mutex::new(HashMap::new()),
-            throttle: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn start(&self, reader: usize) -> String {
-        let id = format!("{:032x}", rand::random::<u128>());
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        open.retain(|_, (_, until)| *until > now);
-        open.insert(id.clone(), (reader, now + self.lifetime));
-        id
-    }
-
-    fn reader(&self, id: &str) -> Option<usize> {
-        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.get(id)
-            .filter(|(_, until)| *until > Instant::now())
-            .map(|(r, _)| *r)
-    }
-
-    fn end(&self, id: &str) {
-        self.open
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
-    }
-
-    /// How long `client` (and everyone: the `None` entry) must still wait before trying again.
-    fn locked_for(&self, client: IpAddr) -> Option<Duration> {
-        let t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        [Some(client), None]
-            .iter()
-            .filter_map(|k| t.get(k))
-            .filter(|(_, until)| *until > now)
-            .map(|(_, until)| *until - now)
-            .max()
-    }
-
-    fn failed(&self, client: IpAddr) {
-        let mut t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        for (key, free) in [(Some(client), FREE_TRIES), (None, FREE_TRIES * 4)] {
-            let e = t.entry(key).or_insert((0, now));
-            e.0 += 1;
-            if e.0 >= free {
-                let lock = Duration::from_secs(1 << (e.0 - free).min(10)).min(LONGEST_LOCK);
-                e.1 = now + lock;
-            }
-        }
-    }
-
-    fn succeeded(&self, client: IpAddr) {
-        let mut t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
-        t.remove(&Some(client));
-        t.remove(&None);
-    }
 }
 
 /// The reader making this request (by token or session cookie), if any.
@@ -302,22 +225,6 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn failures_lock_a_client_out_for_doubling_times() {
-        let s = Sessions::new(Duration::from_secs(60));
-        let ip: IpAddr = "10.0.0.9".parse().unwrap();
-        for _ in 0..FREE_TRIES - 1 {
-            s.failed(ip);
-        }
-        assert_eq!(s.locked_for(ip), None);
-        s.failed(ip);
-        let first = s.locked_for(ip).unwrap();
-        s.failed(ip);
-        assert!(s.locked_for(ip).unwrap() > first);
-        s.succeeded(ip);
-        assert_eq!(s.locked_for(ip), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod pages;
+pub mod sessions;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -34,7 +35,7 @@ pub struct Central {
     pub config: CentralConfig,
     pub store: Arc<CentralStore>,
     pub metrics: metrics::CentralMetrics,
-    pub sessions: auth::Sessions,
+    pub sessions: sessions::Sessions,
     /// Served under HTTPS: cookies get `Secure`.
     pub tls: bool,
     clock: Arc<dyn Clock>,
@@ -54,7 +55,7 @@ impl Central {
         let store = CentralStore::open(&config.database_path()).map_err(|e| e.to_string())?;
         Ok(Arc::new(Central {
             tls: config.service.tls.is_some(),
-            sessions: auth::Sessions::new(Duration::from_secs(
+            sessions: sessions::Sessions::new(Duration::from_secs(
                 u64::from(config.service.session_hours) * 3600,
             )),
             metrics: metrics::CentralMetrics::default(),
