@@ -84,6 +84,10 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/api/v1/footfall/daily", get(api::daily))
         .route("/api/v1/kiosks", get(api::kiosks))
         .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ))
         .with_state(central)
 }
 
