@@ -47,10 +47,10 @@ impl GpioBeams {
 impl EdgeSource for GpioBeams {
     fn start(&mut self, tx: Sender<Input>) -> Result<[bool; 2], String> {
         self.inputs.clear();
-        let gpio = Gpio::new().map_err(|e| explain(&e))?;
+        let gpio = Gpio::new().map_err(|e| explain(&e, NO_BEAMS))?;
         let mut broken = [false; 2];
         for &(beam, number) in &self.pins {
-            let pin = gpio.get(number).map_err(|e| explain(&e))?;
+            let pin = gpio.get(number).map_err(|e| explain(&e, NO_BEAMS))?;
             let mut input = if self.pull_up {
                 pin.into_input_pullup()
             } else {
@@ -68,7 +68,7 @@ impl EdgeSource for GpioBeams {
                         at: event.timestamp,
                     });
                 })
-                .map_err(|e| explain(&e))?;
+                .map_err(|e| explain(&e, NO_BEAMS))?;
             broken[usize::from(beam == Beam::B)] =
                 is_broken(input.read() == Level::High, self.active_low);
             tracing::info!(
@@ -88,8 +88,8 @@ impl EdgeSource for GpioBeams {
 /// Opens the status LED on BCM GPIO `number`, off to start with.
 pub fn led(number: u8) -> PinOpener {
     Box::new(move || {
-        let gpio = Gpio::new().map_err(|e| explain(&e))?;
-        let pin = gpio.get(number).map_err(|e| explain(&e))?;
+        let gpio = Gpio::new().map_err(|e| explain(&e, NO_LED))?;
+        let pin = gpio.get(number).map_err(|e| explain(&e, NO_LED))?;
         Ok(Box::new(pin.into_output_low()) as Box<dyn OutputPin>)
     })
 }
@@ -100,14 +100,25 @@ impl OutputPin for rppal::gpio::OutputPin {
     }
 }
 
-/// rppal's error, as what to do about it.
-fn explain(e: &rppal::gpio::Error) -> String {
+/// What to change off a Pi, for the beams and for the LED.
+const NO_BEAMS: &str =
+    "set door.mode = \"simulator\" (or \"none\") in the configuration to run without the sensor";
+const NO_LED: &str = "remove door.led_pin from the configuration to run without the LED";
+
+/// rppal's error, as what to do about it; `off_pi` says what to change without a Pi.
+fn explain(e: &rppal::gpio::Error, off_pi: &str) -> String {
     use rppal::gpio::Error;
     match e {
-        Error::UnknownModel => "no Raspberry Pi GPIO on this computer: set door.mode = \"simulator\" (or \"none\") in the configuration to run without the sensor".into(),
-        Error::PermissionDenied(path) => format!("no permission to use the GPIO ({path}): add the kiosk's user to the `gpio` group"),
-        Error::PinUsed(p) => format!("GPIO {p} is already in use by another program: stop it, or wire the sensor to a free pin and change [door]"),
-        Error::PinNotAvailable(p) => format!("GPIO {p} does not exist on this board: check the BCM pin numbers in [door]"),
+        Error::UnknownModel => format!("no Raspberry Pi GPIO on this computer: {off_pi}"),
+        Error::PermissionDenied(path) => format!(
+            "no permission to use the GPIO ({path}): add the kiosk's user to the `gpio` group"
+        ),
+        Error::PinUsed(p) => format!(
+            "GPIO {p} is already in use by another program: stop it, or wire the sensor to a free pin and change [door]"
+        ),
+        Error::PinNotAvailable(p) => {
+            format!("GPIO {p} does not exist on this board: check the BCM pin numbers in [door]")
+        }
         other => format!("GPIO error: {other}"),
     }
 }
@@ -126,11 +137,12 @@ mod tests {
 
     #[test]
     fn off_a_pi_the_error_says_what_to_change() {
-        let m = explain(&rppal::gpio::Error::UnknownModel);
+        let m = explain(&rppal::gpio::Error::UnknownModel, NO_BEAMS);
         assert!(m.contains("door.mode = \"simulator\""), "{m}");
-        let m = explain(&rppal::gpio::Error::PermissionDenied(
-            "/dev/gpiochip0".into(),
-        ));
+        let m = explain(&rppal::gpio::Error::UnknownModel, NO_LED);
+        assert!(m.contains("remove door.led_pin"), "{m}");
+        let denied = rppal::gpio::Error::PermissionDenied("/dev/gpiochip0".into());
+        let m = explain(&denied, NO_BEAMS);
         assert!(m.contains("`gpio` group"), "{m}");
     }
 }

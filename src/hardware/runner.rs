@@ -240,7 +240,9 @@ impl Worker {
         };
         let faulty = snapshot.fault.is_some();
         if self.reported.as_ref() != Some(&snapshot) {
-            if snapshot.fault != self.reported.as_ref().and_then(|r| r.fault.clone()) {
+            // A sensor that will not start was logged when it failed; beam faults are logged here.
+            let was = self.reported.as_ref().and_then(|r| r.fault.clone());
+            if snapshot.fault != was && self.source_error.is_none() {
                 match &snapshot.fault {
                     Some(f) => tracing::warn!("door: {f}"),
                     None if self.reported.is_some() => tracing::info!("door: fault cleared"),

@@ -20,6 +20,9 @@ pub const MAX_COUNT: u32 = 1000;
 /// Longest `wait`.
 pub const MAX_WAIT: Duration = Duration::from_secs(600);
 
+/// Milliseconds after a `walk` before the next line, so two walks are two people.
+const GAP: u64 = 100;
+
 /// One thing the simulator does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -62,6 +65,7 @@ pub fn parse(line: &str, dual: bool) -> Result<Vec<Step>, String> {
                 Step::Beam(Beam::A, true),
                 ms(200),
                 Step::Beam(Beam::A, false),
+                ms(GAP),
             ],
             (Some(d), true) => {
                 let (first, second) = match d {
@@ -76,6 +80,7 @@ pub fn parse(line: &str, dual: bool) -> Result<Vec<Step>, String> {
                     Step::Beam(first, false),
                     ms(80),
                     Step::Beam(second, false),
+                    ms(GAP),
                 ]
             }
         },
@@ -131,7 +136,7 @@ mod tests {
 
     #[test]
     fn walking_depends_on_the_beams() {
-        assert_eq!(parse("walk in", false).unwrap().len(), 3);
+        assert_eq!(parse("walk in", false).unwrap().len(), 4);
         let out = parse("walk out", true).unwrap();
         assert_eq!(out[0], Step::Beam(Beam::B, true));
         assert_eq!(out[6], Step::Beam(Beam::A, false));
