@@ -96,6 +96,18 @@ fn passes_written_to_the_simulator_fifo_are_saved_in_their_hour() {
     });
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(door_counts(&f.hub), (6, 3), "nothing else was counted");
+    // The bouncing entrance of docs/hardware.md is one person in.
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/hardware.md")).unwrap();
+    let script = doc
+        .split("```\na 1\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    append(&fifo, &format!("a 1\n{script}"));
+    wait_until("the documented example", || door_counts(&f.hub) == (7, 3));
     door.stop();
 }
 
