@@ -12,13 +12,17 @@ use hub_kiosk::store::Store;
 
 /// Starts the kiosk headless with `args`; its log goes to `log`.
 fn kiosk(args: &[&str], demo_dir: &Path, log: &Path) -> Child {
+    kiosk_with_stdin(args, demo_dir, log, Stdio::null())
+}
+
+fn kiosk_with_stdin(args: &[&str], demo_dir: &Path, log: &Path, stdin: Stdio) -> Child {
     Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
         .args(["run", "--headless", "--listen", "127.0.0.1:0"])
         .args(args)
         .env("HUB_KIOSK_DEMO_DIR", demo_dir)
         .env("RUST_LOG", "info")
         .env_remove("HUB_KIOSK_CONFIG")
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::null())
         .stderr(File::create(log).unwrap())
         .spawn()
@@ -80,6 +84,41 @@ fn the_demo_counts_passes_written_to_its_simulator_fifo() {
     stop(child, &log);
 }
 
+/// A configuration file for a test kiosk in `dir` with `door` as `[door]`.
+fn config_file(dir: &Path, door: &str) -> std::path::PathBuf {
+    let config = dir.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[site]\nid = \"t\"\nname = \"Test\"\n[kiosk]\ndata_dir = {:?}\n[door]\n{door}\n",
+            dir
+        ),
+    )
+    .unwrap();
+    config
+}
+
+#[test]
+fn the_simulator_reads_standard_input_until_it_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.txt");
+    let config = config_file(dir.path(), "mode = \"simulator\"\nsimulator_input = \"-\"");
+    let args = ["--config", config.to_str().unwrap()];
+    let mut child = kiosk_with_stdin(&args, dir.path(), &log, Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"in 4\nbogus\nout 2\nin").unwrap();
+    drop(stdin);
+    let db = dir.path().join("kiosk.sqlite3");
+    wait_until(&mut child, &log, "5 in, 2 out", || {
+        door_counts(&db) == Some((5, 2))
+    });
+    wait_until(&mut child, &log, "the end is logged", || {
+        read(&log).contains("standard input ended")
+    });
+    assert!(read(&log).contains("line 2: `bogus` is not a door command"));
+    stop(child, &log);
+}
+
 #[test]
 fn a_gpio_sensor_off_a_pi_is_a_clear_warning_and_the_kiosk_runs_on() {
     let on_a_pi = std::fs::read_to_string("/proc/device-tree/model")
@@ -90,15 +129,7 @@ fn a_gpio_sensor_off_a_pi_is_a_clear_warning_and_the_kiosk_runs_on() {
     }
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("log.txt");
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[site]\nid = \"t\"\nname = \"Test\"\n[kiosk]\ndata_dir = {:?}\n[door]\nmode = \"single\"\n",
-            dir.path()
-        ),
-    )
-    .unwrap();
+    let config = config_file(dir.path(), "mode = \"single\"");
     let mut child = kiosk(&["--config", config.to_str().unwrap()], dir.path(), &log);
     wait_until(&mut child, &log, "the warning", || {
         read(&log).contains("door sensor not counting")

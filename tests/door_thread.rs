@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -126,6 +127,28 @@ fn a_file_is_read_from_its_start_then_followed() {
 }
 
 #[test]
+fn passes_the_database_refuses_are_kept_and_saved_when_it_recovers() {
+    let f = fixture("mode = \"simulator\"");
+    let fifo = f.dir.path().join("door-simulator");
+    let _door = hardware::start(f.hub.clone()).unwrap();
+    wait_until("the FIFO is created", || fifo.exists());
+    f.hub
+        .store
+        .pragma_for_tests("PRAGMA query_only = ON")
+        .unwrap();
+    append(&fifo, "in 2\nout\n");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(door_counts(&f.hub), (0, 0), "nothing could be written");
+    f.hub
+        .store
+        .pragma_for_tests("PRAGMA query_only = OFF")
+        .unwrap();
+    wait_until("the kept passes are saved", || {
+        door_counts(&f.hub) == (2, 1)
+    });
+}
+
+#[test]
 fn a_blocked_beam_raises_a_fault_that_clears_with_the_beam() {
     let f = fixture("mode = \"simulator\"\nblocked_fault_seconds = 1");
     let mut events = f.hub.events.subscribe();
@@ -214,26 +237,29 @@ impl FakePin {
     }
 }
 
-/// A sensor that fails to start a given number of times, then works.
+/// A sensor that fails to start until it is plugged in.
 struct Flaky {
-    failures: u32,
+    plugged: Arc<AtomicBool>,
 }
 
 impl EdgeSource for Flaky {
     fn start(&mut self, _tx: std::sync::mpsc::Sender<Input>) -> Result<[bool; 2], String> {
-        if self.failures > 0 {
-            self.failures -= 1;
-            return Err("the sensor is unplugged".into());
+        if self.plugged.load(Ordering::SeqCst) {
+            Ok([false, false])
+        } else {
+            Err("the sensor is unplugged".into())
         }
-        Ok([false, false])
     }
 }
 
-fn led_door(hub: &Arc<Hub>, failures: u32, pin: &FakePin) -> Door {
+fn led_door(hub: &Arc<Hub>, plugged: bool, pin: &FakePin) -> (Door, Arc<AtomicBool>) {
     let pin = pin.clone();
+    let plugged = Arc::new(AtomicBool::new(plugged));
     let parts = Parts {
         mode: "single".into(),
-        source: Some(Box::new(Flaky { failures })),
+        source: Some(Box::new(Flaky {
+            plugged: plugged.clone(),
+        })),
         beams: BeamSettings {
             dual: false,
             debounce: Duration::from_millis(15),
@@ -242,16 +268,16 @@ fn led_door(hub: &Arc<Hub>, failures: u32, pin: &FakePin) -> Door {
         led: Some(Box::new(move || {
             Ok(Box::new(pin.clone()) as Box<dyn OutputPin>)
         })),
-        retry: Duration::from_millis(1500),
+        retry: Duration::from_millis(200),
     };
-    Door::spawn(hub.clone(), parts).unwrap()
+    (Door::spawn(hub.clone(), parts).unwrap(), plugged)
 }
 
 #[test]
 fn the_led_is_steady_when_all_is_well_and_blinks_when_offline() {
     let f = fixture("");
     let pin = FakePin::default();
-    let _door = led_door(&f.hub, 0, &pin);
+    let _door = led_door(&f.hub, true, &pin);
     wait_until("the LED is lit", || pin.last() == Some(true));
     std::thread::sleep(Duration::from_millis(1200));
     assert_eq!(pin.writes(), 1, "steady: written once, never toggled");
@@ -276,13 +302,14 @@ fn the_led_is_steady_when_all_is_well_and_blinks_when_offline() {
 fn the_led_blinks_while_the_sensor_fails_and_steadies_when_it_recovers() {
     let f = fixture("");
     let pin = FakePin::default();
-    let _door = led_door(&f.hub, 1, &pin);
+    let (_door, plugged) = led_door(&f.hub, false, &pin);
     wait_until("the fault shows", || f.hub.status.door().fault.is_some());
     let fault = f.hub.status.door().fault.unwrap();
     assert_eq!(fault, "door sensor not counting: the sensor is unplugged");
-    let blinks = pin.next(2);
-    assert_ne!(blinks[0], blinks[1]);
-    // Tried again after `retry`: it works, the fault clears and the LED holds steady.
+    let blinks = pin.next(3);
+    assert!(blinks.windows(2).all(|w| w[0] != w[1]), "{blinks:?}");
+    // Tried again every `retry`: once it works, the fault clears and the LED holds steady.
+    plugged.store(true, Ordering::SeqCst);
     wait_until("the fault clears", || f.hub.status.door().fault.is_none());
     wait_until("the LED is lit", || pin.last() == Some(true));
     let writes = pin.writes();

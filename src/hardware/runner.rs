@@ -191,8 +191,15 @@ impl Worker {
             }
             Input::Pass { direction, count } => {
                 let room = MAX_UNSAVED.saturating_sub(self.unsaved.len());
-                let count = usize::try_from(count).unwrap_or(usize::MAX).min(room);
-                self.unsaved.extend(std::iter::repeat_n(direction, count));
+                let wanted = usize::try_from(count).unwrap_or(usize::MAX);
+                if wanted > room {
+                    tracing::error!(
+                        "dropped {} door passes: {room} fit in memory while the database refuses them",
+                        wanted - room
+                    );
+                }
+                self.unsaved
+                    .extend(std::iter::repeat_n(direction, wanted.min(room)));
             }
         }
     }
