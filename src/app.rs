@@ -52,6 +52,8 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.spawn(housekeeping_loop(hub.clone()));
     runtime.block_on(async { crate::sync::start(&hub) });
+    // The door sensor and status LED run on their own thread until this is dropped.
+    let _door = crate::hardware::start(hub.clone());
 
     if opts.headless {
         notify_ready();

@@ -9,6 +9,7 @@
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: sign-in for advisors and managers.
+//! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod events;
+pub mod hardware;
 pub mod hub;
 pub mod logging;
 pub mod metrics;

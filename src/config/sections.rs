@@ -283,6 +283,7 @@ pub struct Door {
     pub beam_b_pin: Option<u8>,
     /// The receiver pulls the line low when the beam is broken.
     pub active_low: bool,
+    /// The Pi's internal pull-up on the beam inputs (open-collector receivers); `false`: pull-down.
     pub pull_up: bool,
     pub debounce_ms: u32,
     /// A beam blocked longer than this raises a fault.
@@ -291,7 +292,8 @@ pub struct Door {
     pub calibration: f64,
     /// BCM GPIO number of a status LED: steady = all well, blinking = offline or fault.
     pub led_pin: Option<u8>,
-    /// Simulator input: a file or FIFO path, or `-` for standard input.
+    /// Simulator input: a file or FIFO path (a FIFO is made if nothing is there), or `-` for
+    /// standard input. Default: `door-simulator` in the data directory.
     pub simulator_input: Option<PathBuf>,
 }
 

@@ -368,6 +368,25 @@ pub(super) fn validate(
             "use seconds from 1 to 3600",
         ));
     }
+    if let (DoorMode::Simulator, Some(input)) = (door.mode, &door.simulator_input)
+        && input.as_os_str() != "-"
+    {
+        let dir = input.parent().filter(|d| !d.as_os_str().is_empty());
+        if input.is_dir() {
+            p.push(problem(
+                "door.simulator_input",
+                format!(
+                    "{} is a directory: name a file, a FIFO or \"-\" (standard input)",
+                    input.display()
+                ),
+            ));
+        } else if !input.exists() && dir.is_some_and(|d| !d.is_dir()) {
+            p.push(problem(
+                "door.simulator_input",
+                format!("the directory of {} does not exist: create it, or use \"-\" for standard input", input.display()),
+            ));
+        }
+    }
     if !(0.5..=2.0).contains(&door.calibration) {
         p.push(problem(
             "door.calibration",

@@ -1,0 +1,95 @@
+//! The status LED: steady when all is well, blinking when the kiosk cannot reach the central
+//! service or the door sensor has a fault, off when the kiosk is not running. What it shows is
+//! decided here from the status board, without touching a pin, so it can be tested anywhere.
+
+use std::time::Duration;
+
+use super::OutputPin;
+use crate::status::SyncSnapshot;
+
+/// One blink: on for half, off for half.
+pub const BLINK_PERIOD: Duration = Duration::from_secs(1);
+
+/// What the LED shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    Steady,
+    Blinking,
+}
+
+/// Blinking when there is a door fault or forwarding is known to be failing. A sync part that
+/// has not reported yet (empty state) counts as well: nothing is known to be wrong.
+pub fn pattern(door_fault: bool, sync: &SyncSnapshot) -> Pattern {
+    let sync_ok = sync.state.is_empty() || sync.is_online();
+    if door_fault || !sync_ok {
+        Pattern::Blinking
+    } else {
+        Pattern::Steady
+    }
+}
+
+/// Whether the LED is lit at `at` (any steady clock).
+pub fn lit(pattern: Pattern, at: Duration) -> bool {
+    match pattern {
+        Pattern::Steady => true,
+        Pattern::Blinking => {
+            let period = BLINK_PERIOD.as_millis();
+            at.as_millis() % period < period / 2
+        }
+    }
+}
+
+/// A pin showing a pattern; writes the pin only when its level changes.
+pub struct StatusLed {
+    pin: Box<dyn OutputPin>,
+    lit: Option<bool>,
+}
+
+impl StatusLed {
+    pub fn new(pin: Box<dyn OutputPin>) -> Self {
+        StatusLed { pin, lit: None }
+    }
+
+    /// Sets the pin for `pattern` at `at`.
+    pub fn show(&mut self, pattern: Pattern, at: Duration) {
+        let on = lit(pattern, at);
+        if self.lit != Some(on) {
+            self.pin.set(on);
+            self.lit = Some(on);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sync(state: &str) -> SyncSnapshot {
+        SyncSnapshot {
+            state: state.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn steady_only_when_online_or_disabled_and_no_fault() {
+        assert_eq!(pattern(false, &sync("online")), Pattern::Steady);
+        assert_eq!(pattern(false, &sync("disabled")), Pattern::Steady);
+        assert_eq!(pattern(false, &sync("")), Pattern::Steady);
+        for state in ["offline", "unauthorized", "clock", "waiting"] {
+            assert_eq!(pattern(false, &sync(state)), Pattern::Blinking, "{state}");
+        }
+        assert_eq!(pattern(true, &sync("online")), Pattern::Blinking);
+    }
+
+    #[test]
+    fn blinking_is_half_on_half_off() {
+        let ms = Duration::from_millis;
+        assert!(lit(Pattern::Blinking, ms(0)));
+        assert!(lit(Pattern::Blinking, ms(499)));
+        assert!(!lit(Pattern::Blinking, ms(500)));
+        assert!(!lit(Pattern::Blinking, ms(999)));
+        assert!(lit(Pattern::Blinking, ms(1000)));
+        assert!(lit(Pattern::Steady, ms(700)));
+    }
+}
