@@ -2,11 +2,13 @@
 //! `hub-kiosk run --headless` forward to each other, and the central daily footfall (CSV and the
 //! site page) shows the same counts as the kiosk's own `hub-kiosk report daily`.
 //!
-//! Footfall is written into the kiosk's database by a second process, as the door sensor and
-//! the staff pages do inside the kiosk; it is counted at site-local days like theirs.
+//! Door passes come through the door sensor's simulator (a FIFO); check-ins, tickets and older
+//! hours are written into the kiosk's database by a second process, as the screen and the staff
+//! pages do inside the kiosk.
 
 mod sync_support;
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -115,7 +117,14 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
 
     let kiosk_dir = dir.path().join("kiosk");
     let kiosk_config = dir.path().join("kiosk.toml");
-    std::fs::write(&kiosk_config, kiosk_config_text(&kiosk_dir, &url, 200)).unwrap();
+    // The door sensor's simulator reads passes from a FIFO (docs/hardware.md).
+    let door = dir.path().join("door-simulator");
+    let text = kiosk_config_text(&kiosk_dir, &url, 200)
+        + &format!(
+            "\n[door]\nmode = \"simulator\"\nsimulator_input = \"{}\"\n",
+            door.display()
+        );
+    std::fs::write(&kiosk_config, text).unwrap();
     let store = Store::open(&kiosk_dir.join("kiosk.sqlite3")).unwrap();
     let mut rng = Rng(seed());
     let now = hour_start(Utc::now());
@@ -128,8 +137,31 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
         "--config",
         kiosk_config.to_str().unwrap(),
     ]);
-    // More footfall while it runs: it goes at the next round.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // More footfall while it runs, through the door simulator and the database: it goes at the
+    // next round.
+    let door_in_before = store.footfall_total().unwrap().door_in;
+    tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !door.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the kiosk made no door simulator FIFO"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut fifo = std::fs::OpenOptions::new().write(true).open(&door).unwrap();
+        fifo.write_all(b"in 5\nout 2\nin\n").unwrap();
+    })
+    .await
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.footfall_total().unwrap().door_in < door_in_before + 6 {
+        assert!(
+            Instant::now() < deadline,
+            "the simulated door passes were not counted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     for h in 0..3 {
         fill_hour(&store, now - Span::hours(h), &mut rng);
     }
