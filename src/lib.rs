@@ -10,11 +10,13 @@
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: sign-in for advisors and managers.
 //! - [`report`]: daily footfall tables and CSV.
+//! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
 pub mod app;
+pub mod cards;
 pub mod cli;
 pub mod clock;
 pub mod config;
