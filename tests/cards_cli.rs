@@ -77,6 +77,22 @@ fn keygen_issue_verify_round_trip_and_the_png_reads_back_as_the_same_text() {
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     assert_eq!(text(&ok.stdout), "M-001234\n");
 
+    // The text can come on stdin, as a scanner typing into a terminal sends it.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
+        .args(["card", "verify", "--public-key", pub_path, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        format!("{card}\r\n").as_bytes(),
+    )
+    .unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert!(piped.status.success());
+    assert_eq!(text(&piped.stdout), "M-001234\n");
+
     // Two years from today by default: still valid in a year, expired in three.
     let on =
         |days: i64| (chrono::Local::now().date_naive() + chrono::Duration::days(days)).to_string();

@@ -128,13 +128,13 @@ fn issue(a: IssueArgs) -> Result<(), Failure> {
     let hub = match (&a.hub, &a.config) {
         (Some(h), _) => h.trim().to_owned(),
         (None, Some(c)) => Config::load(c).map_err(Failure::usage)?.site.name,
-        (None, None) if a.svg.is_some() || a.png.is_some() => {
-            return Err(Failure::usage(
-                "say whose card it is: --hub \"The Life Rooms Walton\", or --config kiosk.toml",
-            ));
-        }
         (None, None) => String::new(),
     };
+    if hub.is_empty() && (a.svg.is_some() || a.png.is_some()) {
+        return Err(Failure::usage(
+            "say whose card it is: --hub \"The Life Rooms Walton\", or --config kiosk.toml",
+        ));
+    }
     let issued = issue::sign(&key, card, &hub).map_err(Failure::runtime)?;
     // Draw everything before writing anything, so a failure leaves no half-made files.
     let png = match &a.png {

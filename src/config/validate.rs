@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 use base64::Engine;
 
 use super::{
-    Config, ConfigError, DEMO_API_TOKEN, DEMO_CARD_PUBLIC_KEY, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE,
-    DoorMode, RawConfig,
+    Config, ConfigError, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE, DoorMode, RawConfig,
 };
 use crate::domain::needs::CatalogueError;
 use crate::domain::{Catalogue, OpeningHours};
@@ -399,11 +398,6 @@ pub(super) fn validate(
         let decoded = base64::engine::general_purpose::STANDARD.decode(k.public_key.trim());
         if decoded.map(|b| b.len()) != Ok(32) {
             p.push(problem(format!("cards.keys.{i}.public_key"), "not an Ed25519 public key: paste the contents of the .pub file from `hub-kiosk card keygen`"));
-        } else if !demo && k.public_key.trim() == DEMO_CARD_PUBLIC_KEY {
-            p.push(problem(
-                format!("cards.keys.{i}.public_key"),
-                "this is the demo card key, whose private key is published: make your own with `hub-kiosk card keygen`",
-            ));
         }
     }
     if let Some(f) = &raw.cards.revocation_file
@@ -416,6 +410,9 @@ pub(super) fn validate(
                 f.display()
             ),
         ));
+    }
+    for (key, message) in crate::cards::checks::problems(&raw.cards, demo) {
+        p.push(problem(key, message));
     }
     if raw.cards.repeat_scan_minutes > 1440 {
         p.push(problem(
