@@ -166,3 +166,39 @@ pub fn png(rgb: &[u8]) -> Result<Vec<u8>, String> {
 pub fn svg_to_png(svg: &str, extra_fonts: &[PathBuf]) -> Result<Vec<u8>, String> {
     png(&rgb(svg, fonts(extra_fonts)?)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_font_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("notes.ttf");
+        std::fs::write(&bad, "not a font").unwrap();
+        let e = fonts(&[bad]).unwrap_err();
+        assert!(
+            e.contains("notes.ttf is not a TrueType or OpenType font"),
+            "{e}"
+        );
+        let missing = dir.path().join("missing.ttf");
+        assert!(
+            fonts(&[missing])
+                .unwrap_err()
+                .contains("cannot read the font")
+        );
+    }
+
+    #[test]
+    fn text_is_drawn_with_the_machine_fonts() {
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
+             width=\"85.6mm\" height=\"54mm\" preserveAspectRatio=\"none\">\
+             <text x=\"10\" y=\"300\" font-size=\"200\" font-family=\"sans-serif\">MMMM</text></svg>"
+        );
+        let pixels = rgb(&svg, fonts(&[]).unwrap()).unwrap();
+        assert_eq!(pixels.len(), (WIDTH * HEIGHT * 3) as usize);
+        let dark = pixels.chunks(3).filter(|p| p[0] < 128).count();
+        assert!(dark > 10_000, "{dark} dark pixels: the text was not drawn");
+    }
+}
