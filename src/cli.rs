@@ -41,6 +41,9 @@ pub enum Command {
     /// Staff sign-in helpers.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Membership cards: make signing keys, issue and print cards, check a card.
+    #[command(subcommand)]
+    Card(crate::cards::cli::CardCommand),
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +167,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Report(ReportCommand::Daily(args)) => report_daily(args),
+        Command::Card(command) => crate::cards::cli::run(command),
         Command::Staff(StaffCommand::HashPasscode) => {
             let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;
             if passcode.chars().count() < 4 {

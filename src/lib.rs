@@ -11,11 +11,13 @@
 //! - [`staff`]: sign-in for advisors and managers.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
+//! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
 pub mod app;
+pub mod cards;
 pub mod cli;
 pub mod clock;
 pub mod config;
