@@ -46,6 +46,9 @@ pub enum Command {
     Sync(crate::sync::cli::SyncCommand),
     /// Run the central service that receives every kiosk's footfall (default port 8090).
     Central(crate::central::cli::CentralArgs),
+    /// Membership cards: make signing keys, issue and print cards, check a card.
+    #[command(subcommand)]
+    Card(crate::cards::cli::CardCommand),
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +174,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Report(ReportCommand::Daily(args)) => report_daily(args),
         Command::Sync(cmd) => crate::sync::cli::command(cmd),
         Command::Central(args) => crate::central::cli::command(args),
+        Command::Card(command) => crate::cards::cli::run(command),
         Command::Staff(StaffCommand::HashPasscode) => {
             let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;
             if passcode.chars().count() < 4 {

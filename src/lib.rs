@@ -12,11 +12,13 @@
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
+//! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
 pub mod app;
+pub mod cards;
 pub mod central;
 pub mod cli;
 pub mod clock;

@@ -27,6 +27,9 @@ pub const DEMO_PASSCODE: &str = "1234";
 pub const DEMO_API_TOKEN: &str = "demo-api-token-not-for-real-use";
 /// The token the demo kiosk uses at the demo central service.
 pub const DEMO_CENTRAL_TOKEN: &str = "demo-kiosk-token-not-for-real-use";
+/// The demo's card public key (key id D1); its private key is published in `docs/demo-cards/`,
+/// so it is refused outside the demo.
+pub const DEMO_CARD_PUBLIC_KEY: &str = "IciFQGBx3MrYinw6XOWlBVC/nklsAbyaCovByMpzmwQ=";
 
 /// The file as written, before cross-checks.
 #[derive(Debug, Deserialize)]

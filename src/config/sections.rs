@@ -328,9 +328,9 @@ pub struct CardKey {
 #[serde(deny_unknown_fields, default)]
 pub struct Cards {
     pub keys: Vec<CardKey>,
-    /// Revoked member numbers.
+    /// Revoked member numbers (`M-1001`: every card) or single cards (`M-1001#2`).
     pub revoked: Vec<String>,
-    /// A file with one revoked member number per line (`#` comments allowed).
+    /// A file with one revocation entry per line (`#` comments allowed).
     pub revocation_file: Option<PathBuf>,
     /// The same card within this many minutes does not check in twice.
     pub repeat_scan_minutes: u32,

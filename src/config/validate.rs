@@ -430,6 +430,9 @@ pub(super) fn validate(
             ),
         ));
     }
+    for (key, message) in crate::cards::checks::problems(&raw.cards, demo) {
+        p.push(problem(key, message));
+    }
     if raw.cards.repeat_scan_minutes > 1440 {
         p.push(problem(
             "cards.repeat_scan_minutes",

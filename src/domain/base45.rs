@@ -19,26 +19,38 @@ pub fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Each byte's value in the alphabet, or 45 for bytes outside it.
+const VALUES: [u8; 256] = {
+    let mut t = [45u8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn value(c: u8) -> Option<u32> {
-    ALPHABET.iter().position(|a| *a == c).map(|p| p as u32)
+    let v = VALUES[usize::from(c)];
+    (v < 45).then_some(u32::from(v))
 }
 
 /// Decodes Base45; `None` for any character outside the alphabet, a dangling single
-/// character, or a group that does not fit its bytes (RFC 9285 §4.3).
+/// character, or a group that does not fit its bytes (RFC 9285 §4.3). Scanned input is hostile,
+/// so this does one allocation and no searching.
 pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 3 * 2 + 1);
     for group in text.chunks(3) {
-        let v: Vec<u32> = group.iter().map(|c| value(*c)).collect::<Option<_>>()?;
-        match v[..] {
+        match *group {
             [c, d, e] => {
-                let n = c + d * 45 + e * 45 * 45;
+                let n = value(c)? + value(d)? * 45 + value(e)? * 45 * 45;
                 if n > 0xffff {
                     return None;
                 }
                 out.extend_from_slice(&[(n >> 8) as u8, (n & 0xff) as u8]);
             }
             [c, d] => {
-                let n = c + d * 45;
+                let n = value(c)? + value(d)? * 45;
                 if n > 0xff {
                     return None;
                 }

@@ -32,6 +32,11 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date")
 }
 
+/// The last expiry date a card can carry (2179-06-06): later dates do not fit its two bytes.
+pub fn latest_expiry() -> NaiveDate {
+    epoch() + Duration::days(i64::from(u16::MAX))
+}
+
 /// The facts on a card.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Card {

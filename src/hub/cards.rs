@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::domain::MemberId;
 use crate::domain::card::{Rejection, Revocations, Verifier};
 use crate::events::Event;
+use crate::scanner::Scanned;
 
 /// What a scan means for the visitor at the screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,14 +65,7 @@ impl Hub {
         let today = self.local(now.utc).date();
         let card = match self.verifier.verify(scanned, today) {
             Ok(card) => card,
-            Err(reason) => {
-                self.metrics.scans.inc(reason.as_str());
-                tracing::info!(reason = reason.as_str(), "card scan refused");
-                self.publish(Event::ScanRejected {
-                    reason: reason.as_str().into(),
-                });
-                return Ok(ScanOutcome::Refused(reason));
-            }
+            Err(reason) => return Ok(self.refuse_scan(reason)),
         };
         let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
         if let Some(last) = self
@@ -87,5 +81,23 @@ impl Hub {
         }
         self.metrics.scans.inc("accepted");
         Ok(ScanOutcome::Member(card.member))
+    }
+
+    /// Checks one item from a scanner (`scanner::wedge` or `scanner::serial`): a line as a card,
+    /// a line too long to keep as a malformed one.
+    pub fn scan(&self, item: &Scanned) -> HubResult<ScanOutcome> {
+        match item {
+            Scanned::Line(bytes) => self.scan_card(bytes),
+            Scanned::Overlong => Ok(self.refuse_scan(Rejection::Malformed)),
+        }
+    }
+
+    fn refuse_scan(&self, reason: Rejection) -> ScanOutcome {
+        self.metrics.scans.inc(reason.as_str());
+        tracing::info!(reason = reason.as_str(), "card scan refused");
+        self.publish(Event::ScanRejected {
+            reason: reason.as_str().into(),
+        });
+        ScanOutcome::Refused(reason)
     }
 }

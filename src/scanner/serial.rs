@@ -17,10 +17,13 @@ use super::lines::LineSplitter;
 const POLL: Duration = Duration::from_millis(200);
 /// How long to wait before opening the port again after it failed.
 const RETRY: Duration = Duration::from_secs(5);
+/// How long to wait before reopening a port whose read failed.
+const REOPEN: Duration = Duration::from_secs(1);
 
 /// A running reader; dropping it (or calling `stop`) ends the thread.
 pub struct SerialScanner {
     stop: Arc<AtomicBool>,
+    open: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -32,15 +35,23 @@ impl SerialScanner {
         on_scan: impl Fn(Scanned) + Send + 'static,
     ) -> std::io::Result<SerialScanner> {
         let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
+        let open = Arc::new(AtomicBool::new(false));
+        let (flag, is_open) = (stop.clone(), open.clone());
         let path = path.to_owned();
         let thread = std::thread::Builder::new()
             .name("serial-scanner".into())
-            .spawn(move || run(&path, baud, &flag, &on_scan))?;
+            .spawn(move || run(&path, baud, &flag, &is_open, &on_scan))?;
         Ok(SerialScanner {
             stop,
+            open,
             thread: Some(thread),
         })
+    }
+
+    /// Whether the port is open and being read (for status displays; bytes sent before it
+    /// opened are not read).
+    pub fn connected(&self) -> bool {
+        self.open.load(Ordering::Acquire)
     }
 
     pub fn stop(mut self) {
@@ -67,7 +78,13 @@ fn open(path: &PathBuf, baud: u32) -> rppal::uart::Result<Uart> {
     Ok(uart)
 }
 
-fn run(path: &PathBuf, baud: u32, stop: &AtomicBool, on_scan: &dyn Fn(Scanned)) {
+fn run(
+    path: &PathBuf,
+    baud: u32,
+    stop: &AtomicBool,
+    is_open: &AtomicBool,
+    on_scan: &dyn Fn(Scanned),
+) {
     let mut reported = false;
     while !stop.load(Ordering::Acquire) {
         let mut uart = match open(path, baud) {
@@ -85,6 +102,7 @@ fn run(path: &PathBuf, baud: u32, stop: &AtomicBool, on_scan: &dyn Fn(Scanned)) 
                 continue;
             }
         };
+        is_open.store(true, Ordering::Release);
         let mut splitter = LineSplitter::default();
         let mut buf = [0u8; 256];
         while !stop.load(Ordering::Acquire) {
@@ -97,6 +115,9 @@ fn run(path: &PathBuf, baud: u32, stop: &AtomicBool, on_scan: &dyn Fn(Scanned)) 
                 }
             }
         }
+        is_open.store(false, Ordering::Release);
+        // A port that opens but fails every read must not spin.
+        sleep_unless_stopped(REOPEN, stop);
     }
 }
 
