@@ -51,6 +51,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.spawn(housekeeping_loop(hub.clone()));
+    runtime.block_on(async { crate::sync::start(&hub) });
     // The door sensor and status LED run on their own thread until this is dropped.
     let _door = crate::hardware::start(hub.clone());
 
@@ -86,7 +87,7 @@ pub fn notify_ready() {
 }
 
 /// Headless: ping systemd's watchdog from the runtime, at half the configured interval.
-async fn watchdog_loop() {
+pub async fn watchdog_loop() {
     let Some(every) = watchdog_interval() else {
         return;
     };

@@ -41,6 +41,11 @@ pub enum Command {
     /// Staff sign-in helpers.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Forwarding to the central service: what is waiting, and sending refused hours again.
+    #[command(subcommand)]
+    Sync(crate::sync::cli::SyncCommand),
+    /// Run the central service that receives every kiosk's footfall (default port 8090).
+    Central(crate::central::cli::CentralArgs),
     /// Membership cards: make signing keys, issue and print cards, check a card.
     #[command(subcommand)]
     Card(crate::cards::cli::CardCommand),
@@ -167,6 +172,8 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Report(ReportCommand::Daily(args)) => report_daily(args),
+        Command::Sync(cmd) => crate::sync::cli::command(cmd),
+        Command::Central(args) => crate::central::cli::command(args),
         Command::Card(command) => crate::cards::cli::run(command),
         Command::Staff(StaffCommand::HashPasscode) => {
             let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;

@@ -11,6 +11,7 @@
 //! - [`staff`]: sign-in for advisors and managers.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
+//! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
 //!
@@ -18,6 +19,7 @@
 
 pub mod app;
 pub mod cards;
+pub mod central;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -32,3 +34,4 @@ pub mod scanner;
 pub mod staff;
 pub mod status;
 pub mod store;
+pub mod sync;

@@ -15,6 +15,8 @@ use serde::Deserialize;
 use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
 pub use sections::*;
+/// Shared with the central service's configuration.
+pub(crate) use validate::{id_ok, locate, toml_error};
 
 /// The commented example printed by `hub-kiosk config example`.
 pub const EXAMPLE: &str = include_str!("example.toml");

@@ -26,7 +26,7 @@ fn problem(key: impl Into<String>, message: impl Into<String>) -> Problem {
 }
 
 /// A TOML syntax or type error, with its line and the key on that line.
-pub(super) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> ConfigError {
+pub(crate) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> ConfigError {
     let line = e.span().map(|s| line_of(text, s.start));
     let key = line
         .and_then(|l| text.lines().nth(l - 1))
@@ -55,7 +55,7 @@ fn key_on_line(line: &str) -> Option<String> {
 }
 
 /// The line of the deepest part of `key` (dotted, numbers index arrays) found in the document.
-fn locate(text: &str, key: &str) -> Option<usize> {
+pub(crate) fn locate(text: &str, key: &str) -> Option<usize> {
     let doc = toml_edit::Document::parse(text).ok()?;
     let mut item = doc.as_item();
     let mut best: Option<usize> = None;
@@ -83,7 +83,7 @@ fn locate(text: &str, key: &str) -> Option<usize> {
     best.map(|offset| line_of(text, offset))
 }
 
-fn id_ok(id: &str) -> bool {
+pub(crate) fn id_ok(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 40
         && id

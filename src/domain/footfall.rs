@@ -52,8 +52,10 @@ pub fn hour_start(t: DateTime<Utc>) -> DateTime<Utc> {
         .expect("every instant has an hour start")
 }
 
-/// Counts for one hour (or a sum of hours). Every field adds.
+/// Counts for one hour (or a sum of hours). Every field adds. Fields missing when read (from an
+/// older kiosk) are zero.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Counts {
     pub door_in: i64,
     pub door_out: i64,

@@ -89,17 +89,17 @@ pub fn row(day: &DayTotals, catalogue: &Catalogue, calibration: f64) -> Vec<Stri
 
 /// RFC 4180 CSV with a heading row.
 pub fn csv(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -> String {
-    let mut out = String::new();
-    let line = |out: &mut String, cells: &[String]| {
-        let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&quoted.join(","));
-        out.push_str("\r\n");
-    };
-    line(&mut out, &headings(catalogue));
+    let mut out = csv_line(&headings(catalogue));
     for d in days {
-        line(&mut out, &row(d, catalogue, calibration));
+        out.push_str(&csv_line(&row(d, catalogue, calibration)));
     }
     out
+}
+
+/// One CSV record with its CRLF, cells quoted as needed and formulas defused.
+pub fn csv_line(cells: &[String]) -> String {
+    let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    quoted.join(",") + "\r\n"
 }
 
 fn csv_cell(s: &str) -> String {

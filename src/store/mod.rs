@@ -46,25 +46,8 @@ impl Store {
     /// Opens (creating if needed) the database at `path`, checks its integrity and brings its
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let shown = path.display().to_string();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-                path: shown.clone(),
-                detail: format!("cannot create the directory {}: {e}", dir.display()),
-            })?;
-        }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| open_error(&shown, e))?;
-        configure(&conn).map_err(|e| open_error(&shown, e))?;
-        check_integrity(&conn, &shown)?;
-        migrate(&conn, &shown)?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(open_database(path, schema::MIGRATIONS)?),
             path: path.to_owned(),
         })
     }
@@ -131,6 +114,29 @@ impl Store {
     }
 }
 
+/// Opens (creating if needed) a database with the kiosk's settings (WAL, `synchronous=FULL`),
+/// checks its integrity and applies `migrations`. The central service's store uses it too.
+pub(crate) fn open_database(path: &Path, migrations: &[&str]) -> Result<Connection> {
+    let shown = path.display().to_string();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            detail: format!("cannot create the directory {}: {e}", dir.display()),
+        })?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| open_error(&shown, e))?;
+    configure(&conn).map_err(|e| open_error(&shown, e))?;
+    check_integrity(&conn, &shown)?;
+    migrate(&conn, &shown, migrations)?;
+    Ok(conn)
+}
+
 fn open_error(path: &str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
@@ -190,9 +196,9 @@ fn check_integrity(conn: &Connection, path: &str) -> Result<()> {
     }
 }
 
-fn migrate(conn: &Connection, path: &str) -> Result<()> {
+fn migrate(conn: &Connection, path: &str, migrations: &[&str]) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = schema::MIGRATIONS.len() as i64;
+    let known = migrations.len() as i64;
     if version > known {
         return Err(StoreError::TooNew {
             path: path.to_owned(),
@@ -200,7 +206,7 @@ fn migrate(conn: &Connection, path: &str) -> Result<()> {
             known,
         });
     }
-    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (i, sql) in migrations.iter().enumerate().skip(version as usize) {
         conn.execute_batch(&format!(
             "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {}; COMMIT;",
             i + 1

@@ -106,6 +106,29 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many hours the central service refused.
+    pub fn dead_letter_count(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM sync_dead_letter", [], |r| r.get(0))?)
+    }
+
+    /// Puts every refused hour back in the outbox (with its current totals) and empties the dead
+    /// letters, once the cause is fixed. Returns how many hours were queued again.
+    pub fn outbox_requeue_dead_letters(&self, now: DateTime<Utc>) -> Result<usize> {
+        self.write(|tx| {
+            let queued = tx.execute(
+                "INSERT INTO sync_outbox (hour, revision, queued_ms)
+                 SELECT f.hour, f.revision, ?1 FROM footfall_hour f
+                 WHERE f.hour IN (SELECT hour FROM sync_dead_letter)
+                 ON CONFLICT (hour) DO UPDATE SET revision = excluded.revision",
+                [ms(now)],
+            )?;
+            tx.execute("DELETE FROM sync_dead_letter", [])?;
+            Ok(queued)
+        })
+    }
+
     /// Hours waiting to be sent.
     pub fn outbox_depth(&self) -> Result<i64> {
         Ok(self

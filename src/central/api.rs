@@ -1,0 +1,297 @@
+//! The read API and the service routes: daily footfall as JSON or CSV
+//! (`GET /api/v1/footfall/daily?from=&to=[&site=][&format=csv]`), kiosks' last contact,
+//! `/healthz`, `/metrics` and the OpenAPI document.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::Central;
+use super::auth::reader;
+use super::config::{Reader, Site};
+use super::ingest::ApiError;
+use super::store::Contact;
+use crate::domain::needs::Need;
+use crate::domain::{Catalogue, Counts, DayTotals};
+use crate::report::{csv_line, headings, row};
+
+/// The OpenAPI document, served at `/api/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../docs/central-openapi.json");
+
+/// Longest range one request may ask for.
+const MOST_DAYS: i64 = 366;
+
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD&site=ID&format=json|csv`, all optional.
+#[derive(Debug, Default, Deserialize)]
+pub struct RangeQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub site: Option<String>,
+    pub format: Option<String>,
+}
+
+impl RangeQuery {
+    /// The days asked for; by default the week ending today (in the first site's time zone).
+    pub fn range(&self, c: &Central) -> Result<(NaiveDate, NaiveDate), String> {
+        let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
+            v.as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<NaiveDate>()
+                        .map_err(|_| format!("{name}=`{s}` is not a date: write it as YYYY-MM-DD"))
+                })
+                .transpose()
+        };
+        let tz = c
+            .config
+            .sites
+            .first()
+            .map_or(chrono_tz::Europe::London, |s| s.timezone);
+        let today = c.now().with_timezone(&tz).date_naive();
+        let to = date("to", &self.to)?.unwrap_or(today);
+        let from = date("from", &self.from)?.unwrap_or(to - chrono::Duration::days(6));
+        if from > to {
+            return Err(format!("from={from} is after to={to}"));
+        }
+        if (to - from).num_days() >= MOST_DAYS {
+            return Err(format!("ask for at most {MOST_DAYS} days at a time"));
+        }
+        Ok((from, to))
+    }
+}
+
+/// One site's days.
+#[derive(Clone, Debug)]
+pub struct SiteDays {
+    pub site: Site,
+    pub days: Vec<DayTotals>,
+}
+
+/// Daily totals of `sites` and every kiosk's last contact, read off the async threads.
+pub async fn load_days(
+    c: &Arc<Central>,
+    sites: Vec<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<SiteDays>, Vec<Contact>), String> {
+    let chosen: Vec<Site> = sites
+        .iter()
+        .filter_map(|id| c.config.site(id).cloned())
+        .collect();
+    let store = c.store.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for site in chosen {
+            let days = store.daily(&site.id, from, to, &site.timezone)?;
+            out.push(SiteDays { site, days });
+        }
+        Ok::<_, crate::store::StoreError>((out, store.contacts()?))
+    })
+    .await;
+    match read {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(e)) => Err(format!("the central database could not be read: {e}")),
+        Err(e) => Err(format!("reading the central database failed: {e}")),
+    }
+}
+
+/// The configured needs, then any other need found in `days` (labelled by its id).
+pub fn catalogue_for(base: &Catalogue, days: &[DayTotals]) -> Catalogue {
+    let mut needs: Vec<Need> = base.iter().cloned().collect();
+    for d in days {
+        for id in d.counts.needs.keys() {
+            if !needs.iter().any(|n| n.id == *id) {
+                needs.push(Need {
+                    id: id.clone(),
+                    icon: String::new(),
+                    drop_in: false,
+                    instant: false,
+                    weight: 1.0,
+                    labels: [("en".to_owned(), id.to_string())].into(),
+                    directions: Default::default(),
+                });
+            }
+        }
+    }
+    Catalogue::new(needs).unwrap_or_else(|_| base.clone())
+}
+
+fn readable<'a>(c: &'a Central, headers: &HeaderMap) -> Result<&'a Reader, ApiError> {
+    reader(c, headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in, or send a reader token from central.toml as `Authorization: Bearer …`",
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct DailyJson {
+    from: NaiveDate,
+    to: NaiveDate,
+    sites: Vec<SiteJson>,
+}
+
+#[derive(Serialize)]
+struct SiteJson {
+    site: String,
+    name: String,
+    timezone: String,
+    door_calibration: f64,
+    days: Vec<DayJson>,
+}
+
+#[derive(Serialize)]
+struct DayJson {
+    date: NaiveDate,
+    door_in_calibrated: i64,
+    median_wait_minutes: Option<i64>,
+    counts: Counts,
+}
+
+pub async fn daily(
+    State(c): State<Arc<Central>>,
+    headers: HeaderMap,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, ApiError> {
+    let who = readable(&c, &headers)?;
+    let (from, to) = q
+        .range(&c)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    let sites: Vec<String> = match &q.site {
+        Some(id) if c.config.site(id).is_none() => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("there is no site `{id}`"),
+            ));
+        }
+        Some(id) if !who.may_see(id) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!("{} may not see site `{id}`", who.name),
+            ));
+        }
+        Some(id) => vec![id.clone()],
+        None => c
+            .config
+            .sites
+            .iter()
+            .filter(|s| who.may_see(&s.id))
+            .map(|s| s.id.clone())
+            .collect(),
+    };
+    let csv = match q.format.as_deref() {
+        None | Some("json") => headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.starts_with("text/csv")),
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("format=`{other}`: use json or csv"),
+            ));
+        }
+    };
+    let (all, _) = load_days(&c, sites, from, to)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+    if csv {
+        let every: Vec<DayTotals> = all.iter().flat_map(|s| s.days.iter().cloned()).collect();
+        let catalogue = catalogue_for(&c.config.catalogue, &every);
+        let mut out = csv_line(&[vec!["site".to_owned()], headings(&catalogue)].concat());
+        for s in &all {
+            for d in &s.days {
+                let cells = [
+                    vec![s.site.id.clone()],
+                    row(d, &catalogue, s.site.door_calibration),
+                ]
+                .concat();
+                out.push_str(&csv_line(&cells));
+            }
+        }
+        let name = format!("attachment; filename=\"footfall-{from}-{to}.csv\"");
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, name),
+            ],
+            out,
+        )
+            .into_response());
+    }
+    let sites = all
+        .into_iter()
+        .map(|s| SiteJson {
+            days: s
+                .days
+                .iter()
+                .map(|d| DayJson {
+                    date: d.date,
+                    door_in_calibrated: d.door_in_calibrated(s.site.door_calibration),
+                    median_wait_minutes: d.counts.median_wait_minutes(),
+                    counts: d.counts.clone(),
+                })
+                .collect(),
+            site: s.site.id,
+            name: s.site.name,
+            timezone: s.site.timezone.name().to_owned(),
+            door_calibration: s.site.door_calibration,
+        })
+        .collect();
+    Ok(Json(DailyJson { from, to, sites }).into_response())
+}
+
+/// Every kiosk's last contact, for the sites the reader may see.
+pub async fn kiosks(
+    State(c): State<Arc<Central>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Contact>>, ApiError> {
+    let who = readable(&c, &headers)?;
+    let store = c.store.clone();
+    let all = tokio::task::spawn_blocking(move || store.contacts())
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+    Ok(Json(
+        all.into_iter().filter(|k| who.may_see(&k.site)).collect(),
+    ))
+}
+
+/// `200 ok` while the database answers; no sign-in needed.
+pub async fn healthz(State(c): State<Arc<Central>>) -> Response {
+    let store = c.store.clone();
+    match tokio::task::spawn_blocking(move || store.bucket_count()).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ok\n").into_response(),
+        Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n")).into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n")).into_response(),
+    }
+}
+
+/// Prometheus text format, for readers (a token suits a scraper).
+pub async fn metrics(
+    State(c): State<Arc<Central>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    readable(&c, &headers)?;
+    let store = c.store.clone();
+    let (buckets, contacts) = tokio::task::spawn_blocking(move || {
+        Ok::<_, crate::store::StoreError>((store.bucket_count()?, store.contacts()?))
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r.map_err(|e| e.to_string()))
+    .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+    let text = c.metrics.render(buckets, &contacts, c.now());
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}

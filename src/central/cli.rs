@@ -1,0 +1,109 @@
+//! `hub-kiosk central`: run the service, check its configuration, print the example.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+
+use super::{Central, CentralConfig, config};
+use crate::cli::Failure;
+use crate::clock::SystemClock;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CentralArgs {
+    #[command(subcommand)]
+    pub command: Option<CentralCommand>,
+    /// Configuration file; without it the built-in demo runs (it receives the kiosk demo).
+    #[arg(long, short, env = "HUB_KIOSK_CENTRAL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address and port to listen on, overriding the configuration (default 0.0.0.0:8090).
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CentralCommand {
+    /// Check a central configuration file and say what is wrong, with the line.
+    CheckConfig {
+        /// The file to check, e.g. /etc/hub-kiosk/central.toml.
+        file: PathBuf,
+    },
+    /// Print a complete, commented example configuration.
+    Example,
+}
+
+pub fn command(args: CentralArgs) -> Result<(), Failure> {
+    match args.command {
+        Some(CentralCommand::CheckConfig { file }) => {
+            let c = CentralConfig::load(&file).map_err(Failure::usage)?;
+            println!(
+                "{}: ok — {} sites, {} kiosks, {} readers, database {}",
+                file.display(),
+                c.sites.len(),
+                c.kiosks.len(),
+                c.readers.len(),
+                c.database_path().display()
+            );
+            Ok(())
+        }
+        Some(CentralCommand::Example) => {
+            print!("{}", config::EXAMPLE);
+            Ok(())
+        }
+        None => {
+            let config = match &args.config {
+                Some(p) => CentralConfig::load(p).map_err(Failure::usage)?,
+                None => CentralConfig::demo(),
+            };
+            run(config, args.listen)
+        }
+    }
+}
+
+/// Runs the service until Ctrl-C or SIGTERM.
+pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), Failure> {
+    crate::logging::init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if let Some(l) = listen {
+        config.service.listen = l;
+    }
+    let addr = config.service.listen;
+    let scheme = if config.service.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    if config.demo {
+        tracing::info!(
+            "running the built-in central demo: data in {}; sign in as `demo` with passcode {} (API token {})",
+            config.service.data_dir.display(),
+            crate::config::DEMO_PASSCODE,
+            config::DEMO_READER_TOKEN
+        );
+    }
+    let central =
+        Central::open(config, Arc::new(SystemClock::new(true))).map_err(Failure::runtime)?;
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        Failure::runtime(format!(
+            "cannot listen on {addr}: {e}. Is another central service running? Choose another address with --listen or [service] listen"
+        ))
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("hub-central")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    tracing::info!("central service on {scheme}://{addr}");
+    runtime
+        .block_on(async move {
+            crate::app::notify_ready();
+            tokio::spawn(crate::app::watchdog_loop());
+            super::serve(central, listener, crate::app::shutdown_signal()).await
+        })
+        .map_err(Failure::runtime)?;
+    tracing::info!("stopping");
+    Ok(())
+}

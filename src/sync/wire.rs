@@ -1,0 +1,145 @@
+//! The wire format between a kiosk and the central service, shared by both ends so they cannot
+//! drift apart. `docs/sync.md` and `docs/central-openapi.json` describe the same thing in words.
+//!
+//! Only aggregates travel: the site, the kiosk, and per UTC hour the absolute totals of
+//! [`Counts`] (door passes, check-ins by kind, needs chosen, drop-ins and a histogram of waits in
+//! whole minutes). No member numbers, no tickets, no per-visit rows, no times finer than the hour.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Counts;
+
+/// The version of this format; the central service refuses versions it does not know.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The path of the upload, relative to `sync.central_url`.
+pub const FOOTFALL_PATH: &str = "/api/v1/footfall";
+
+/// Most buckets one upload may carry.
+pub const MAX_BUCKETS: usize = 1000;
+
+/// `PUT /api/v1/footfall`: some hours of one kiosk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Upload {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// `[site] id` of the kiosk's configuration.
+    pub site: String,
+    /// `[kiosk] id` of the kiosk's configuration.
+    pub kiosk: String,
+    /// A random id of the kiosk's database, made once. Revisions count up within one database;
+    /// a new database (after a replacement) starts again, and the central service then takes
+    /// its buckets whatever their revision.
+    pub database: String,
+    pub buckets: Vec<Bucket>,
+}
+
+/// One hour's absolute totals. Sending it again replaces it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Start of the UTC hour, RFC 3339 (`2026-11-23T10:00:00Z`).
+    pub hour: DateTime<Utc>,
+    /// Goes up every time the hour's totals change at the kiosk. The central service ignores a
+    /// bucket older than the one it holds, so a delayed request cannot undo a newer one.
+    pub revision: i64,
+    pub counts: Counts,
+}
+
+/// The answer to an accepted upload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accepted {
+    /// Buckets stored (new or replacing an older revision).
+    pub stored: usize,
+    /// Buckets ignored because the central service already held a newer revision.
+    pub stale: usize,
+}
+
+/// The body of every error answer of the central service.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What is wrong and what to do, in one sentence.
+    pub error: String,
+    /// For refused uploads: each bucket that is wrong, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+/// One thing wrong with one bucket of an upload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Index in `buckets`.
+    pub bucket: usize,
+    pub hour: String,
+    /// The field at fault, e.g. `counts.door_in`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(error: impl Into<String>) -> Self {
+        ErrorBody {
+            error: error.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The message with the first problems, short enough for a status page.
+    pub fn summary(&self) -> String {
+        let mut s = self.error.clone();
+        for p in self.problems.iter().take(3) {
+            s.push_str(&format!("; {} {}: {}", p.hour, p.field, p.message));
+        }
+        if self.problems.len() > 3 {
+            s.push_str(&format!("; and {} more", self.problems.len() - 3));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::NeedId;
+
+    #[test]
+    fn an_upload_round_trips_through_json_with_only_aggregates() {
+        let mut counts = Counts {
+            door_in: 12,
+            checkins_anonymous: 3,
+            checkins_member: 1,
+            dropins_joined: 2,
+            dropins_seen: 1,
+            ..Counts::default()
+        };
+        counts.needs.insert(NeedId::new("housing").unwrap(), 2);
+        counts.waits.insert(14, 1);
+        let up = Upload {
+            version: FORMAT_VERSION,
+            site: "walton".into(),
+            kiosk: "entrance".into(),
+            database: "3f1c".into(),
+            buckets: vec![Bucket {
+                hour: "2026-11-23T10:00:00Z".parse().unwrap(),
+                revision: 7,
+                counts,
+            }],
+        };
+        let json = serde_json::to_string(&up).unwrap();
+        assert!(json.contains(r#""hour":"2026-11-23T10:00:00Z""#), "{json}");
+        assert!(json.contains(r#""waits":{"14":1}"#), "{json}");
+        assert!(!json.contains("member_id") && !json.contains("ticket"));
+        let back: Upload = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, up);
+    }
+
+    #[test]
+    fn counts_missing_from_an_older_kiosk_read_as_zero() {
+        let b: Bucket = serde_json::from_str(
+            r#"{"hour":"2026-11-23T10:00:00Z","revision":1,"counts":{"door_in":4}}"#,
+        )
+        .unwrap();
+        assert_eq!(b.counts.door_in, 4);
+        assert!(b.counts.needs.is_empty());
+    }
+}

@@ -1,0 +1,204 @@
+//! End to end through the real binaries on 127.0.0.1: `hub-kiosk central` and
+//! `hub-kiosk run --headless` forward to each other, and the central daily footfall (CSV and the
+//! site page) shows the same counts as the kiosk's own `hub-kiosk report daily`.
+//!
+//! Door passes come through the door sensor's simulator (a FIFO); check-ins, tickets and older
+//! hours are written into the kiosk's database by a second process, as the screen and the staff
+//! pages do inside the kiosk.
+
+mod sync_support;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Span, Utc};
+use hub_kiosk::domain::hour_start;
+use hub_kiosk::store::Store;
+use sync_support::*;
+
+fn central_toml(data: &Path) -> String {
+    format!(
+        "[service]\ndata_dir = \"{}\"\n[[sites]]\nid = \"walton\"\nname = \"The Life Rooms Walton\"\n[[kiosks]]\nsite = \"walton\"\nid = \"entrance\"\ntoken = \"{KIOSK_TOKEN}\"\n[[readers]]\nname = \"Central team\"\ntoken = \"{READER_TOKEN}\"\n",
+        data.display()
+    )
+}
+
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(mut child: Child) {
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+/// Rows of the central CSV for walton, without the site column.
+async fn central_rows(http: &reqwest::Client, url: &str, from: &str, to: &str) -> Vec<String> {
+    let csv = http
+        .get(format!(
+            "{url}/api/v1/footfall/daily?site=walton&from={from}&to={to}&format=csv"
+        ))
+        .bearer_auth(READER_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    csv.lines()
+        .map(|l| {
+            l.strip_prefix("walton,")
+                .unwrap_or(l.strip_prefix("site,").unwrap_or(l))
+                .to_owned()
+        })
+        .collect()
+}
+
+fn kiosk_rows(config: &Path, from: &str, to: &str) -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
+        .args([
+            "report", "daily", "--csv", "--from", from, "--to", to, "--config",
+        ])
+        .arg(config)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_central_daily_footfall_shows_the_kiosks_counts() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let central_config = dir.path().join("central.toml");
+    std::fs::write(&central_config, central_toml(&dir.path().join("central"))).unwrap();
+    let port = loopback().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let listen = format!("127.0.0.1:{port}");
+    let central = spawn(&[
+        "central",
+        "--config",
+        central_config.to_str().unwrap(),
+        "--listen",
+        &listen,
+    ]);
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .ok()
+        != Some(true)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the central service did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let kiosk_dir = dir.path().join("kiosk");
+    let kiosk_config = dir.path().join("kiosk.toml");
+    // The door sensor's simulator reads passes from a FIFO (docs/hardware.md).
+    let door = dir.path().join("door-simulator");
+    let text = kiosk_config_text(&kiosk_dir, &url, 200)
+        + &format!(
+            "\n[door]\nmode = \"simulator\"\nsimulator_input = \"{}\"\n",
+            door.display()
+        );
+    std::fs::write(&kiosk_config, text).unwrap();
+    let store = Store::open(&kiosk_dir.join("kiosk.sqlite3")).unwrap();
+    let mut rng = Rng(seed());
+    let now = hour_start(Utc::now());
+    for h in 0..72 {
+        fill_hour(&store, now - Span::hours(72 - h), &mut rng);
+    }
+    let kiosk = spawn(&[
+        "run",
+        "--headless",
+        "--config",
+        kiosk_config.to_str().unwrap(),
+    ]);
+    // More footfall while it runs, through the door simulator and the database: it goes at the
+    // next round.
+    let door_in_before = store.footfall_total().unwrap().door_in;
+    tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !door.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the kiosk made no door simulator FIFO"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut fifo = std::fs::OpenOptions::new().write(true).open(&door).unwrap();
+        fifo.write_all(b"in 5\nout 2\nin\n").unwrap();
+    })
+    .await
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.footfall_total().unwrap().door_in < door_in_before + 6 {
+        assert!(
+            Instant::now() < deadline,
+            "the simulated door passes were not counted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for h in 0..3 {
+        fill_hour(&store, now - Span::hours(h), &mut rng);
+    }
+
+    let today = Utc::now().date_naive();
+    let (from, to) = (
+        (today - Span::days(4)).to_string(),
+        (today + Span::days(1)).to_string(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let kiosk_says = kiosk_rows(&kiosk_config, &from, &to);
+        let central_says = central_rows(&http, &url, &from, &to).await;
+        if store.outbox_depth().unwrap() == 0 && kiosk_says == central_says {
+            assert!(kiosk_says.len() >= 4, "{kiosk_says:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "kiosk {kiosk_says:#?}\ncentral {central_says:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let page = http
+        .get(format!("{url}/sites/walton?from={from}&to={to}"))
+        .bearer_auth(READER_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let total = store.footfall_total().unwrap();
+    assert!(
+        page.contains(&format!("<td>{}</td>", total.door_in)),
+        "{page}"
+    );
+    stop(kiosk);
+    stop(central);
+}
