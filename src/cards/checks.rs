@@ -1,17 +1,41 @@
-//! What `check-config` checks in `[cards]` beyond key syntax: the published demo key is refused
+//! What `check-config` checks in `[cards]`: key ids and keys, the published demo key refused
 //! outside the demo, and every revocation entry must be readable, because an entry with a typo
 //! is skipped and would leave a lost card working.
 
+use std::collections::BTreeSet;
+
+use base64::Engine;
+
 use crate::config::{Cards, DEMO_CARD_PUBLIC_KEY};
-use crate::domain::card::Revocations;
+use crate::domain::card::{Revocations, key_id_ok};
 
 const ENTRY: &str = "is not a member number (M-1001) or one card of a member (M-1001#2)";
 
 /// Problems as (dotted key, message), in file order.
 pub fn problems(cards: &Cards, demo: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    let mut key_ids = BTreeSet::new();
     for (i, k) in cards.keys.iter().enumerate() {
-        if !demo && k.public_key.trim() == DEMO_CARD_PUBLIC_KEY {
+        if !key_id_ok(&k.id) {
+            out.push((
+                format!("cards.keys.{i}.id"),
+                "use 1–2 characters A–Z or 0–9".to_owned(),
+            ));
+        } else if !key_ids.insert(k.id.as_str()) {
+            out.push((
+                format!("cards.keys.{i}.id"),
+                format!("key id `{}` is used twice", k.id),
+            ));
+        }
+        let decoded = base64::engine::general_purpose::STANDARD.decode(k.public_key.trim());
+        if decoded.map(|b| b.len()) != Ok(32) {
+            out.push((
+                format!("cards.keys.{i}.public_key"),
+                "not an Ed25519 public key: paste the contents of the .pub file from \
+                 `hub-kiosk card keygen`"
+                    .to_owned(),
+            ));
+        } else if !demo && k.public_key.trim() == DEMO_CARD_PUBLIC_KEY {
             out.push((
                 format!("cards.keys.{i}.public_key"),
                 "this is the demo card key, whose private key is published: make your own with \
@@ -25,6 +49,15 @@ pub fn problems(cards: &Cards, demo: bool) -> Vec<(String, String)> {
         if !bad.is_empty() || e.trim().is_empty() {
             out.push((format!("cards.revoked.{i}"), format!("`{e}` {ENTRY}")));
         }
+    }
+    if let Some(f) = cards.revocation_file.as_ref().filter(|f| !f.is_file()) {
+        out.push((
+            "cards.revocation_file".to_owned(),
+            format!(
+                "{} does not exist: create it (one member number per line) or remove this line",
+                f.display()
+            ),
+        ));
     }
     if let Some(file) = cards.revocation_file.as_ref().filter(|f| f.is_file()) {
         match std::fs::read_to_string(file) {
@@ -50,6 +83,12 @@ pub fn problems(cards: &Cards, demo: bool) -> Vec<(String, String)> {
                 }
             }
         }
+    }
+    if cards.repeat_scan_minutes > 1440 {
+        out.push((
+            "cards.repeat_scan_minutes".to_owned(),
+            "use minutes from 0 to 1440".to_owned(),
+        ));
     }
     out
 }

@@ -4,6 +4,7 @@
 //! to write instead. `hub-kiosk config example` prints `example.toml`, a complete commented
 //! file that passes `check-config`; with no file given the kiosk runs on `demo.toml`.
 
+mod locate;
 mod sections;
 mod validate;
 
@@ -14,9 +15,9 @@ use serde::Deserialize;
 
 use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
-pub use sections::*;
 /// Shared with the central service's configuration.
-pub(crate) use validate::{id_ok, locate, toml_error};
+pub(crate) use locate::{id_ok, locate, toml_error};
+pub use sections::*;
 
 /// The commented example printed by `hub-kiosk config example`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -124,7 +125,7 @@ impl Config {
 
     fn parse_as(text: &str, origin: &str, demo: bool) -> Result<Config, ConfigError> {
         let raw: RawConfig =
-            toml::from_str(text).map_err(|e| validate::toml_error(text, origin, &e))?;
+            toml::from_str(text).map_err(|e| locate::toml_error(text, origin, &e))?;
         validate::validate(raw, text, origin, demo)
     }
 

@@ -1,9 +1,7 @@
-//! Checks that relate several values, and turning every problem into a message that names the
-//! file, the line and the key.
+//! Checks that relate several values; each problem becomes a message naming the file, the line
+//! and the key (see `locate.rs`).
 
 use std::collections::BTreeSet;
-
-use base64::Engine;
 
 use super::{
     Config, ConfigError, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE, DoorMode, RawConfig,
@@ -12,84 +10,8 @@ use crate::domain::needs::CatalogueError;
 use crate::domain::{Catalogue, OpeningHours};
 use crate::staff::passcode;
 
-/// A problem at a dotted key path such as `staff.logins.0.passcode_hash`.
-struct Problem {
-    key: String,
-    message: String,
-}
-
-fn problem(key: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem {
-        key: key.into(),
-        message: message.into(),
-    }
-}
-
-/// A TOML syntax or type error, with its line and the key on that line.
-pub(crate) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> ConfigError {
-    let line = e.span().map(|s| line_of(text, s.start));
-    let key = line
-        .and_then(|l| text.lines().nth(l - 1))
-        .and_then(key_on_line);
-    ConfigError {
-        file: origin.to_owned(),
-        line,
-        key,
-        message: e.message().trim().to_owned(),
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// `name` from `name = value`, or `site` from `[site]`.
-fn key_on_line(line: &str) -> Option<String> {
-    let t = line.trim();
-    if let Some(h) = t.strip_prefix('[') {
-        return Some(h.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
-    }
-    t.split_once('=')
-        .map(|(k, _)| k.trim().to_owned())
-        .filter(|k| !k.is_empty())
-}
-
-/// The line of the deepest part of `key` (dotted, numbers index arrays) found in the document.
-pub(crate) fn locate(text: &str, key: &str) -> Option<usize> {
-    let doc = toml_edit::Document::parse(text).ok()?;
-    let mut item = doc.as_item();
-    let mut best: Option<usize> = None;
-    let mut mark = |span: Option<std::ops::Range<usize>>| {
-        if let Some(s) = span {
-            best = Some(best.map_or(s.start, |b| b.max(s.start)));
-        }
-    };
-    for part in key.split('.') {
-        let next = match part.parse::<usize>() {
-            Ok(i) => item.get(i),
-            Err(_) => {
-                let key_span = item
-                    .as_table_like()
-                    .and_then(|t| t.get_key_value(part))
-                    .and_then(|(k, _)| k.span());
-                mark(key_span);
-                item.get(part)
-            }
-        };
-        let Some(next) = next else { break };
-        mark(next.span());
-        item = next;
-    }
-    best.map(|offset| line_of(text, offset))
-}
-
-pub(crate) fn id_ok(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 40
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
+use super::locate::problem;
+use super::locate::{id_ok, locate};
 
 pub(super) fn validate(
     raw: RawConfig,
@@ -395,49 +317,8 @@ pub(super) fn validate(
     }
 
     // [cards]
-    let mut key_ids = BTreeSet::new();
-    for (i, k) in raw.cards.keys.iter().enumerate() {
-        if k.id.is_empty()
-            || k.id.len() > 2
-            || !k
-                .id
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        {
-            p.push(problem(
-                format!("cards.keys.{i}.id"),
-                "use 1–2 characters A–Z or 0–9",
-            ));
-        } else if !key_ids.insert(k.id.clone()) {
-            p.push(problem(
-                format!("cards.keys.{i}.id"),
-                format!("key id `{}` is used twice", k.id),
-            ));
-        }
-        let decoded = base64::engine::general_purpose::STANDARD.decode(k.public_key.trim());
-        if decoded.map(|b| b.len()) != Ok(32) {
-            p.push(problem(format!("cards.keys.{i}.public_key"), "not an Ed25519 public key: paste the contents of the .pub file from `hub-kiosk card keygen`"));
-        }
-    }
-    if let Some(f) = &raw.cards.revocation_file
-        && !f.is_file()
-    {
-        p.push(problem(
-            "cards.revocation_file",
-            format!(
-                "{} does not exist: create it (one member number per line) or remove this line",
-                f.display()
-            ),
-        ));
-    }
     for (key, message) in crate::cards::checks::problems(&raw.cards, demo) {
         p.push(problem(key, message));
-    }
-    if raw.cards.repeat_scan_minutes > 1440 {
-        p.push(problem(
-            "cards.repeat_scan_minutes",
-            "use minutes from 0 to 1440",
-        ));
     }
 
     // [scanner]
