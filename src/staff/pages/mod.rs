@@ -41,7 +41,7 @@ pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) 
     };
     Html(format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">\
          <title>{title} · {site}</title><style>{STYLE}</style></head>\n\
          <body><header><strong class=\"site\">{site}</strong>{header}</header>\n\
          <main>{body}</main></body></html>\n",
