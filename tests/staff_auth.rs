@@ -76,16 +76,30 @@ async fn a_session_cookie_is_strict_and_ends_at_sign_out() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()[header::LOCATION], "/footfall");
-    let set = res.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let set = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(set.starts_with("hub_session="), "{set}");
-    assert!(set.contains("; HttpOnly") && set.contains("; SameSite=Strict"), "{set}");
+    assert!(
+        set.contains("; HttpOnly") && set.contains("; SameSite=Strict"),
+        "{set}"
+    );
     assert!(!set.contains("Secure"), "plain HTTP: {set}");
     let cookie = set.split(';').next().unwrap().to_owned();
 
-    let page = k.get("/queue").header(header::COOKIE, &cookie).send().await.unwrap();
+    let page = k
+        .get("/queue")
+        .header(header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("<h1>Queue</h1>") && html.contains("Desk 1"), "{html}");
+    assert!(
+        html.contains("<h1>Queue</h1>") && html.contains("Desk 1"),
+        "{html}"
+    );
 
     let out = k
         .http
@@ -96,8 +110,18 @@ async fn a_session_cookie_is_strict_and_ends_at_sign_out() {
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::OK);
-    assert!(out.headers()[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
-    let again = k.get("/queue").header(header::COOKIE, &cookie).send().await.unwrap();
+    assert!(
+        out.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let again = k
+        .get("/queue")
+        .header(header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     k.stop().await;
 }
@@ -106,14 +130,24 @@ async fn a_session_cookie_is_strict_and_ends_at_sign_out() {
 async fn repeated_wrong_passcodes_lock_the_client_out() {
     let k = Kiosk::start().await;
     for i in 0..throttle::CLIENT_ALLOWANCE {
-        let res = k.sign_in("Desk 2", &format!("{}", 5000 + i)).await.unwrap_err();
+        let res = k
+            .sign_in("Desk 2", &format!("{}", 5000 + i))
+            .await
+            .unwrap_err();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
     }
     // Locked: even the right passcode is not checked now.
     let res = k.sign_in("Desk 2", PASSCODE).await.unwrap_err();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = res.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
-    assert!((1..=throttle::FIRST_LOCK.as_secs()).contains(&wait), "{wait}");
+    let wait: u64 = res.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=throttle::FIRST_LOCK.as_secs()).contains(&wait),
+        "{wait}"
+    );
     let page = res.text().await.unwrap();
     assert!(page.contains("too many wrong passcodes"), "{page}");
     // Unknown names count as wrong passcodes too, and the API with a token still works.
@@ -149,14 +183,19 @@ async fn a_cross_origin_change_is_refused_and_changes_nothing() {
     ] {
         let (status, body) = json(walk_in(origin, site).await.unwrap()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?} {site:?}");
-        assert!(body["error"].as_str().unwrap().contains("refused"), "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("refused"),
+            "{body}"
+        );
     }
     assert!(k.hub.store.open_tickets().unwrap().is_empty());
     assert_eq!(k.hub.store.check_in_count().unwrap(), 0);
 
     // From the page itself it works.
     let (status, body) = json(
-        walk_in(Some(&k.origin()), Some("same-origin")).await.unwrap(),
+        walk_in(Some(&k.origin()), Some("same-origin"))
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -175,7 +214,10 @@ async fn a_cross_origin_change_is_refused_and_changes_nothing() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // A bearer token is not a browser's ambient credential: no Origin needed.
     let (status, _) = k
-        .post_json("/api/v1/walk-ins", serde_json::json!({"needs": ["housing"]}))
+        .post_json(
+            "/api/v1/walk-ins",
+            serde_json::json!({"needs": ["housing"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let _ = TOKEN;
@@ -210,6 +252,9 @@ async fn under_tls_the_cookie_is_secure() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let set = res.headers()[header::SET_COOKIE].to_str().unwrap();
-    assert!(set.contains("; Secure") && set.contains("SameSite=Strict"), "{set}");
+    assert!(
+        set.contains("; Secure") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     k.stop().await;
 }

@@ -11,7 +11,11 @@ use serde_json::json;
 use staff_support::{Kiosk, PASSCODE};
 
 /// Reads SSE frames until one named `name` arrives; its data as JSON.
-async fn next_event(res: &mut reqwest::Response, buf: &mut String, name: &str) -> serde_json::Value {
+async fn next_event(
+    res: &mut reqwest::Response,
+    buf: &mut String,
+    name: &str,
+) -> serde_json::Value {
     let deadline = Duration::from_secs(20);
     tokio::time::timeout(deadline, async {
         loop {
@@ -41,7 +45,11 @@ async fn next_event(res: &mut reqwest::Response, buf: &mut String, name: &str) -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_event_stream_pushes_check_ins_and_calls() {
     let k = Kiosk::start().await;
-    let mut stream = k.api(reqwest::Method::GET, "/api/v1/events").send().await.unwrap();
+    let mut stream = k
+        .api(reqwest::Method::GET, "/api/v1/events")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
     let mut buf = String::new();
     let ready = next_event(&mut stream, &mut buf, "ready").await;
@@ -52,7 +60,8 @@ async fn the_event_stream_pushes_check_ins_and_calls() {
     assert_eq!(joined["ticket"]["id"].as_i64(), Some(id));
     assert_eq!(joined["needs"], json!(["housing"]));
 
-    k.post_json(&format!("/api/v1/tickets/{id}/call"), json!({})).await;
+    k.post_json(&format!("/api/v1/tickets/{id}/call"), json!({}))
+        .await;
     let calling = next_event(&mut stream, &mut buf, "now_calling").await;
     assert_eq!(calling["ticket"], "A 001");
     assert_eq!(calling["desk"], "demo");
@@ -60,7 +69,9 @@ async fn the_event_stream_pushes_check_ins_and_calls() {
     assert_eq!(changed["action"], "call");
 
     // Stopping the kiosk ends the stream rather than hanging.
-    tokio::time::timeout(Duration::from_secs(20), k.stop()).await.expect("stops promptly");
+    tokio::time::timeout(Duration::from_secs(20), k.stop())
+        .await
+        .expect("stops promptly");
     let rest = tokio::time::timeout(Duration::from_secs(20), async {
         while let Ok(Some(_)) = stream.chunk().await {}
     })
@@ -82,16 +93,25 @@ async fn pages_show_the_queue_footfall_and_status() {
     };
     let id = k.walk_in(&["advisor"]).await;
     let queue = page("/queue").await;
-    assert!(queue.contains("A 001") && queue.contains("Chat with an advisor"), "{queue}");
+    assert!(
+        queue.contains("A 001") && queue.contains("Chat with an advisor"),
+        "{queue}"
+    );
     assert!(queue.contains(&format!("data-act=\"call\" data-id=\"{id}\"")));
-    assert!(queue.contains("class=\"waiting amber\""), "amber from 0 minutes");
+    assert!(
+        queue.contains("class=\"waiting amber\""),
+        "amber from 0 minutes"
+    );
     assert!(queue.contains("new EventSource('/api/v1/events')"));
     let table = page("/queue/table").await;
     assert!(table.starts_with("<div class=\"summary card\">") && table.contains("A 001"));
     assert!(!table.contains("<html"));
 
     let footfall = page("/footfall").await;
-    assert!(footfall.contains("<svg") && footfall.contains("<table class=\"footfall\""), "{footfall}");
+    assert!(
+        footfall.contains("<svg") && footfall.contains("<table class=\"footfall\""),
+        "{footfall}"
+    );
     assert!(footfall.contains("format=csv"));
     let odd = page("/footfall?from=nonsense").await;
     assert!(odd.contains("like 2026-11-23") && odd.contains("Showing the last seven days"));
@@ -102,15 +122,26 @@ async fn pages_show_the_queue_footfall_and_status() {
         .send()
         .await
         .unwrap();
-    assert_eq!(csv.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
-    assert!(csv.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment; filename=\"footfall-demo-"));
+    assert_eq!(
+        csv.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        csv.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"footfall-demo-")
+    );
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("date,door_in,"), "{text}");
     assert_eq!(text.lines().count(), 2, "{text}");
 
     let status = page("/status").await;
     assert!(status.contains(&format!("hub-kiosk {}", env!("CARGO_PKG_VERSION"))));
-    assert!(status.contains("hours of counts") && status.contains("free of"), "{status}");
+    assert!(
+        status.contains("hours of counts") && status.contains("free of"),
+        "{status}"
+    );
     k.stop().await;
 }
 
@@ -119,9 +150,18 @@ async fn metrics_and_status_report_the_kiosk() {
     let k = Kiosk::start().await;
     k.walk_in(&["advisor"]).await;
     k.walk_in(&["money"]).await;
-    let res = k.api(reqwest::Method::GET, "/metrics").send().await.unwrap();
+    let res = k
+        .api(reqwest::Method::GET, "/metrics")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
     let text = res.text().await.unwrap();
     for line in [
         "hub_kiosk_check_ins_total{source=\"staff_walk_in\"} 2",
@@ -135,11 +175,17 @@ async fn metrics_and_status_report_the_kiosk() {
         "hub_kiosk_outbox_depth_hours 1",
         "hub_kiosk_clock_synchronised 1",
     ] {
-        assert!(text.lines().any(|l| l == line), "missing `{line}` in\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing `{line}` in\n{text}"
+        );
     }
     for l in text.lines().filter(|l| !l.starts_with('#')) {
         let (name, value) = l.rsplit_once(' ').unwrap();
-        assert!(!name.is_empty() && (value.parse::<f64>().is_ok()), "bad sample line `{l}`");
+        assert!(
+            !name.is_empty() && (value.parse::<f64>().is_ok()),
+            "bad sample line `{l}`"
+        );
     }
 
     let (status, s) = k.get_json("/api/v1/status").await;

@@ -24,7 +24,9 @@ fn documented(doc: &Value) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            if ["get", "post", "put", "patch", "delete", "head", "options"].contains(&method.as_str()) {
+            if ["get", "post", "put", "patch", "delete", "head", "options"]
+                .contains(&method.as_str())
+            {
                 out.insert((method.to_uppercase(), path.clone()));
             }
         }
@@ -56,21 +58,32 @@ fn the_document_is_well_formed() {
     refs(&doc, &mut all);
     assert!(!all.is_empty());
     for r in all {
-        let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("external $ref {r}"));
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external $ref {r}"));
         assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
     }
     let mut ids = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path}");
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(
+                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                "{method} {path}"
+            );
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(ids.insert(id.to_owned()), "operationId {id} twice");
             for p in path.split('/').filter(|s| s.starts_with('{')) {
                 let name = p.trim_matches(['{', '}']);
                 let declared = op["parameters"].as_array().is_some_and(|ps| {
-                    ps.iter().any(|x| x["name"] == name && x["in"] == "path" && x["required"] == true)
+                    ps.iter()
+                        .any(|x| x["name"] == name && x["in"] == "path" && x["required"] == true)
                 });
-                assert!(declared, "{method} {path}: path parameter {name} not declared");
+                assert!(
+                    declared,
+                    "{method} {path}: path parameter {name} not declared"
+                );
             }
         }
     }
@@ -87,8 +100,14 @@ fn the_document_lists_exactly_the_servers_api_routes() {
     let listed = documented(&doc);
     let missing: Vec<_> = served.difference(&listed).collect();
     let extra: Vec<_> = listed.difference(&served).collect();
-    assert!(missing.is_empty(), "served but not in docs/openapi.json: {missing:?}");
-    assert!(extra.is_empty(), "in docs/openapi.json but not served: {extra:?}");
+    assert!(
+        missing.is_empty(),
+        "served but not in docs/openapi.json: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "in docs/openapi.json but not served: {extra:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,7 +136,11 @@ async fn every_documented_route_answers_on_the_real_server() {
         assert!(
             status.is_success() || status == StatusCode::CONFLICT,
             "{method} {path} → {status}: {}",
-            if path.ends_with("/events") { String::new() } else { res.text().await.unwrap() }
+            if path.ends_with("/events") {
+                String::new()
+            } else {
+                res.text().await.unwrap()
+            }
         );
         if path.ends_with("/events") {
             assert_eq!(res.headers()["content-type"], "text/event-stream");

@@ -148,8 +148,11 @@ pub async fn transfer(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TransferBody>,
 ) -> Result<ApiJson<Ticket>, ApiError> {
-    let need = NeedId::new(&body.need).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    s.hub(move |h| h.act(id, Action::Transfer { need })).await.map(ApiJson)
+    let need =
+        NeedId::new(&body.need).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    s.hub(move |h| h.act(id, Action::Transfer { need }))
+        .await
+        .map(ApiJson)
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,13 +189,25 @@ pub async fn walk_in(
             .iter()
             .any(|n| catalogue.get(n).is_some_and(|x| x.drop_in))
     {
-        let drop_ins: Vec<&str> = catalogue.iter().filter(|n| n.drop_in).map(|n| n.id.as_str()).collect();
+        let drop_ins: Vec<&str> = catalogue
+            .iter()
+            .filter(|n| n.drop_in)
+            .map(|n| n.id.as_str())
+            .collect();
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("a walk-in joins the drop-in queue: choose at least one of {}", drop_ins.join(", ")),
+            format!(
+                "a walk-in joins the drop-in queue: choose at least one of {}",
+                drop_ins.join(", ")
+            ),
         ));
     }
-    let visitor = match body.member.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    let visitor = match body
+        .member
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         Some(m) => Visitor::Member(MemberId::new(&m.to_ascii_uppercase()).map_err(HubError::from)?),
         None => Visitor::Anonymous,
     };
@@ -293,18 +308,22 @@ pub fn date_range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveD
     let parse = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
         match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| {
-                ApiError::bad_request(format!(
-                    "`{name}` must be a date like 2026-11-23, not `{}`",
-                    v.chars().take(20).collect::<String>()
-                ))
-            }),
+            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "`{name}` must be a date like 2026-11-23, not `{}`",
+                        v.chars().take(20).collect::<String>()
+                    ))
+                }),
         }
     };
     let to = parse("to", &q.to)?.unwrap_or(today);
     let from = parse("from", &q.from)?.unwrap_or(to - chrono::Duration::days(6));
     if from > to {
-        return Err(ApiError::bad_request(format!("`from` ({from}) is after `to` ({to}): swap them")));
+        return Err(ApiError::bad_request(format!(
+            "`from` ({from}) is after `to` ({to}): swap them"
+        )));
     }
     if (to - from).num_days() >= MAX_DAYS {
         return Err(ApiError::bad_request(format!(
@@ -341,7 +360,10 @@ pub async fn footfall_daily(
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
             ],
             body,
         )
@@ -360,7 +382,9 @@ pub async fn footfall_daily(
                     } else if v.is_empty() {
                         serde_json::Value::Null
                     } else {
-                        v.parse::<i64>().map(Into::into).unwrap_or(serde_json::Value::String(v))
+                        v.parse::<i64>()
+                            .map(Into::into)
+                            .unwrap_or(serde_json::Value::String(v))
                     };
                     (h.clone(), value)
                 })
@@ -378,7 +402,9 @@ pub async fn footfall_daily(
 
 pub async fn status(State(s): State<AppState>) -> Result<ApiJson<super::health::Health>, ApiError> {
     let started = s.started;
-    s.hub(move |h| super::health::Health::gather(h, started)).await.map(ApiJson)
+    s.hub(move |h| super::health::Health::gather(h, started))
+        .await
+        .map(ApiJson)
 }
 
 #[cfg(test)]
@@ -400,14 +426,18 @@ mod tests {
             date_range(&q(None, None), today).unwrap(),
             ("2026-11-17".parse().unwrap(), today)
         );
-        assert!(date_range(&q(Some("2026-11-24"), Some("2026-11-23")), today)
-            .unwrap_err()
-            .message
-            .contains("swap"));
-        assert!(date_range(&q(Some("23/11/2026"), None), today)
-            .unwrap_err()
-            .message
-            .contains("like 2026-11-23"));
+        assert!(
+            date_range(&q(Some("2026-11-24"), Some("2026-11-23")), today)
+                .unwrap_err()
+                .message
+                .contains("swap")
+        );
+        assert!(
+            date_range(&q(Some("23/11/2026"), None), today)
+                .unwrap_err()
+                .message
+                .contains("like 2026-11-23")
+        );
         assert!(date_range(&q(Some("2020-01-01"), None), today).is_err());
     }
 }

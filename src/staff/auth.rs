@@ -84,13 +84,10 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
         .filter_map(|v| v.to_str().ok())
         .find_map(session::from_cookie_header);
     Ok(id.and_then(|id| {
-        state
-            .sessions
-            .touch(id, Instant::now())
-            .map(|name| Caller {
-                name,
-                via: Via::Session(id.to_owned()),
-            })
+        state.sessions.touch(id, Instant::now()).map(|name| Caller {
+            name,
+            via: Via::Session(id.to_owned()),
+        })
     }))
 }
 
@@ -101,9 +98,7 @@ pub fn check_same_origin(headers: &HeaderMap, authority: Option<&str>) -> Result
             "refused: {why}. Changes are accepted only from the kiosk's own staff pages — open them directly, or use an API token"
         )))
     };
-    let site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok());
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if let Some(site) = site
         && site != "same-origin"
     {
@@ -141,7 +136,11 @@ fn wants_page(req: &Request) -> bool {
 }
 
 /// The middleware in front of every route.
-pub async fn require_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn require_caller(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     if PUBLIC.contains(&path) {
         if !req.method().is_safe()
@@ -191,16 +190,15 @@ mod tests {
     #[test]
     fn same_origin_changes_pass_and_others_are_refused() {
         let host = Some("kiosk.local:8080");
-        assert!(check_same_origin(&headers(&[("origin", "http://kiosk.local:8080")]), host).is_ok());
         assert!(
-            check_same_origin(
-                &headers(&[("sec-fetch-site", "same-origin")]),
-                host
-            )
-            .is_ok()
+            check_same_origin(&headers(&[("origin", "http://kiosk.local:8080")]), host).is_ok()
         );
+        assert!(check_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), host).is_ok());
         let cross = check_same_origin(
-            &headers(&[("origin", "http://evil.example"), ("sec-fetch-site", "cross-site")]),
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ]),
             host,
         )
         .unwrap_err();

@@ -187,16 +187,15 @@ mod tests {
     fn hub_errors_map_to_statuses_that_say_why() {
         let unknown: ApiError = HubError::Queue(QueueError::UnknownTicket("#9".into())).into();
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-        let taken: ApiError = HubError::Queue(QueueError::Transition(
-            TransitionError::AlreadyCalled {
+        let taken: ApiError =
+            HubError::Queue(QueueError::Transition(TransitionError::AlreadyCalled {
                 ticket: TicketNumber {
                     prefix: 'A',
                     number: 1,
                 },
                 by: "Desk 1".into(),
-            },
-        ))
-        .into();
+            }))
+            .into();
         assert_eq!(taken.status, StatusCode::CONFLICT);
         assert_eq!(taken.message, "ticket A 001 was already called by Desk 1");
         let full: ApiError = HubError::Store(crate::store::StoreError::DiskFull).into();

@@ -97,7 +97,11 @@ pub fn routes() -> Vec<Route> {
         ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow),
         ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue),
         ticket_move("/api/v1/tickets/{id}/left", Move::Left),
-        api(M::POST, "/api/v1/tickets/{id}/transfer", post(api::transfer)),
+        api(
+            M::POST,
+            "/api/v1/tickets/{id}/transfer",
+            post(api::transfer),
+        ),
         api(M::POST, "/api/v1/walk-ins", post(api::walk_in)),
         api(M::GET, "/api/v1/duty", get(api::duty)),
         api(M::POST, "/api/v1/duty", post(api::set_duty)),

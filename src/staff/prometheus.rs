@@ -24,8 +24,18 @@ fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display
 pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, HubError> {
     let mut out = hub.metrics.render_counters();
     let view = hub.queue_view()?;
-    gauge(&mut out, "hub_kiosk_queue_waiting", "Tickets waiting to be called.", view.waiting);
-    gauge(&mut out, "hub_kiosk_queue_called", "Tickets called and not yet finished.", view.called);
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_waiting",
+        "Tickets waiting to be called.",
+        view.waiting,
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_called",
+        "Tickets called and not yet finished.",
+        view.called,
+    );
     let longest = view
         .entries
         .iter()
@@ -49,7 +59,11 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
             .iter()
             .filter(|e| e.position.is_some() && e.ticket.need == need.id)
             .count();
-        let _ = writeln!(out, "hub_kiosk_queue_waiting_by_need{{need=\"{}\"}} {n}", need.id);
+        let _ = writeln!(
+            out,
+            "hub_kiosk_queue_waiting_by_need{{need=\"{}\"}} {n}",
+            need.id
+        );
     }
     gauge(
         &mut out,
@@ -70,14 +84,44 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
         .pop()
         .map(|d| d.counts)
         .unwrap_or_default();
-    gauge(&mut out, "hub_kiosk_today_check_ins", "Check-ins today (site-local day).", day.checkins());
-    gauge(&mut out, "hub_kiosk_today_dropins_joined", "Drop-in tickets given today.", day.dropins_joined);
-    gauge(&mut out, "hub_kiosk_today_dropins_seen", "Drop-in visitors seen today.", day.dropins_seen);
+    gauge(
+        &mut out,
+        "hub_kiosk_today_check_ins",
+        "Check-ins today (site-local day).",
+        day.checkins(),
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_today_dropins_joined",
+        "Drop-in tickets given today.",
+        day.dropins_joined,
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_today_dropins_seen",
+        "Drop-in visitors seen today.",
+        day.dropins_seen,
+    );
     match day.median_wait_minutes() {
-        Some(m) => gauge(&mut out, "hub_kiosk_today_median_wait_minutes", "Median wait of tickets called today.", m),
-        None => gauge(&mut out, "hub_kiosk_today_median_wait_minutes", "Median wait of tickets called today.", "NaN"),
+        Some(m) => gauge(
+            &mut out,
+            "hub_kiosk_today_median_wait_minutes",
+            "Median wait of tickets called today.",
+            m,
+        ),
+        None => gauge(
+            &mut out,
+            "hub_kiosk_today_median_wait_minutes",
+            "Median wait of tickets called today.",
+            "NaN",
+        ),
     }
-    gauge(&mut out, "hub_kiosk_queue_open", "1 while the drop-in queue is open.", u8::from(health.queue_open));
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_open",
+        "1 while the drop-in queue is open.",
+        u8::from(health.queue_open),
+    );
     gauge(
         &mut out,
         "hub_kiosk_outbox_depth_hours",
@@ -88,9 +132,24 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
         out,
         "# HELP hub_kiosk_sync_state Forwarding state (1 for the current one).\n# TYPE hub_kiosk_sync_state gauge"
     );
-    let state = if health.sync.state.is_empty() { "waiting" } else { health.sync.state.as_str() };
-    for s in ["disabled", "waiting", "online", "offline", "unauthorized", "clock"] {
-        let _ = writeln!(out, "hub_kiosk_sync_state{{state=\"{s}\"}} {}", u8::from(s == state));
+    let state = if health.sync.state.is_empty() {
+        "waiting"
+    } else {
+        health.sync.state.as_str()
+    };
+    for s in [
+        "disabled",
+        "waiting",
+        "online",
+        "offline",
+        "unauthorized",
+        "clock",
+    ] {
+        let _ = writeln!(
+            out,
+            "hub_kiosk_sync_state{{state=\"{s}\"}} {}",
+            u8::from(s == state)
+        );
     }
     if let Some(t) = health.sync.last_success {
         gauge(
@@ -100,12 +159,32 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
             t.timestamp(),
         );
     }
-    gauge(&mut out, "hub_kiosk_door_fault", "1 while the door sensor reports a fault.", u8::from(health.door.fault.is_some()));
-    gauge(&mut out, "hub_kiosk_clock_synchronised", "1 when the clock is synchronised.", u8::from(health.clock_synchronised));
+    gauge(
+        &mut out,
+        "hub_kiosk_door_fault",
+        "1 while the door sensor reports a fault.",
+        u8::from(health.door.fault.is_some()),
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_clock_synchronised",
+        "1 when the clock is synchronised.",
+        u8::from(health.clock_synchronised),
+    );
     if let Some(d) = &health.disk {
-        gauge(&mut out, "hub_kiosk_disk_free_bytes", "Free space on the data directory's file system.", d.free_bytes);
+        gauge(
+            &mut out,
+            "hub_kiosk_disk_free_bytes",
+            "Free space on the data directory's file system.",
+            d.free_bytes,
+        );
     }
-    gauge(&mut out, "hub_kiosk_staff_sessions", "Signed-in staff sessions.", sessions);
+    gauge(
+        &mut out,
+        "hub_kiosk_staff_sessions",
+        "Signed-in staff sessions.",
+        sessions,
+    );
     Ok(out)
 }
 
@@ -118,10 +197,19 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
             render(h, &health, sessions)
         })
         .await?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    ))
 }
 
 /// Liveness: answers while the server runs, without touching the database.
 pub async fn healthz() -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "no-store")], axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})))
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})),
+    )
 }

@@ -205,11 +205,7 @@ mod tests {
             t.fail(ip(i as u8 + 10), now);
         }
         assert_eq!(t.check(ip(200), now), Err(Locked::Overall(FIRST_LOCK)));
-        assert!(
-            Locked::Overall(FIRST_LOCK)
-                .message()
-                .contains("30 seconds")
-        );
+        assert!(Locked::Overall(FIRST_LOCK).message().contains("30 seconds"));
     }
 
     #[test]

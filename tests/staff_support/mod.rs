@@ -78,13 +78,18 @@ impl Kiosk {
 
     /// An API request with the demo token.
     pub fn api(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(TOKEN)
+        self.http.request(method, self.url(path)).bearer_auth(TOKEN)
     }
 
     pub async fn post_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        json(self.api(reqwest::Method::POST, path).json(&body).send().await.unwrap()).await
+        json(
+            self.api(reqwest::Method::POST, path)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {

@@ -32,7 +32,10 @@ pub async fn page(
          <a class=\"button quiet\" id=\"csv\" href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\" download>Download CSV</a></form>"
     ));
     if let Some(e) = error {
-        body.push_str(&message("error", &format!("{e}. Showing the last seven days instead.")));
+        body.push_str(&message(
+            "error",
+            &format!("{e}. Showing the last seven days instead."),
+        ));
     }
     let days = s
         .hub(move |h| Ok(h.store.footfall_daily(from, to, &h.config.timezone)?))
@@ -61,5 +64,11 @@ pub async fn page(
             }
         }
     }
-    layout("Footfall", &config.site.name, Some(&caller.name), Nav::Footfall, &body)
+    layout(
+        "Footfall",
+        &config.site.name,
+        Some(&caller.name),
+        Nav::Footfall,
+        &body,
+    )
 }

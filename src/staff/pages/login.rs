@@ -50,14 +50,13 @@ fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Htm
             "No staff logins are set up on this kiosk yet. Add them under [staff] logins in the configuration (see `hub-kiosk config example`).",
         ));
     }
-    body.push_str("<form method=\"post\" action=\"/login\" class=\"card stack\" style=\"max-width:24rem\">");
+    body.push_str(
+        "<form method=\"post\" action=\"/login\" class=\"card stack\" style=\"max-width:24rem\">",
+    );
     body.push_str("<label>Who are you?<select name=\"name\" required autocomplete=\"username\">");
     for l in logins {
         let sel = if l.name == chosen { " selected" } else { "" };
-        body.push_str(&format!(
-            "<option{sel}>{}</option>",
-            escape(&l.name)
-        ));
+        body.push_str(&format!("<option{sel}>{}</option>", escape(&l.name)));
     }
     body.push_str(&format!(
         "</select></label><label>Passcode<input name=\"passcode\" type=\"password\" inputmode=\"numeric\" \
@@ -65,7 +64,13 @@ fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Htm
          <input type=\"hidden\" name=\"next\" value=\"{}\"><button type=\"submit\" class=\"big\">Sign in</button></form>",
         escape(next)
     ));
-    layout("Sign in", &state.hub.config.site.name, None, Nav::None, &body)
+    layout(
+        "Sign in",
+        &state.hub.config.site.name,
+        None,
+        Nav::None,
+        &body,
+    )
 }
 
 pub async fn page(State(state): State<AppState>, Query(q): Query<Next>) -> Html<String> {
@@ -75,7 +80,8 @@ pub async fn page(State(state): State<AppState>, Query(q): Query<Next>) -> Html<
 pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let ip = client_ip(&req);
     let form_data: Result<axum::Form<SignIn>, axum::extract::rejection::FormRejection> =
-        <axum::Form<SignIn> as axum::extract::FromRequest<AppState>>::from_request(req, &state).await;
+        <axum::Form<SignIn> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
+            .await;
     let SignIn {
         name,
         passcode,
@@ -83,15 +89,30 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     } = match form_data {
         Ok(axum::Form(f)) => f,
         Err(e) => {
-            let note = message("error", &format!("The sign-in form did not arrive whole ({}): try again.", e.body_text()));
-            return (StatusCode::BAD_REQUEST, form(&state, "", "/queue", Some(note))).into_response();
+            let note = message(
+                "error",
+                &format!(
+                    "The sign-in form did not arrive whole ({}): try again.",
+                    e.body_text()
+                ),
+            );
+            return (
+                StatusCode::BAD_REQUEST,
+                form(&state, "", "/queue", Some(note)),
+            )
+                .into_response();
         }
     };
     let next = safe_next(next.as_deref()).to_owned();
     if let Err(locked) = state.throttle.check(ip, Instant::now()) {
         let mut res = (
             StatusCode::TOO_MANY_REQUESTS,
-            form(&state, &name, &next, Some(message("error", &locked.message()))),
+            form(
+                &state,
+                &name,
+                &next,
+                Some(message("error", &locked.message())),
+            ),
         )
             .into_response();
         if let Ok(v) = locked.wait().as_secs().max(1).to_string().parse() {
@@ -117,7 +138,11 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         state.throttle.fail(ip, Instant::now());
         tracing::warn!(client = %ip, "wrong staff name or passcode");
         let note = message("error", "That name and passcode do not match. Try again.");
-        return (StatusCode::UNAUTHORIZED, form(&state, &name, &next, Some(note))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            form(&state, &name, &next, Some(note)),
+        )
+            .into_response();
     }
     state.throttle.succeed(ip);
     let id = state.sessions.start(&name, Instant::now());
@@ -129,7 +154,10 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         .into_response()
 }
 
-pub async fn sign_out(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
     if let Via::Session(id) = &caller.via {
         state.sessions.end(id);
     }
@@ -147,7 +175,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/footfall?from=2026-11-01")), "/footfall?from=2026-11-01");
+        assert_eq!(
+            safe_next(Some("/footfall?from=2026-11-01")),
+            "/footfall?from=2026-11-01"
+        );
         assert_eq!(safe_next(Some("//evil.example/")), "/queue");
         assert_eq!(safe_next(Some("https://evil.example/")), "/queue");
         assert_eq!(safe_next(Some("/\\evil.example")), "/queue");

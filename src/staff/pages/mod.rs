@@ -24,7 +24,11 @@ pub enum Nav {
 /// A whole page: `title` (plain text), the signed-in name if any, and the body's HTML.
 pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) -> Html<String> {
     let link = |n: Nav, href: &str, text: &str| {
-        let current = if n == nav { " aria-current=\"page\"" } else { "" };
+        let current = if n == nav {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
         format!("<a href=\"{href}\"{current}>{text}</a>")
     };
     let header = match who {
@@ -87,6 +91,9 @@ mod tests {
 
     #[test]
     fn url_encoding_keeps_paths_readable() {
-        assert_eq!(url_encode("/footfall?from=2026-11-01&x=a b"), "/footfall%3Ffrom%3D2026-11-01%26x%3Da%20b");
+        assert_eq!(
+            url_encode("/footfall?from=2026-11-01&x=a b"),
+            "/footfall%3Ffrom%3D2026-11-01%26x%3Da%20b"
+        );
     }
 }

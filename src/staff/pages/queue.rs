@@ -74,17 +74,32 @@ fn row(q: &QueueReply, position: Option<usize>, waited: i64, t: &Ticket) -> Stri
         .iter()
         .map(|n| {
             let main = if *n == t.need { " main" } else { "" };
-            format!("<span class=\"tag{main}\">{}</span>", escape(label(q, n.as_str())))
+            format!(
+                "<span class=\"tag{main}\">{}</span>",
+                escape(label(q, n.as_str()))
+            )
         })
         .collect();
-    let priority = if t.priority { "<span class=\"tag priority\">Priority</span>" } else { "" };
-    let member = t.member.as_ref().map(|m| escape(m.as_str())).unwrap_or_default();
+    let priority = if t.priority {
+        "<span class=\"tag priority\">Priority</span>"
+    } else {
+        ""
+    };
+    let member = t
+        .member
+        .as_ref()
+        .map(|m| escape(m.as_str()))
+        .unwrap_or_default();
     let (state, actions) = match t.state {
         TicketState::Called => (
             format!(
                 "Called by {}{}",
                 escape(t.called_by.as_deref().unwrap_or("")),
-                if t.calls > 1 { format!(" ({}×)", t.calls) } else { String::new() }
+                if t.calls > 1 {
+                    format!(" ({}×)", t.calls)
+                } else {
+                    String::new()
+                }
             ),
             [
                 button("recall", t, "Recall", false),
@@ -98,7 +113,12 @@ fn row(q: &QueueReply, position: Option<usize>, waited: i64, t: &Ticket) -> Stri
         ),
         _ => (
             "Waiting".to_owned(),
-            [button("call", t, "Call", false), transfer(q, t), button("left", t, "Left", true)].concat(),
+            [
+                button("call", t, "Call", false),
+                transfer(q, t),
+                button("left", t, "Left", true),
+            ]
+            .concat(),
         ),
     };
     format!(
@@ -117,8 +137,15 @@ fn row(q: &QueueReply, position: Option<usize>, waited: i64, t: &Ticket) -> Stri
 /// The live part of the page: summary, duty, the table and today's no-shows.
 pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
     let v = &q.view;
-    let mine = duty.iter().find(|(n, _, _)| n == me).is_some_and(|(_, on, _)| *on);
-    let on_duty: Vec<String> = duty.iter().filter(|(_, on, _)| *on).map(|(n, _, _)| escape(n)).collect();
+    let mine = duty
+        .iter()
+        .find(|(n, _, _)| n == me)
+        .is_some_and(|(_, on, _)| *on);
+    let on_duty: Vec<String> = duty
+        .iter()
+        .filter(|(_, on, _)| *on)
+        .map(|(n, _, _)| escape(n))
+        .collect();
     let mut out = format!(
         "<div class=\"summary card\"><span><span class=\"n\" id=\"waiting-count\">{}</span> waiting</span>\
          <span><span class=\"n\">{}</span> called</span><span><span class=\"n\">{}</span> advisors on duty</span>\
@@ -128,7 +155,11 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
         v.advisors_on_duty,
         v.estimate_for_next.describe_en(),
         if v.open { "ok" } else { "bad" },
-        if v.open { "Queue open" } else { "Queue closed (walk-ins can still be added)" },
+        if v.open {
+            "Queue open"
+        } else {
+            "Queue closed (walk-ins can still be added)"
+        },
     );
     out.push_str(&format!(
         "<div class=\"card summary\"><span>You are <strong>{}</strong></span>\
@@ -137,7 +168,11 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
         if mine { "on duty" } else { "away" },
         !mine,
         if mine { "I'm away" } else { "I'm on duty" },
-        if on_duty.is_empty() { "nobody has said (the estimate assumes the configured number)".to_owned() } else { on_duty.join(", ") },
+        if on_duty.is_empty() {
+            "nobody has said (the estimate assumes the configured number)".to_owned()
+        } else {
+            on_duty.join(", ")
+        },
     ));
     out.push_str(&format!(
         "<div class=\"scroll\"><table id=\"queue-table\" data-now=\"{}\" data-amber=\"{}\" data-red=\"{}\">\
@@ -180,7 +215,10 @@ pub async fn fragment(
 }
 
 /// `GET /queue`.
-pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller>) -> impl IntoResponse {
+pub async fn page(
+    State(s): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> impl IntoResponse {
     let live = match read(&s).await {
         Ok((q, duty)) => table(&q, &duty, &caller.name),
         Err(e) => super::message("error", &e.message),
@@ -191,7 +229,13 @@ pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller
         .catalogue
         .iter()
         .filter(|n| n.drop_in)
-        .map(|n| format!("<label><input type=\"checkbox\" name=\"need\" value=\"{}\"> {}</label>", n.id, escape(n.label("en"))))
+        .map(|n| {
+            format!(
+                "<label><input type=\"checkbox\" name=\"need\" value=\"{}\"> {}</label>",
+                n.id,
+                escape(n.label("en"))
+            )
+        })
         .collect();
     let body = format!(
         "<h1>Queue</h1>\
@@ -209,7 +253,13 @@ pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller
          <p><button type=\"submit\">Add to the queue</button></p></form>\
          <script>{SCRIPT}</script>"
     );
-    layout("Queue", &s.hub.config.site.name, Some(&caller.name), Nav::Queue, &body)
+    layout(
+        "Queue",
+        &s.hub.config.site.name,
+        Some(&caller.name),
+        Nav::Queue,
+        &body,
+    )
 }
 
 #[cfg(test)]

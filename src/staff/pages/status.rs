@@ -17,19 +17,33 @@ fn when(hub: &crate::hub::Hub, t: Option<DateTime<Utc>>) -> String {
 }
 
 fn good(ok: bool, text: &str) -> String {
-    format!("<span class=\"{}\">{}</span>", if ok { "ok" } else { "bad" }, escape(text))
+    format!(
+        "<span class=\"{}\">{}</span>",
+        if ok { "ok" } else { "bad" },
+        escape(text)
+    )
 }
 
 fn render(hub: &crate::hub::Hub, h: &Health) -> String {
     let sync = &h.sync;
-    let state = if sync.state.is_empty() { "waiting" } else { sync.state.as_str() };
+    let state = if sync.state.is_empty() {
+        "waiting"
+    } else {
+        sync.state.as_str()
+    };
     let sync_text = match state {
         "online" => good(true, "online: the central service has our counts"),
         "disabled" => good(true, "off: no central service is configured"),
         "waiting" => format!("<span class=\"muted\">not tried yet</span>"),
-        "unauthorized" => good(false, "refused: the central service does not accept this kiosk's token — ask the central team"),
+        "unauthorized" => good(
+            false,
+            "refused: the central service does not accept this kiosk's token — ask the central team",
+        ),
         "clock" => good(false, "waiting for the clock to synchronise before sending"),
-        other => good(false, &format!("{other}: retrying; nothing is lost, counts wait in the outbox")),
+        other => good(
+            false,
+            &format!("{other}: retrying; nothing is lost, counts wait in the outbox"),
+        ),
     };
     let door = match (&h.door.fault, h.door.mode.as_str()) {
         (Some(f), _) => good(false, &format!("fault: {f}")),
@@ -39,7 +53,12 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
     let disk = match &h.disk {
         Some(d) => good(
             !d.low(),
-            &format!("{} free of {} ({})", bytes(d.free_bytes), bytes(d.total_bytes), d.path),
+            &format!(
+                "{} free of {} ({})",
+                bytes(d.free_bytes),
+                bytes(d.total_bytes),
+                d.path
+            ),
         ),
         None => good(false, "cannot read the data directory's disk"),
     };
@@ -70,7 +89,13 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
         clock = if h.clock_synchronised {
             good(true, &format!("synchronised — {}", when(hub, Some(h.now))))
         } else {
-            good(false, &format!("not synchronised yet ({}): records are re-dated when it is", when(hub, Some(h.now))))
+            good(
+                false,
+                &format!(
+                    "not synchronised yet ({}): records are re-dated when it is",
+                    when(hub, Some(h.now))
+                ),
+            )
         },
         queue = if h.queue_open { "open" } else { "closed" },
         version = escape(h.version),
@@ -99,5 +124,11 @@ pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller
         Ok(h) => render(&hub, &h),
         Err(e) => format!("<h1>Status</h1>{}", message("error", &e.message)),
     };
-    layout("Status", &s.hub.config.site.name, Some(&caller.name), Nav::Status, &body)
+    layout(
+        "Status",
+        &s.hub.config.site.name,
+        Some(&caller.name),
+        Nav::Status,
+        &body,
+    )
 }
