@@ -6,7 +6,7 @@ mod staff_support;
 
 use hub_kiosk::staff::{routes, throttle};
 use reqwest::{Method, StatusCode, header};
-use staff_support::{Kiosk, PASSCODE, TOKEN, json};
+use staff_support::{Kiosk, PASSCODE, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_is_required_everywhere_but_healthz() {
@@ -17,6 +17,7 @@ async fn auth_is_required_everywhere_but_healthz() {
             .http
             .request(r.method.clone(), k.url(&path))
             .header(header::ORIGIN, k.origin())
+            .header(header::ACCEPT, "text/html,*/*")
             .send()
             .await
             .unwrap();
@@ -26,6 +27,7 @@ async fn auth_is_required_everywhere_but_healthz() {
             (Method::GET, "/login") => assert_eq!(status, StatusCode::OK),
             // The sign-in form itself, sent empty: refused, never let through.
             (Method::POST, "/login") => assert_eq!(status, StatusCode::BAD_REQUEST),
+            // A browser opening a page goes to the sign-in page.
             (Method::GET, p) if !p.starts_with("/api/") && p != "/metrics" => {
                 assert_eq!(status, StatusCode::SEE_OTHER, "{p}");
                 let to = res.headers()[header::LOCATION].to_str().unwrap();
@@ -49,6 +51,9 @@ async fn auth_is_required_everywhere_but_healthz() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = k.get("/api/v1/nothing-here").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // The page's script re-reading the table gets 401, not the sign-in page.
+    let res = k.get("/queue/table").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // With the token the API answers.
     let (status, body) = k.get_json("/api/v1/queue").await;
@@ -119,6 +124,7 @@ async fn a_session_cookie_is_strict_and_ends_at_sign_out() {
     let again = k
         .get("/queue")
         .header(header::COOKIE, &cookie)
+        .header(header::ACCEPT, "text/html")
         .send()
         .await
         .unwrap();
@@ -220,7 +226,6 @@ async fn a_cross_origin_change_is_refused_and_changes_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let _ = TOKEN;
     k.stop().await;
 }
 

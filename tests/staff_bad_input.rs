@@ -8,6 +8,16 @@ use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 use staff_support::Kiosk;
 
+/// Method, path, content type, body; the status and words the answer must have.
+type Case = (
+    Method,
+    String,
+    Option<&'static str>,
+    Vec<u8>,
+    StatusCode,
+    &'static str,
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
     let k = Kiosk::start().await;
@@ -22,7 +32,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         }
         r.send()
     };
-    let cases: Vec<(Method, String, Option<&str>, Vec<u8>, StatusCode, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Method::POST,
             "/api/v1/tickets/999999/call".into(),

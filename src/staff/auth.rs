@@ -126,13 +126,15 @@ pub fn authority(req: &Request) -> Option<String> {
         .or_else(|| req.uri().authority().map(|a| a.to_string()))
 }
 
-/// Pages send people to the sign-in page; the API answers 401.
+/// A browser opening a page is sent to the sign-in page; scripts and API clients get 401.
 fn wants_page(req: &Request) -> bool {
     let path = req.uri().path();
-    req.method() == Method::GET
-        && !path.starts_with("/api/")
-        && path != "/metrics"
-        && !req.headers().contains_key(header::AUTHORIZATION)
+    let html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    req.method() == Method::GET && html && !path.starts_with("/api/") && path != "/metrics"
 }
 
 /// The middleware in front of every route.

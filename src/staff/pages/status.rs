@@ -34,7 +34,7 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
     let sync_text = match state {
         "online" => good(true, "online: the central service has our counts"),
         "disabled" => good(true, "off: no central service is configured"),
-        "waiting" => format!("<span class=\"muted\">not tried yet</span>"),
+        "waiting" => "<span class=\"muted\">not tried yet</span>".to_owned(),
         "unauthorized" => good(
             false,
             "refused: the central service does not accept this kiosk's token — ask the central team",
