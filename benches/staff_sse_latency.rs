@@ -1,7 +1,9 @@
 //! Check-in → event visible at a staff page: how long after `Hub::check_in` is called does each
 //! of 10 connected Server-Sent Events clients (advisors' queue pages) receive its
-//! `checked_in` event, over real HTTP on 127.0.0.1. The commit alone (SQLite, fsync) is shown
-//! beside it from the same run, so the push's own share is the difference.
+//! `checked_in` event, over real HTTP on 127.0.0.1. Beside it, from the same run, the time
+//! `Hub::check_in` takes to return (commit with fsync, then the ticket's place and estimate).
+//! The hub publishes the event right after the commit, before working out the place, so an
+//! event often reaches the clients before `check_in` has returned.
 //!
 //! `cargo bench --bench staff_sse_latency [-- N]` (N check-ins, default 200) prints a Markdown table.
 
@@ -163,7 +165,10 @@ fn main() {
             "check-in saved (`Hub::check_in`, one per check-in)",
             &commit,
         ),
-        ("saved → event at an SSE client", &push),
+        (
+            "`Hub::check_in` returned → event at a client (0 when earlier)",
+            &push,
+        ),
         ("**check-in → event at an SSE client**", &total),
     ] {
         println!(

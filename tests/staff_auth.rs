@@ -156,7 +156,7 @@ async fn repeated_wrong_passcodes_lock_the_client_out() {
     );
     let page = res.text().await.unwrap();
     assert!(page.contains("too many wrong passcodes"), "{page}");
-    // Unknown names count as wrong passcodes too, and the API with a token still works.
+    // The API with a token still works.
     let (status, _) = k.get_json("/api/v1/queue").await;
     assert_eq!(status, StatusCode::OK);
     k.stop().await;

@@ -141,11 +141,10 @@ impl Throttle {
             .entry(client)
             .or_insert_with(|| Record::new(now))
             .fail(now, CLIENT_ALLOWANCE);
-        let overall = match inner.overall {
+        let mut overall = match inner.overall {
             Some(r) if !r.stale(now) => r,
             _ => Record::new(now),
         };
-        let mut overall = overall;
         overall.fail(now, OVERALL_ALLOWANCE);
         inner.overall = Some(overall);
     }
