@@ -139,7 +139,7 @@ async fn pages_show_the_queue_footfall_and_status() {
     let status = page("/status").await;
     assert!(status.contains(&format!("hub-kiosk {}", env!("CARGO_PKG_VERSION"))));
     assert!(
-        status.contains("hours of counts") && status.contains("free of"),
+        status.contains("1 hour of counts") && status.contains("free of"),
         "{status}"
     );
     k.stop().await;

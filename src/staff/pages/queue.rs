@@ -148,7 +148,7 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
         .collect();
     let mut out = format!(
         "<div class=\"summary card\"><span><span class=\"n\" id=\"waiting-count\">{}</span> waiting</span>\
-         <span><span class=\"n\">{}</span> called</span><span><span class=\"n\">{}</span> advisors on duty</span>\
+         <span><span class=\"n\">{}</span> called</span><span><span class=\"n\">{}</span> on duty</span>\
          <span>Someone joining now waits {}</span><span class=\"{}\">{}</span></div>",
         v.waiting,
         v.called,

@@ -71,20 +71,20 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
         "<h1>Status</h1><section><dl class=\"facts\">\
          <dt>Forwarding</dt><dd id=\"sync\">{sync_text}</dd>\
          <dt>Last sent</dt><dd>{last_ok}</dd><dt>Last tried</dt><dd>{last_try}</dd>{error}\
-         <dt>Waiting to send</dt><dd id=\"outbox\">{outbox} hours of counts</dd>\
-         <dt>Refused by the central service</dt><dd>{dead} hours</dd>\
+         <dt>Waiting to send</dt><dd id=\"outbox\">{outbox} of counts</dd>\
+         <dt>Refused by the central service</dt><dd>{dead}</dd>\
          <dt>Door sensor</dt><dd id=\"door\">{door}</dd>\
          <dt>Last door pass</dt><dd>{last_pass}</dd>\
          <dt>Disk</dt><dd id=\"disk\">{disk}</dd>\
          <dt>Clock</dt><dd id=\"clock\">{clock}</dd>\
          <dt>Queue</dt><dd>{queue}</dd>\
          <dt>Version</dt><dd id=\"version\">hub-kiosk {version}</dd>\
-         <dt>Site and kiosk</dt><dd>{site} ({site_id}), kiosk {kiosk}</dd>\
+         <dt>Site and kiosk</dt><dd>{site} (site id {site_id}), kiosk {kiosk}</dd>\
          <dt>Running for</dt><dd>{up}</dd></dl></section>",
         last_ok = when(hub, sync.last_success),
         last_try = when(hub, sync.last_attempt),
-        outbox = h.outbox_depth,
-        dead = sync.dead_letters,
+        outbox = hours(h.outbox_depth),
+        dead = hours(sync.dead_letters),
         last_pass = when(hub, h.door.last_pass),
         clock = if h.clock_synchronised {
             good(true, &format!("synchronised — {}", when(hub, Some(h.now))))
@@ -104,6 +104,14 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
         kiosk = escape(&h.kiosk_id),
         up = uptime(h.uptime_seconds),
     )
+}
+
+fn hours(n: i64) -> String {
+    if n == 1 {
+        "1 hour".into()
+    } else {
+        format!("{n} hours")
+    }
 }
 
 fn uptime(secs: u64) -> String {
