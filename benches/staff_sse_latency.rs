@@ -161,10 +161,7 @@ fn main() {
     println!("| measure | p50 (ms) | p95 (ms) | max (ms) |");
     println!("|---|---:|---:|---:|");
     for (name, v) in [
-        (
-            "check-in saved (`Hub::check_in`, one per check-in)",
-            &commit,
-        ),
+        ("`Hub::check_in` returns (one per check-in)", &commit),
         (
             "`Hub::check_in` returned → event at a client (0 when earlier)",
             &push,
