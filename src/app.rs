@@ -51,6 +51,10 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.spawn(housekeeping_loop(hub.clone()));
+    let staff = runtime
+        .block_on(crate::staff::start(hub.clone()))
+        .map_err(Failure::runtime)?;
+    tracing::info!("staff pages on {}", staff.url);
     runtime.block_on(async { crate::sync::start(&hub) });
     // The door sensor and status LED run on their own thread until this is dropped.
     let _door = crate::hardware::start(hub.clone());
@@ -60,6 +64,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         runtime.spawn(watchdog_loop());
         runtime.block_on(shutdown_signal());
         tracing::info!("stopping");
+        runtime.block_on(staff.stop());
         Ok(())
     } else {
         Err(Failure::usage(

@@ -8,7 +8,7 @@
 //! - [`events`]: the one broadcast stream the screen, the staff pages and sync subscribe to.
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
-//! - [`staff`]: sign-in for advisors and managers.
+//! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.

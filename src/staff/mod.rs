@@ -1,3 +1,186 @@
-//! The staff side of the kiosk: advisors and site managers.
+//! The staff side of the kiosk, served on the site network: advisors' live queue page, the site
+//! managers' footfall page, the status page, the JSON API under `/api/v1/` with its event stream,
+//! `/metrics` and `/healthz`. axum on the kiosk's tokio runtime; optional TLS with rustls.
+//!
+//! Layout: `server` (listening, TLS, stopping), `auth` + `session` + `throttle` (sign-in, cookies,
+//! bearer tokens, same-origin checks, lock-out), `api` (JSON handlers), `sse` (event stream),
+//! `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error` (refusals as JSON),
+//! `pages/` (HTML). Every route is listed once, in `routes()`; `docs/openapi.json` describes
+//! the API part of that list and a test keeps the two equal.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod health;
+pub mod pages;
 pub mod passcode;
+pub mod prometheus;
+pub mod server;
+pub mod session;
+pub mod sse;
+pub mod state;
+pub mod throttle;
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+use axum::{Extension, Router};
+
+use api::Move;
+use auth::Caller;
+use error::ApiPath;
+pub use server::{Running, start};
+pub use state::{AppState, StaffState};
+
+/// The largest request body accepted (walk-ins and moves are a few dozen bytes).
+pub const BODY_LIMIT: usize = 16 * 1024;
+/// A request taking longer than this is answered 503 (event streams are not affected).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The OpenAPI document, served at `/api/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
+
+/// One route: its method, its path (as in `docs/openapi.json`), whether it belongs to the API
+/// document, and its handler.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub documented: bool,
+    handler: MethodRouter<AppState>,
+}
+
+fn api(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route {
+        method,
+        path,
+        documented: true,
+        handler,
+    }
+}
+
+fn page(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route {
+        documented: false,
+        ..api(method, path, handler)
+    }
+}
+
+fn ticket_move(path: &'static str, step: Move) -> Route {
+    api(
+        Method::POST,
+        path,
+        post(
+            move |State(s): State<AppState>,
+                  Extension(c): Extension<Caller>,
+                  ApiPath(id): ApiPath<i64>| api::act(s, c, id, step),
+        ),
+    )
+}
+
+/// Every route the staff server answers.
+pub fn routes() -> Vec<Route> {
+    use Method as M;
+    vec![
+        api(M::GET, "/healthz", get(prometheus::healthz)),
+        api(M::GET, "/metrics", get(prometheus::metrics)),
+        api(M::GET, "/api/v1/openapi.json", get(openapi)),
+        api(M::GET, "/api/v1/queue", get(api::queue)),
+        api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
+        api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
+        ticket_move("/api/v1/tickets/{id}/call", Move::Call),
+        ticket_move("/api/v1/tickets/{id}/recall", Move::Recall),
+        ticket_move("/api/v1/tickets/{id}/seen", Move::Seen),
+        ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow),
+        ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue),
+        ticket_move("/api/v1/tickets/{id}/left", Move::Left),
+        api(
+            M::POST,
+            "/api/v1/tickets/{id}/transfer",
+            post(api::transfer),
+        ),
+        api(M::POST, "/api/v1/walk-ins", post(api::walk_in)),
+        api(M::GET, "/api/v1/duty", get(api::duty)),
+        api(M::POST, "/api/v1/duty", post(api::set_duty)),
+        api(M::GET, "/api/v1/footfall/daily", get(api::footfall_daily)),
+        api(M::GET, "/api/v1/status", get(api::status)),
+        api(M::GET, "/api/v1/events", get(sse::events)),
+        page(M::GET, "/", get(|| async { Redirect::to("/queue") })),
+        page(M::GET, "/login", get(pages::login::page)),
+        page(M::POST, "/login", post(pages::login::sign_in)),
+        page(M::POST, "/logout", post(pages::login::sign_out)),
+        page(M::GET, "/queue", get(pages::queue::page)),
+        page(M::GET, "/queue/table", get(pages::queue::fragment)),
+        page(M::GET, "/footfall", get(pages::footfall::page)),
+        page(M::GET, "/status", get(pages::status::page)),
+    ]
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+/// Unknown addresses: JSON for API clients, a short page for people.
+async fn not_found(req: Request) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path == "/metrics" {
+        return error::not_found().await.into_response();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        pages::layout(
+            "Not found",
+            "hub-kiosk",
+            None,
+            pages::Nav::None,
+            "<h1>Not found</h1><p>There is no page here. Go to <a href=\"/queue\">the queue</a>.</p>",
+        ),
+    )
+        .into_response()
+}
+
+/// Headers every answer carries: no sniffing, no framing, scripts and styles only from here.
+async fn safety_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        (
+            "content-security-policy",
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        ),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// The whole staff application.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for r in routes() {
+        router = router.route(r.path, r.handler);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_caller,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn(safety_headers))
+        .with_state(state)
+}

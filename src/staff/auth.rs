@@ -1,0 +1,220 @@
+//! Who is asking: every request but `/healthz` and the sign-in page needs a signed-in session
+//! (pages) or a bearer token from `staff.api_tokens` (API clients). Changes made with a session
+//! cookie must come from these pages themselves: `Sec-Fetch-Site` and `Origin` are checked, so
+//! another site open in the same browser cannot press the buttons.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::error::ApiError;
+use super::session;
+use super::state::AppState;
+
+/// Addresses anyone may open.
+const PUBLIC: [&str; 2] = ["/healthz", "/login"];
+
+/// The signed-in caller, put in the request's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The login's or token's display name ("Desk 1"); shown when they call someone.
+    pub name: String,
+    pub via: Via,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// A browser session, by its id.
+    Session(String),
+    /// A bearer token.
+    Token,
+}
+
+/// The client's address, for the sign-in throttle (127.0.0.1 when unknown).
+pub fn client_ip(req: &Request) -> std::net::IpAddr {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
+}
+
+/// Compares secrets without stopping at the first difference.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The caller named by a bearer token or a session cookie; `Err` for a wrong token.
+fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, ApiError> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let given = auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "use `Authorization: Bearer <token>` with a token from staff.api_tokens",
+                )
+            })?;
+        let mut found = None;
+        for t in &state.hub.config.staff.api_tokens {
+            if same_secret(t.token.as_bytes(), given.as_bytes()) {
+                found = Some(t.name.clone());
+            }
+        }
+        return match found {
+            Some(name) => Ok(Some(Caller {
+                name,
+                via: Via::Token,
+            })),
+            None => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "this token is not one of staff.api_tokens: check it with the site manager",
+            )),
+        };
+    }
+    let id = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session::from_cookie_header);
+    Ok(id.and_then(|id| {
+        state.sessions.touch(id, Instant::now()).map(|name| Caller {
+            name,
+            via: Via::Session(id.to_owned()),
+        })
+    }))
+}
+
+/// Refuses a cookie-authenticated change that did not come from these pages.
+pub fn check_same_origin(headers: &HeaderMap, authority: Option<&str>) -> Result<(), ApiError> {
+    let refuse = |why: &str| {
+        Err(ApiError::forbidden(format!(
+            "refused: {why}. Changes are accepted only from the kiosk's own staff pages — open them directly, or use an API token"
+        )))
+    };
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if let Some(site) = site
+        && site != "same-origin"
+    {
+        return refuse(&format!("the request came from another site ({site})"));
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map(|(_, h)| h);
+            match (origin_host, authority) {
+                (Some(o), Some(host)) if o.eq_ignore_ascii_case(host) => Ok(()),
+                _ => refuse(&format!("the request came from {origin}")),
+            }
+        }
+        None if site == Some("same-origin") => Ok(()),
+        None => refuse("the request did not say where it came from (no Origin header)"),
+    }
+}
+
+/// `host:port` the client used to reach us.
+pub fn authority(req: &Request) -> Option<String> {
+    req.headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+}
+
+/// A browser opening a page is sent to the sign-in page; scripts and API clients get 401.
+fn wants_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    let html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    req.method() == Method::GET && html && !path.starts_with("/api/") && path != "/metrics"
+}
+
+/// The middleware in front of every route.
+pub async fn require_caller(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    if PUBLIC.contains(&path) {
+        if !req.method().is_safe()
+            && let Err(e) = check_same_origin(req.headers(), authority(&req).as_deref())
+        {
+            return e.into_response();
+        }
+        return next.run(req).await;
+    }
+    let caller = match identify(&state, req.headers()) {
+        Ok(Some(c)) => c,
+        Ok(None) if wants_page(&req) => {
+            let next_page = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let to = format!("/login?next={}", super::pages::url_encode(next_page));
+            return Redirect::to(&to).into_response();
+        }
+        Ok(None) => return ApiError::unauthorized().into_response(),
+        Err(e) => return e.into_response(),
+    };
+    if matches!(caller.via, Via::Session(_))
+        && !req.method().is_safe()
+        && let Err(e) = check_same_origin(req.headers(), authority(&req).as_deref())
+    {
+        return e.into_response();
+    }
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_changes_pass_and_others_are_refused() {
+        let host = Some("kiosk.local:8080");
+        assert!(
+            check_same_origin(&headers(&[("origin", "http://kiosk.local:8080")]), host).is_ok()
+        );
+        assert!(check_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), host).is_ok());
+        let cross = check_same_origin(
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ]),
+            host,
+        )
+        .unwrap_err();
+        assert_eq!(cross.status, axum::http::StatusCode::FORBIDDEN);
+        assert!(cross.message.contains("another site (cross-site)"));
+        assert!(check_same_origin(&headers(&[("origin", "http://evil.example")]), host).is_err());
+        assert!(check_same_origin(&headers(&[("origin", "null")]), host).is_err());
+        assert!(check_same_origin(&headers(&[]), host).is_err());
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"ab"));
+    }
+}

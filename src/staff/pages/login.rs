@@ -1,0 +1,187 @@
+//! Signing in and out: a login name chosen from the configured ones and its passcode. Wrong
+//! passcodes count towards the lock-out (see `throttle`); the passcode is checked off the async
+//! threads because Argon2 is deliberately slow.
+
+use std::time::Instant;
+
+use axum::extract::{Extension, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Nav, escape, layout, message};
+use crate::staff::auth::{Caller, Via, client_ip};
+use crate::staff::session;
+use crate::staff::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignIn {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    passcode: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Only paths on this site: never `//elsewhere` or `https://…`.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/queue",
+    }
+}
+
+fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Html<String> {
+    let logins = &state.hub.config.staff.logins;
+    let mut body = String::from("<h1>Sign in</h1>");
+    if let Some(n) = note {
+        body.push_str(&n);
+    }
+    if logins.is_empty() {
+        body.push_str(&message(
+            "error",
+            "No staff logins are set up on this kiosk yet. Add them under [staff] logins in the configuration (see `hub-kiosk config example`).",
+        ));
+    }
+    body.push_str(
+        "<form method=\"post\" action=\"/login\" class=\"card stack\" style=\"max-width:24rem\">",
+    );
+    body.push_str("<label>Who are you?<select name=\"name\" required autocomplete=\"username\">");
+    for l in logins {
+        let sel = if l.name == chosen { " selected" } else { "" };
+        body.push_str(&format!("<option{sel}>{}</option>", escape(&l.name)));
+    }
+    body.push_str(&format!(
+        "</select></label><label>Passcode<input name=\"passcode\" type=\"password\" inputmode=\"numeric\" \
+         autocomplete=\"current-password\" required autofocus></label>\
+         <input type=\"hidden\" name=\"next\" value=\"{}\"><button type=\"submit\" class=\"big\">Sign in</button></form>",
+        escape(next)
+    ));
+    layout(
+        "Sign in",
+        &state.hub.config.site.name,
+        None,
+        Nav::None,
+        &body,
+    )
+}
+
+pub async fn page(State(state): State<AppState>, Query(q): Query<Next>) -> Html<String> {
+    form(&state, "", safe_next(q.next.as_deref()), None)
+}
+
+pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
+    let ip = client_ip(&req);
+    let form_data: Result<axum::Form<SignIn>, axum::extract::rejection::FormRejection> =
+        <axum::Form<SignIn> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
+            .await;
+    let SignIn {
+        name,
+        passcode,
+        next,
+    } = match form_data {
+        Ok(axum::Form(f)) => f,
+        Err(e) => {
+            let note = message(
+                "error",
+                &format!(
+                    "The sign-in form did not arrive whole ({}): try again.",
+                    e.body_text()
+                ),
+            );
+            return (
+                StatusCode::BAD_REQUEST,
+                form(&state, "", "/queue", Some(note)),
+            )
+                .into_response();
+        }
+    };
+    let next = safe_next(next.as_deref()).to_owned();
+    if let Err(locked) = state.throttle.check(ip, Instant::now()) {
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            form(
+                &state,
+                &name,
+                &next,
+                Some(message("error", &locked.message())),
+            ),
+        )
+            .into_response();
+        if let Ok(v) = locked.wait().as_secs().max(1).to_string().parse() {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return res;
+    }
+    let hash = state
+        .hub
+        .config
+        .staff
+        .logins
+        .iter()
+        .find(|l| l.name == name)
+        .map(|l| l.passcode_hash.clone());
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| state.decoy_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || super::super::passcode::verify(&hash, &passcode))
+        .await
+        .unwrap_or(false)
+        && known;
+    if !ok {
+        state.throttle.fail(ip, Instant::now());
+        tracing::warn!(client = %ip, "wrong staff name or passcode");
+        let note = message("error", "That name and passcode do not match. Try again.");
+        return (
+            StatusCode::UNAUTHORIZED,
+            form(&state, &name, &next, Some(note)),
+        )
+            .into_response();
+    }
+    state.throttle.succeed(ip);
+    let id = state.sessions.start(&name, Instant::now());
+    tracing::info!(client = %ip, "{name} signed in to the staff pages");
+    (
+        [(header::SET_COOKIE, session::set_cookie(&id, state.tls))],
+        Redirect::to(&next),
+    )
+        .into_response()
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
+    if let Via::Session(id) = &caller.via {
+        state.sessions.end(id);
+    }
+    let note = message("note", "You are signed out.");
+    (
+        [(header::SET_COOKIE, session::clear_cookie(state.tls))],
+        form(&state, &caller.name, "/queue", Some(note)),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            safe_next(Some("/footfall?from=2026-11-01")),
+            "/footfall?from=2026-11-01"
+        );
+        assert_eq!(safe_next(Some("//evil.example/")), "/queue");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/queue");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/queue");
+        assert_eq!(safe_next(None), "/queue");
+    }
+}

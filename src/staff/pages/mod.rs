@@ -1,0 +1,99 @@
+//! The staff pages: server-rendered HTML with a little inline JavaScript and no build step.
+//! One layout (header, navigation, calm readable styles that work on a phone) wraps every page.
+
+pub mod footfall;
+pub mod login;
+pub mod queue;
+pub mod status;
+
+use axum::response::Html;
+
+pub use crate::report::escape;
+
+const STYLE: &str = include_str!("style.css");
+
+/// Which page is open, for the navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Queue,
+    Footfall,
+    Status,
+    None,
+}
+
+/// A whole page: `title` (plain text), the signed-in name if any, and the body's HTML.
+pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) -> Html<String> {
+    let link = |n: Nav, href: &str, text: &str| {
+        let current = if n == nav {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        format!("<a href=\"{href}\"{current}>{text}</a>")
+    };
+    let header = match who {
+        Some(name) => format!(
+            "<nav aria-label=\"Staff pages\">{}{}{}</nav>\
+             <form method=\"post\" action=\"/logout\" class=\"who\"><span>{}</span> \
+             <button type=\"submit\" class=\"quiet\">Sign out</button></form>",
+            link(Nav::Queue, "/queue", "Queue"),
+            link(Nav::Footfall, "/footfall", "Footfall"),
+            link(Nav::Status, "/status", "Status"),
+            escape(name)
+        ),
+        None => String::new(),
+    };
+    Html(format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">\
+         <title>{title} · {site}</title><style>{STYLE}</style></head>\n\
+         <body><header><strong class=\"site\">{site}</strong>{header}</header>\n\
+         <main>{body}</main></body></html>\n",
+        title = escape(title),
+        site = escape(site),
+    ))
+}
+
+/// Percent-encodes a string for a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A message box for errors or confirmations (`kind` is `error` or `note`).
+pub fn message(kind: &str, text: &str) -> String {
+    let role = if kind == "error" { "alert" } else { "status" };
+    format!(
+        "<p class=\"message {kind}\" role=\"{role}\">{}</p>",
+        escape(text)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_escapes_and_marks_the_current_page() {
+        let Html(page) = layout("Queue", "A & B", Some("<Desk>"), Nav::Queue, "<p>hi</p>");
+        assert!(page.contains("<title>Queue · A &amp; B</title>"));
+        assert!(page.contains("&lt;Desk&gt;"));
+        assert!(page.contains("<a href=\"/queue\" aria-current=\"page\">"));
+        assert!(page.contains("<p>hi</p>"));
+    }
+
+    #[test]
+    fn url_encoding_keeps_paths_readable() {
+        assert_eq!(
+            url_encode("/footfall?from=2026-11-01&x=a b"),
+            "/footfall%3Ffrom%3D2026-11-01%26x%3Da%20b"
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! The status page: is the kiosk forwarding its counts, is anything waiting to be sent, is the
+//! door sensor well, is there disk space left, is the clock right, which version runs.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Html;
+use chrono::{DateTime, Utc};
+
+use super::{Nav, escape, layout, message};
+use crate::staff::auth::Caller;
+use crate::staff::health::{Health, bytes};
+use crate::staff::state::AppState;
+
+fn when(hub: &crate::hub::Hub, t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| hub.local(t).format("%a %-d %b %Y, %H:%M:%S").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+fn good(ok: bool, text: &str) -> String {
+    format!(
+        "<span class=\"{}\">{}</span>",
+        if ok { "ok" } else { "bad" },
+        escape(text)
+    )
+}
+
+fn render(hub: &crate::hub::Hub, h: &Health) -> String {
+    let sync = &h.sync;
+    let state = if sync.state.is_empty() {
+        "waiting"
+    } else {
+        sync.state.as_str()
+    };
+    let sync_text = match state {
+        "online" => good(true, "online: the central service has our counts"),
+        "disabled" => good(true, "off: no central service is configured"),
+        "waiting" => "<span class=\"muted\">not tried yet</span>".to_owned(),
+        "unauthorized" => good(
+            false,
+            "refused: the central service does not accept this kiosk's token — ask the central team",
+        ),
+        "clock" => good(false, "waiting for the clock to synchronise before sending"),
+        other => good(
+            false,
+            &format!("{other}: retrying; nothing is lost, counts wait in the outbox"),
+        ),
+    };
+    let door = match (&h.door.fault, h.door.mode.as_str()) {
+        (Some(f), _) => good(false, &format!("fault: {f}")),
+        (None, "" | "none") => "<span class=\"muted\">no door sensor</span>".to_owned(),
+        (None, mode) => good(true, &format!("working ({mode})")),
+    };
+    let disk = match &h.disk {
+        Some(d) => good(
+            !d.low(),
+            &format!(
+                "{} free of {} ({})",
+                bytes(d.free_bytes),
+                bytes(d.total_bytes),
+                d.path
+            ),
+        ),
+        None => good(false, "cannot read the data directory's disk"),
+    };
+    let error = sync
+        .last_error
+        .as_deref()
+        .map(|e| format!("<dt>Last problem</dt><dd>{}</dd>", escape(e)))
+        .unwrap_or_default();
+    format!(
+        "<h1>Status</h1><section><dl class=\"facts\">\
+         <dt>Forwarding</dt><dd id=\"sync\">{sync_text}</dd>\
+         <dt>Last sent</dt><dd>{last_ok}</dd><dt>Last tried</dt><dd>{last_try}</dd>{error}\
+         <dt>Waiting to send</dt><dd id=\"outbox\">{outbox} of counts</dd>\
+         <dt>Refused by the central service</dt><dd>{dead}</dd>\
+         <dt>Door sensor</dt><dd id=\"door\">{door}</dd>\
+         <dt>Last door pass</dt><dd>{last_pass}</dd>\
+         <dt>Disk</dt><dd id=\"disk\">{disk}</dd>\
+         <dt>Clock</dt><dd id=\"clock\">{clock}</dd>\
+         <dt>Queue</dt><dd>{queue}</dd>\
+         <dt>Version</dt><dd id=\"version\">hub-kiosk {version}</dd>\
+         <dt>Site and kiosk</dt><dd>{site} (site id {site_id}), kiosk {kiosk}</dd>\
+         <dt>Running for</dt><dd>{up}</dd></dl></section>",
+        last_ok = when(hub, sync.last_success),
+        last_try = when(hub, sync.last_attempt),
+        outbox = hours(h.outbox_depth),
+        dead = hours(sync.dead_letters),
+        last_pass = when(hub, h.door.last_pass),
+        clock = if h.clock_synchronised {
+            good(true, &format!("synchronised — {}", when(hub, Some(h.now))))
+        } else {
+            good(
+                false,
+                &format!(
+                    "not synchronised yet ({}): records are re-dated when it is",
+                    when(hub, Some(h.now))
+                ),
+            )
+        },
+        queue = if h.queue_open { "open" } else { "closed" },
+        version = escape(h.version),
+        site = escape(&h.site_name),
+        site_id = escape(&h.site_id),
+        kiosk = escape(&h.kiosk_id),
+        up = uptime(h.uptime_seconds),
+    )
+}
+
+fn hours(n: i64) -> String {
+    if n == 1 {
+        "1 hour".into()
+    } else {
+        format!("{n} hours")
+    }
+}
+
+fn uptime(secs: u64) -> String {
+    let (d, h, m) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60);
+    if d > 0 {
+        format!("{d} days {h} h")
+    } else if h > 0 {
+        format!("{h} h {m} min")
+    } else {
+        format!("{m} min")
+    }
+}
+
+pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller>) -> Html<String> {
+    let started = s.started;
+    let hub = s.hub.clone();
+    let body = match s.hub(move |h| Health::gather(h, started)).await {
+        Ok(h) => render(&hub, &h),
+        Err(e) => format!("<h1>Status</h1>{}", message("error", &e.message)),
+    };
+    layout(
+        "Status",
+        &s.hub.config.site.name,
+        Some(&caller.name),
+        Nav::Status,
+        &body,
+    )
+}

@@ -1,0 +1,215 @@
+//! `/metrics` in Prometheus text format: the hub's counters, then gauges read now — the queue
+//! (waiting, called, longest wait, per need), advisors on duty, today's waits, sync, door and
+//! clock health. `/healthz` is the unauthenticated liveness check.
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use super::error::ApiError;
+use super::health::Health;
+use super::state::AppState;
+use crate::hub::{Hub, HubError};
+
+fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+    );
+}
+
+/// The whole exposition (blocking: call through `StaffState::hub`).
+pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, HubError> {
+    let mut out = hub.metrics.render_counters();
+    let view = hub.queue_view()?;
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_waiting",
+        "Tickets waiting to be called.",
+        view.waiting,
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_called",
+        "Tickets called and not yet finished.",
+        view.called,
+    );
+    let longest = view
+        .entries
+        .iter()
+        .filter(|e| e.position.is_some())
+        .map(|e| e.waited_minutes)
+        .max()
+        .unwrap_or(0);
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_longest_wait_minutes",
+        "Minutes the longest-waiting ticket has waited.",
+        longest,
+    );
+    let _ = writeln!(
+        out,
+        "# HELP hub_kiosk_queue_waiting_by_need Tickets waiting, by need.\n# TYPE hub_kiosk_queue_waiting_by_need gauge"
+    );
+    for need in hub.config.catalogue.iter().filter(|n| n.drop_in) {
+        let n = view
+            .entries
+            .iter()
+            .filter(|e| e.position.is_some() && e.ticket.need == need.id)
+            .count();
+        let _ = writeln!(
+            out,
+            "hub_kiosk_queue_waiting_by_need{{need=\"{}\"}} {n}",
+            need.id
+        );
+    }
+    gauge(
+        &mut out,
+        "hub_kiosk_advisors_on_duty",
+        "Advisors the wait estimate counts on.",
+        view.advisors_on_duty,
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_wait_estimate_high_minutes",
+        "Upper end of the wait a visitor joining now is told.",
+        view.estimate_for_next.high_minutes,
+    );
+    let today = hub.today();
+    let day = hub
+        .store
+        .footfall_daily(today, today, &hub.config.timezone)?
+        .pop()
+        .map(|d| d.counts)
+        .unwrap_or_default();
+    gauge(
+        &mut out,
+        "hub_kiosk_today_check_ins",
+        "Check-ins today (site-local day).",
+        day.checkins(),
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_today_dropins_joined",
+        "Drop-in tickets given today.",
+        day.dropins_joined,
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_today_dropins_seen",
+        "Drop-in visitors seen today.",
+        day.dropins_seen,
+    );
+    match day.median_wait_minutes() {
+        Some(m) => gauge(
+            &mut out,
+            "hub_kiosk_today_median_wait_minutes",
+            "Median wait of tickets called today.",
+            m,
+        ),
+        None => gauge(
+            &mut out,
+            "hub_kiosk_today_median_wait_minutes",
+            "Median wait of tickets called today.",
+            "NaN",
+        ),
+    }
+    gauge(
+        &mut out,
+        "hub_kiosk_queue_open",
+        "1 while the drop-in queue is open.",
+        u8::from(health.queue_open),
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_outbox_depth_hours",
+        "Hours of footfall waiting to be sent, read from the database.",
+        health.outbox_depth,
+    );
+    let _ = writeln!(
+        out,
+        "# HELP hub_kiosk_sync_state Forwarding state (1 for the current one).\n# TYPE hub_kiosk_sync_state gauge"
+    );
+    let state = if health.sync.state.is_empty() {
+        "waiting"
+    } else {
+        health.sync.state.as_str()
+    };
+    for s in [
+        "disabled",
+        "waiting",
+        "online",
+        "offline",
+        "unauthorized",
+        "clock",
+    ] {
+        let _ = writeln!(
+            out,
+            "hub_kiosk_sync_state{{state=\"{s}\"}} {}",
+            u8::from(s == state)
+        );
+    }
+    if let Some(t) = health.sync.last_success {
+        gauge(
+            &mut out,
+            "hub_kiosk_sync_last_success_timestamp_seconds",
+            "When the central service last accepted our data.",
+            t.timestamp(),
+        );
+    }
+    gauge(
+        &mut out,
+        "hub_kiosk_door_fault",
+        "1 while the door sensor reports a fault.",
+        u8::from(health.door.fault.is_some()),
+    );
+    gauge(
+        &mut out,
+        "hub_kiosk_clock_synchronised",
+        "1 when the clock is synchronised.",
+        u8::from(health.clock_synchronised),
+    );
+    if let Some(d) = &health.disk {
+        gauge(
+            &mut out,
+            "hub_kiosk_disk_free_bytes",
+            "Free space on the data directory's file system.",
+            d.free_bytes,
+        );
+    }
+    gauge(
+        &mut out,
+        "hub_kiosk_staff_sessions",
+        "Signed-in staff sessions.",
+        sessions,
+    );
+    Ok(out)
+}
+
+pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let started = s.started;
+    let sessions = s.sessions.count();
+    let text = s
+        .hub(move |h| {
+            let health = Health::gather(h, started)?;
+            render(h, &health, sessions)
+        })
+        .await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    ))
+}
+
+/// Liveness: answers while the server runs, without touching the database.
+pub async fn healthz() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})),
+    )
+}

@@ -1,0 +1,81 @@
+// Starts a real hub-kiosk (the built-in demo on a fresh data directory, headless, on a free
+// port of 127.0.0.1) and Debian's Chromium through playwright-core, for the browser tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const TOKEN = 'demo-api-token-not-for-real-use';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startKiosk() {
+  const bin = process.env.HUB_KIOSK_BIN || join(root, 'target/debug/hub-kiosk');
+  const dir = mkdtempSync(join(tmpdir(), 'hub-kiosk-browser-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['run', '--headless', '--listen', `127.0.0.1:${port}`], {
+    env: { ...process.env, HUB_KIOSK_DEMO_DIR: join(dir, 'data'), RUST_LOG: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  for (let i = 0; ; i++) {
+    if (exited !== null) throw new Error(`hub-kiosk exited with ${exited}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (i > 300) throw new Error('hub-kiosk did not answer /healthz within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const api = async (method, path, body) => {
+    const r = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: await r.json() };
+  };
+  const stop = async () => {
+    if (exited === null) {
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await done;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { base, api, stop, dir };
+}
+
+export async function startBrowser(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'hub-kiosk-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+    ...options,
+  });
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
