@@ -2,9 +2,9 @@
 //! `hub-kiosk run --headless` forward to each other, and the central daily footfall (CSV and the
 //! site page) shows the same counts as the kiosk's own `hub-kiosk report daily`.
 //!
-//! Door passes come through the door sensor's simulator (a FIFO); check-ins, tickets and older
-//! hours are written into the kiosk's database by a second process, as the screen and the staff
-//! pages do inside the kiosk.
+//! Door passes come through the door sensor's simulator (a FIFO) and walk-ins through the staff
+//! API, which also calls one and marks them seen; older hours of history are written into the
+//! kiosk's database beforehand.
 
 mod sync_support;
 
@@ -17,6 +17,8 @@ use chrono::{Duration as Span, Utc};
 use hub_kiosk::domain::hour_start;
 use hub_kiosk::store::Store;
 use sync_support::*;
+
+const STAFF_TOKEN: &str = "e2e-staff-token-0123456789abcdef";
 
 fn central_toml(data: &Path) -> String {
     format!(
@@ -119,8 +121,14 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
     let kiosk_config = dir.path().join("kiosk.toml");
     // The door sensor's simulator reads passes from a FIFO (docs/hardware.md).
     let door = dir.path().join("door-simulator");
-    let text = kiosk_config_text(&kiosk_dir, &url, 200)
-        + &format!(
+    let staff_port = loopback().local_addr().unwrap().port();
+    let staff_url = format!("http://127.0.0.1:{staff_port}");
+    let text = kiosk_config_text(&kiosk_dir, &url, 200).replace(
+        "listen = \"127.0.0.1:0\"",
+        &format!(
+            "listen = \"127.0.0.1:{staff_port}\"\napi_tokens = [ {{ name = \"desk\", token = \"{STAFF_TOKEN}\" }} ]"
+        ),
+    ) + &format!(
             "\n[door]\nmode = \"simulator\"\nsimulator_input = \"{}\"\n",
             door.display()
         );
@@ -162,9 +170,40 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    for h in 0..3 {
-        fill_hour(&store, now - Span::hours(h), &mut rng);
+    // Staff add walk-ins for people who cannot use the screen, call one and see them.
+    for needs in [r#"["advisor"]"#, r#"["housing", "money"]"#, r#"["work"]"#] {
+        let r = http
+            .post(format!("{staff_url}/api/v1/walk-ins"))
+            .bearer_auth(STAFF_TOKEN)
+            .header("content-type", "application/json")
+            .body(format!(r#"{{"needs": {needs}}}"#))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     }
+    let called: serde_json::Value = http
+        .post(format!("{staff_url}/api/v1/queue/call-next"))
+        .bearer_auth(STAFF_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = called["id"].as_i64().unwrap_or_else(|| panic!("{called}"));
+    let seen = http
+        .post(format!("{staff_url}/api/v1/tickets/{id}/seen"))
+        .bearer_auth(STAFF_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert!(seen.status().is_success(), "{}", seen.text().await.unwrap());
+    let total = store.footfall_total().unwrap();
+    assert!(
+        total.dropins_joined >= 3 && total.dropins_seen >= 1,
+        "{total:?}"
+    );
 
     let today = Utc::now().date_naive();
     let (from, to) = (
