@@ -18,6 +18,7 @@
 //! `docs/architecture.md` walks a check-in through these modules.
 
 pub mod app;
+pub mod background;
 pub mod cards;
 pub mod central;
 pub mod cli;

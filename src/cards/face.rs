@@ -10,6 +10,7 @@ use std::fmt::Write;
 use qrcode::{Color, EcLevel, QrCode, Version};
 
 use crate::domain::card::Card;
+use crate::report::escape;
 
 /// Width and height in 300 dpi dots.
 pub const WIDTH: u32 = 1011;
@@ -52,23 +53,6 @@ pub fn qr_code(text: &str) -> Result<QrCode, String> {
     }
 }
 
-/// Escapes text for SVG content and attribute values.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A line of text; squeezed into `width` dots when it would run over (`per_char` is the
 /// font's average advance in ems, used to pick the size).
 fn text_line(
@@ -89,7 +73,7 @@ fn text_line(
     let _ = writeln!(
         out,
         "  <text x=\"{x}\" y=\"{y}\" font-size=\"{size:.1}\"{squeeze} {style}>{}</text>",
-        xml(text)
+        escape(text)
     );
 }
 
@@ -116,7 +100,7 @@ pub fn svg(face: &Face) -> Result<String, String> {
          <rect width=\"{WIDTH}\" height=\"{HEADER}\" fill=\"{NAVY}\"/>\n  </g>\n  \
          <rect x=\"1\" y=\"1\" width=\"{}\" height=\"{}\" rx=\"{CORNER}\" fill=\"none\" \
          stroke=\"#b8bfcc\" stroke-width=\"2\"/>",
-        xml(face.hub),
+        escape(face.hub),
         WIDTH - 2,
         HEIGHT - 2
     );

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::domain::footfall::daily;
+use crate::domain::footfall::{daily_between, utc_window};
 use crate::domain::{Counts, DayTotals};
 use crate::store::{Result, StoreError, open_database};
 use crate::sync::wire::Bucket;
@@ -213,16 +213,9 @@ impl CentralStore {
         to: NaiveDate,
         tz: &Tz,
     ) -> Result<Vec<DayTotals>> {
-        // Local midnight is within 15 hours of UTC midnight: read a margin, keep wanted dates.
-        let start =
-            from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(15);
-        let end =
-            to.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() + chrono::Duration::hours(39);
+        let (start, end) = utc_window(from, to);
         let hours = self.hours(site, None, start, end)?;
-        Ok(daily(&hours, tz)
-            .into_iter()
-            .filter(|d| d.date >= from && d.date <= to)
-            .collect())
+        Ok(daily_between(&hours, tz, from, to))
     }
 
     /// Every kiosk that has sent anything, by site and kiosk.

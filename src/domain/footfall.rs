@@ -211,6 +211,29 @@ pub fn daily<Tz: TimeZone>(hours: &[(DateTime<Utc>, Counts)], tz: &Tz) -> Vec<Da
         .collect()
 }
 
+/// The UTC hours that can hold the site-local days `from..=to`: local midnight is within 15
+/// hours of UTC midnight everywhere, so read that margin and let `daily_between` keep the dates.
+pub fn utc_window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    (
+        midnight(from) - chrono::Duration::hours(15),
+        midnight(to) + chrono::Duration::hours(39),
+    )
+}
+
+/// Daily totals of `hours` for exactly the local days `from..=to`.
+pub fn daily_between<Tz: TimeZone>(
+    hours: &[(DateTime<Utc>, Counts)],
+    tz: &Tz,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<DayTotals> {
+    daily(hours, tz)
+        .into_iter()
+        .filter(|d| d.date >= from && d.date <= to)
+        .collect()
+}
+
 /// Median of expanded samples; used to check the histogram median.
 pub fn median_of_samples(samples: &[i64]) -> Option<i64> {
     median(&mut samples.to_vec())

@@ -8,15 +8,14 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::led::{self, StatusLed};
 use super::{BeamCounter, BeamSettings, EdgeSource, Input, PinOpener, monotonic};
+use crate::background::{Background, Stop};
 use crate::domain::footfall::Direction;
 use crate::hub::Hub;
 use crate::status::DoorSnapshot;
@@ -45,38 +44,17 @@ pub struct Parts {
 
 /// The running door thread; dropping it (or `stop`) ends it.
 pub struct Door {
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    thread: Background,
 }
 
 impl Door {
     pub fn spawn(hub: Arc<Hub>, parts: Parts) -> std::io::Result<Door> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("door".into())
-            .spawn(move || Worker::new(hub, parts).run(&flag))?;
-        Ok(Door {
-            stop,
-            thread: Some(thread),
-        })
+        let thread = Background::spawn("door", move |stop| Worker::new(hub, parts).run(&stop))?;
+        Ok(Door { thread })
     }
 
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for Door {
-    fn drop(&mut self) {
-        self.halt();
+    pub fn stop(self) {
+        self.thread.stop();
     }
 }
 
@@ -118,8 +96,8 @@ impl Worker {
         }
     }
 
-    fn run(mut self, stop: &AtomicBool) {
-        while !stop.load(Ordering::Acquire) {
+    fn run(mut self, stop: &Stop) {
+        while !stop.requested() {
             let now = monotonic();
             if now >= self.next_try {
                 self.connect(now);

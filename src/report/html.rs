@@ -3,7 +3,8 @@
 use super::{human_headings, row};
 use crate::domain::{Catalogue, DayTotals};
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML or SVG/XML element content and quoted attribute values, dropping
+/// control characters XML does not allow.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -13,6 +14,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
     }

@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rppal::uart::{Parity, Uart};
 
 use super::Scanned;
 use super::lines::LineSplitter;
+use crate::background::{Background, Stop};
 
 /// How long a read waits before checking whether to stop.
 const POLL: Duration = Duration::from_millis(200);
@@ -22,9 +22,8 @@ const REOPEN: Duration = Duration::from_secs(1);
 
 /// A running reader; dropping it (or calling `stop`) ends the thread.
 pub struct SerialScanner {
-    stop: Arc<AtomicBool>,
     open: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    thread: Background,
 }
 
 impl SerialScanner {
@@ -34,18 +33,13 @@ impl SerialScanner {
         baud: u32,
         on_scan: impl Fn(Scanned) + Send + 'static,
     ) -> std::io::Result<SerialScanner> {
-        let stop = Arc::new(AtomicBool::new(false));
         let open = Arc::new(AtomicBool::new(false));
-        let (flag, is_open) = (stop.clone(), open.clone());
+        let is_open = open.clone();
         let path = path.to_owned();
-        let thread = std::thread::Builder::new()
-            .name("serial-scanner".into())
-            .spawn(move || run(&path, baud, &flag, &is_open, &on_scan))?;
-        Ok(SerialScanner {
-            stop,
-            open,
-            thread: Some(thread),
-        })
+        let thread = Background::spawn("serial-scanner", move |stop| {
+            run(&path, baud, &stop, &is_open, &on_scan)
+        })?;
+        Ok(SerialScanner { open, thread })
     }
 
     /// Whether the port is open and being read (for status displays; bytes sent before it
@@ -54,21 +48,8 @@ impl SerialScanner {
         self.open.load(Ordering::Acquire)
     }
 
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for SerialScanner {
-    fn drop(&mut self) {
-        self.halt();
+    pub fn stop(self) {
+        self.thread.stop();
     }
 }
 
@@ -78,15 +59,9 @@ fn open(path: &PathBuf, baud: u32) -> rppal::uart::Result<Uart> {
     Ok(uart)
 }
 
-fn run(
-    path: &PathBuf,
-    baud: u32,
-    stop: &AtomicBool,
-    is_open: &AtomicBool,
-    on_scan: &dyn Fn(Scanned),
-) {
+fn run(path: &PathBuf, baud: u32, stop: &Stop, is_open: &AtomicBool, on_scan: &dyn Fn(Scanned)) {
     let mut reported = false;
-    while !stop.load(Ordering::Acquire) {
+    while !stop.requested() {
         let mut uart = match open(path, baud) {
             Ok(u) => {
                 tracing::info!(path = %path.display(), baud, "serial scanner ready");
@@ -98,14 +73,14 @@ fn run(
                     tracing::warn!(path = %path.display(), "serial scanner not available ({e}); trying again every {}s", RETRY.as_secs());
                     reported = true;
                 }
-                sleep_unless_stopped(RETRY, stop);
+                stop.sleep(RETRY);
                 continue;
             }
         };
         is_open.store(true, Ordering::Release);
         let mut splitter = LineSplitter::default();
         let mut buf = [0u8; 256];
-        while !stop.load(Ordering::Acquire) {
+        while !stop.requested() {
             match uart.read(&mut buf) {
                 Ok(0) => {}
                 Ok(n) => splitter.push(&buf[..n]).into_iter().for_each(on_scan),
@@ -117,15 +92,6 @@ fn run(
         }
         is_open.store(false, Ordering::Release);
         // A port that opens but fails every read must not spin.
-        sleep_unless_stopped(REOPEN, stop);
-    }
-}
-
-fn sleep_unless_stopped(total: Duration, stop: &AtomicBool) {
-    let step = Duration::from_millis(100);
-    let mut waited = Duration::ZERO;
-    while waited < total && !stop.load(Ordering::Acquire) {
-        std::thread::sleep(step);
-        waited += step;
+        stop.sleep(REOPEN);
     }
 }

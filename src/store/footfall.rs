@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 
 use super::rows::{from_hour_key, hour_key, ms};
 use super::{Result, Store};
-use crate::domain::footfall::daily;
+use crate::domain::footfall::{daily_between, utc_window};
 use crate::domain::{Counts, DayTotals, NeedId};
 
 /// Adds `counts × sign` to `hour`, bumps its revision and queues it for the central service.
@@ -145,17 +145,9 @@ impl Store {
         to: NaiveDate,
         tz: &Tz,
     ) -> Result<Vec<DayTotals>> {
-        // Local midnight may be up to 14 hours either side of UTC midnight: read a margin, then
-        // keep only the wanted local dates.
-        let start =
-            from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(15);
-        let end =
-            to.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() + chrono::Duration::hours(39);
+        let (start, end) = utc_window(from, to);
         let hours = self.footfall_hours(start, end)?;
-        Ok(daily(&hours, tz)
-            .into_iter()
-            .filter(|d| d.date >= from && d.date <= to)
-            .collect())
+        Ok(daily_between(&hours, tz, from, to))
     }
 
     /// Sum of every hour ever counted.
