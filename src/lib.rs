@@ -9,6 +9,7 @@
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
+//! - [`web`]: what the staff and central pages share: tokens, sessions, same-origin, throttle.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
@@ -36,3 +37,4 @@ pub mod staff;
 pub mod status;
 pub mod store;
 pub mod sync;
+pub mod web;

@@ -120,13 +120,17 @@ async fn wrong_passcodes_and_foreign_forms_are_refused_then_locked_out() {
     let r = sign_in(&url, "4821", Some("http://evil.example")).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.headers().get("set-cookie").is_none());
+    // A form that does not say where it came from is refused too.
+    let r = sign_in(&url, "4821", None).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     for _ in 0..5 {
-        let r = sign_in(&url, "0000", None).await;
+        let r = sign_in(&url, "0000", Some(&url)).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         assert!(r.text().await.unwrap().contains("do not match"));
     }
     // Locked out now, even with the right passcode.
-    let r = sign_in(&url, "4821", None).await;
+    let r = sign_in(&url, "4821", Some(&url)).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.text().await.unwrap().contains("Too many tries"));
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(r.text().await.unwrap().contains("too many wrong passcodes"));
 }

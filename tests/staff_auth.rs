@@ -4,7 +4,8 @@
 
 mod staff_support;
 
-use hub_kiosk::staff::{routes, throttle};
+use hub_kiosk::staff::routes;
+use hub_kiosk::web::throttle;
 use reqwest::{Method, StatusCode, header};
 use staff_support::{Kiosk, PASSCODE, json};
 

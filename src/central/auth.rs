@@ -2,10 +2,11 @@
 //! `HttpOnly; SameSite=Strict`, plus `Secure` under TLS) or send a bearer token (scripts,
 //! spreadsheets, Prometheus). Kiosk tokens only upload; reader tokens only read.
 //!
-//! Passcodes are Argon2 hashes in the config; failed sign-ins are throttled (`sessions`).
+//! Passcodes are Argon2 hashes in the config; failed sign-ins are throttled (`crate::web::throttle`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
@@ -18,70 +19,34 @@ use super::config::Reader;
 use super::pages::layout;
 use crate::report::escape;
 use crate::staff::passcode;
+use crate::web::{authority, bearer, cross_origin, same_secret};
 
-const COOKIE: &str = "hub_central_session";
-
-/// The token of an `Authorization: Bearer …` header.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-}
-
-/// Compares secrets in time that does not depend on where they differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
+/// The session cookie of the central pages.
+pub const COOKIE: &str = "hub_central_session";
 
 /// The reader making this request (by token or session cookie), if any.
 pub fn reader<'a>(c: &'a Central, headers: &HeaderMap) -> Option<&'a Reader> {
     if let Some(token) = bearer(headers) {
-        return c
-            .config
-            .readers
-            .iter()
-            .find(|r| r.token.as_deref().is_some_and(|t| same_secret(t, token)));
+        return c.config.readers.iter().find(|r| {
+            r.token
+                .as_deref()
+                .is_some_and(|t| same_secret(t.as_bytes(), token.as_bytes()))
+        });
     }
-    let i = c.sessions.reader(cookie(headers, COOKIE)?)?;
-    c.config.readers.get(i)
+    let name = c
+        .sessions
+        .touch(c.sessions.id_in(headers)?, Instant::now())?;
+    c.config.readers.iter().find(|r| r.name == name)
 }
 
 /// A state-changing form must come from this service's own pages.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let get = |h: &str| headers.get(h).and_then(|v| v.to_str().ok());
-    if let Some(site) = get("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
-    }
-    match (get("origin"), get("host")) {
-        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, h)| h == host),
-        (Some(_), None) => false,
-        (None, _) => true,
-    }
+    cross_origin(headers, authority(headers)).is_none()
 }
 
 /// Where to go after signing in: a path on this service only.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
+    crate::web::safe_next(next, "/").to_owned()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,15 +99,13 @@ pub async fn sign_in(
             .into_response();
     }
     let client = addr.ip();
-    if let Some(wait) = c.sessions.locked_for(client) {
+    if let Err(locked) = c.throttle.check(client, Instant::now()) {
         c.metrics.sign_ins.inc("throttled");
-        let msg = format!(
-            "Too many tries. Wait {} seconds, then try again.",
-            wait.as_secs().max(1)
-        );
+        let retry = locked.wait().as_secs().max(1).to_string();
         return (
             StatusCode::TOO_MANY_REQUESTS,
-            Html(form_page(&next, Some(&msg))),
+            [(header::RETRY_AFTER, retry)],
+            Html(form_page(&next, Some(&locked.message()))),
         )
             .into_response();
     }
@@ -165,18 +128,14 @@ pub async fn sign_in(
     .unwrap_or(false);
     match found.filter(|_| ok) {
         Some(i) => {
-            c.sessions.succeeded(client);
+            c.throttle.succeed(client);
             c.metrics.sign_ins.inc("ok");
-            let secure = if c.tls { "; Secure" } else { "" };
-            let cookie = format!(
-                "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-                c.sessions.start(i),
-                c.sessions.lifetime.as_secs()
-            );
+            let id = c.sessions.start(&c.config.readers[i].name, Instant::now());
+            let cookie = c.sessions.set_cookie(&id, c.tls);
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
         None => {
-            c.sessions.failed(client);
+            c.throttle.fail(client, Instant::now());
             c.metrics.sign_ins.inc("failed");
             (
                 StatusCode::UNAUTHORIZED,
@@ -198,23 +157,16 @@ pub async fn sign_out(State(c): State<Arc<Central>>, headers: HeaderMap) -> Resp
         )
             .into_response();
     }
-    if let Some(id) = cookie(&headers, COOKIE) {
+    if let Some(id) = c.sessions.id_in(&headers) {
         c.sessions.end(id);
     }
-    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    let clear = c.sessions.clear_cookie(c.tls);
     ([(header::SET_COOKIE, clear)], Redirect::to("/sign-in")).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(same_secret("abcdef", "abcdef"));
-        assert!(!same_secret("abcdef", "abcdeg"));
-        assert!(!same_secret("abc", "abcdef"));
-    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
@@ -231,7 +183,7 @@ mod tests {
     fn forms_from_other_sites_are_refused() {
         let mut h = HeaderMap::new();
         h.insert("host", "central.example:8090".parse().unwrap());
-        assert!(same_origin(&h));
+        assert!(!same_origin(&h), "a form must say where it came from");
         h.insert("origin", "http://central.example:8090".parse().unwrap());
         assert!(same_origin(&h));
         h.insert("origin", "http://evil.example".parse().unwrap());

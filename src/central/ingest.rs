@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Timelike, Utc};
 
 use super::Central;
-use super::auth::{bearer, same_secret};
 use super::config::KioskEntry;
 use crate::sync::wire::{Accepted, ErrorBody, FORMAT_VERSION, MAX_BUCKETS, Problem, Upload};
+use crate::web::{bearer, same_secret};
 
 /// No hour before this: a kiosk whose clock says so has never been set.
 const EARLIEST: &str = crate::clock::BUILD_FLOOR;
@@ -167,7 +167,7 @@ fn authenticate<'a>(c: &'a Central, headers: &HeaderMap) -> Result<&'a KioskEntr
     c.config
         .kiosks
         .iter()
-        .find(|k| same_secret(&k.token, token))
+        .find(|k| same_secret(k.token.as_bytes(), token.as_bytes()))
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -15,7 +15,6 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod pages;
-pub mod sessions;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -29,13 +28,16 @@ pub use config::CentralConfig;
 pub use store::CentralStore;
 
 use crate::clock::Clock;
+use crate::web::session::Sessions;
+use crate::web::throttle::Throttle;
 
 /// Everything a request handler needs.
 pub struct Central {
     pub config: CentralConfig,
     pub store: Arc<CentralStore>,
     pub metrics: metrics::CentralMetrics,
-    pub sessions: sessions::Sessions,
+    pub sessions: Sessions,
+    pub throttle: Throttle,
     /// Served under HTTPS: cookies get `Secure`.
     pub tls: bool,
     clock: Arc<dyn Clock>,
@@ -55,9 +57,11 @@ impl Central {
         let store = CentralStore::open(&config.database_path()).map_err(|e| e.to_string())?;
         Ok(Arc::new(Central {
             tls: config.service.tls.is_some(),
-            sessions: sessions::Sessions::new(Duration::from_secs(
-                u64::from(config.service.session_hours) * 3600,
-            )),
+            sessions: Sessions::new(
+                auth::COOKIE,
+                Duration::from_secs(u64::from(config.service.session_hours) * 3600),
+            ),
+            throttle: Throttle::default(),
             metrics: metrics::CentralMetrics::default(),
             store: Arc::new(store),
             config,

@@ -12,8 +12,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::ApiError;
-use super::session;
 use super::state::AppState;
+use crate::web::{bearer, cross_origin, same_secret};
 
 /// Addresses anyone may open.
 const PUBLIC: [&str; 2] = ["/healthz", "/login"];
@@ -42,25 +42,18 @@ pub fn client_ip(req: &Request) -> std::net::IpAddr {
         .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
 }
 
-/// Compares secrets without stopping at the first difference.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+/// The session cookie of the staff pages.
+pub const COOKIE: &str = "hub_session";
 
 /// The caller named by a bearer token or a session cookie; `Err` for a wrong token.
 fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, ApiError> {
-    if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let given = auth
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError::new(
-                    axum::http::StatusCode::UNAUTHORIZED,
-                    "use `Authorization: Bearer <token>` with a token from staff.api_tokens",
-                )
-            })?;
+    if let Some(given) = bearer(headers) {
+        if given.is_empty() {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "use `Authorization: Bearer <token>` with a token from staff.api_tokens",
+            ));
+        }
         let mut found = None;
         for t in &state.hub.config.staff.api_tokens {
             if same_secret(t.token.as_bytes(), given.as_bytes()) {
@@ -78,11 +71,7 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
             )),
         };
     }
-    let id = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(session::from_cookie_header);
+    let id = state.sessions.id_in(headers);
     Ok(id.and_then(|id| {
         state.sessions.touch(id, Instant::now()).map(|name| Caller {
             name,
@@ -93,27 +82,11 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
 
 /// Refuses a cookie-authenticated change that did not come from these pages.
 pub fn check_same_origin(headers: &HeaderMap, authority: Option<&str>) -> Result<(), ApiError> {
-    let refuse = |why: &str| {
-        Err(ApiError::forbidden(format!(
+    match cross_origin(headers, authority) {
+        None => Ok(()),
+        Some(why) => Err(ApiError::forbidden(format!(
             "refused: {why}. Changes are accepted only from the kiosk's own staff pages — open them directly, or use an API token"
-        )))
-    };
-    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if let Some(site) = site
-        && site != "same-origin"
-    {
-        return refuse(&format!("the request came from another site ({site})"));
-    }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => {
-            let origin_host = origin.split_once("://").map(|(_, h)| h);
-            match (origin_host, authority) {
-                (Some(o), Some(host)) if o.eq_ignore_ascii_case(host) => Ok(()),
-                _ => refuse(&format!("the request came from {origin}")),
-            }
-        }
-        None if site == Some("same-origin") => Ok(()),
-        None => refuse("the request did not say where it came from (no Origin header)"),
+        ))),
     }
 }
 
@@ -209,12 +182,5 @@ mod tests {
         assert!(check_same_origin(&headers(&[("origin", "http://evil.example")]), host).is_err());
         assert!(check_same_origin(&headers(&[("origin", "null")]), host).is_err());
         assert!(check_same_origin(&headers(&[]), host).is_err());
-    }
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(same_secret(b"abc", b"abc"));
-        assert!(!same_secret(b"abc", b"abd"));
-        assert!(!same_secret(b"abc", b"ab"));
     }
 }

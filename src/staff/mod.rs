@@ -2,8 +2,8 @@
 //! managers' footfall page, the status page, the JSON API under `/api/v1/` with its event stream,
 //! `/metrics` and `/healthz`. axum on the kiosk's tokio runtime; optional TLS with rustls.
 //!
-//! Layout: `server` (listening, TLS, stopping), `auth` + `session` + `throttle` (sign-in, cookies,
-//! bearer tokens, same-origin checks, lock-out), `api` (JSON handlers), `sse` (event stream),
+//! Layout: `server` (listening, TLS, stopping), `auth` (sign-in, cookies, bearer tokens,
+//! same-origin checks and lock-out, built on `crate::web`), `api` (JSON handlers), `sse` (event stream),
 //! `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error` (refusals as JSON),
 //! `pages/` (HTML). Every route is listed once, in `routes()`; `docs/openapi.json` describes
 //! the API part of that list and a test keeps the two equal.
@@ -16,10 +16,8 @@ pub mod pages;
 pub mod passcode;
 pub mod prometheus;
 pub mod server;
-pub mod session;
 pub mod sse;
 pub mod state;
-pub mod throttle;
 
 use std::time::Duration;
 

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use super::session::Sessions;
-use super::throttle::Throttle;
 use crate::hub::{Hub, HubError};
+use crate::web::session::{IDLE_LIMIT, Sessions};
+use crate::web::throttle::Throttle;
 
 use super::error::ApiError;
 
@@ -34,7 +34,7 @@ impl StaffState {
     pub fn new(hub: Arc<Hub>, tls: bool, stopping: watch::Receiver<bool>) -> AppState {
         Arc::new(StaffState {
             hub,
-            sessions: Sessions::default(),
+            sessions: Sessions::new(super::auth::COOKIE, IDLE_LIMIT),
             throttle: Throttle::default(),
             tls,
             stopping,

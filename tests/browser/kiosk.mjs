@@ -1,5 +1,6 @@
-// Starts a real hub-kiosk (the built-in demo on a fresh data directory, headless, on a free
-// port of 127.0.0.1) and Debian's Chromium through playwright-core, for the browser tests.
+// Starts a real hub-kiosk — the kiosk (`run --headless`) or the central service (`central`),
+// each on its built-in demo with a fresh data directory on a free port of 127.0.0.1 — and
+// Debian's Chromium through playwright-core, for the browser tests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,13 +23,29 @@ function freePort() {
   });
 }
 
-export async function startKiosk() {
+export const CENTRAL_TOKEN = 'demo-central-token-not-for-real-use';
+export const CENTRAL_KIOSK_TOKEN = 'demo-kiosk-token-not-for-real-use';
+
+export function startKiosk() {
+  return start((listen) => ['run', '--headless', '--listen', listen], TOKEN);
+}
+
+export function startCentral() {
+  return start((listen) => ['central', '--listen', listen], CENTRAL_TOKEN);
+}
+
+async function start(args, token) {
   const bin = process.env.HUB_KIOSK_BIN || join(root, 'target/debug/hub-kiosk');
   const dir = mkdtempSync(join(tmpdir(), 'hub-kiosk-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ['run', '--headless', '--listen', `127.0.0.1:${port}`], {
-    env: { ...process.env, HUB_KIOSK_DEMO_DIR: join(dir, 'data'), RUST_LOG: 'warn' },
+  const child = spawn(bin, args(`127.0.0.1:${port}`), {
+    env: {
+      ...process.env,
+      HUB_KIOSK_DEMO_DIR: join(dir, 'data'),
+      HUB_KIOSK_CENTRAL_DEMO_DIR: join(dir, 'central'),
+      RUST_LOG: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let exited = null;
@@ -42,10 +59,10 @@ export async function startKiosk() {
     if (i > 300) throw new Error('hub-kiosk did not answer /healthz within 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const api = async (method, path, body) => {
+  const api = async (method, path, body, bearer = token) => {
     const r = await fetch(base + path, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: r.status, body: await r.json() };

@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::{Nav, escape, layout, message};
 use crate::staff::auth::{Caller, Via, client_ip};
-use crate::staff::session;
 use crate::staff::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,12 +29,9 @@ pub struct SignIn {
     next: Option<String>,
 }
 
-/// Only paths on this site: never `//elsewhere` or `https://…`.
+/// Only paths on this site; the queue page by default.
 fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/queue",
-    }
+    crate::web::safe_next(next, "/queue")
 }
 
 fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Html<String> {
@@ -148,7 +144,10 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let id = state.sessions.start(&name, Instant::now());
     tracing::info!(client = %ip, "{name} signed in to the staff pages");
     (
-        [(header::SET_COOKIE, session::set_cookie(&id, state.tls))],
+        [(
+            header::SET_COOKIE,
+            state.sessions.set_cookie(&id, state.tls),
+        )],
         Redirect::to(&next),
     )
         .into_response()
@@ -163,7 +162,7 @@ pub async fn sign_out(
     }
     let note = message("note", "You are signed out.");
     (
-        [(header::SET_COOKIE, session::clear_cookie(state.tls))],
+        [(header::SET_COOKIE, state.sessions.clear_cookie(state.tls))],
         form(&state, &caller.name, "/queue", Some(note)),
     )
         .into_response()

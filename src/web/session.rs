@@ -1,6 +1,6 @@
-//! Signed-in staff: a random session id in an `HttpOnly; SameSite=Strict` cookie (`Secure`
-//! under TLS), mapped in memory to the login's display name. Sessions end at sign-out, after a
-//! working day without use, or when the kiosk restarts (staff then sign in again).
+//! Signed-in people: a random session id in an `HttpOnly; SameSite=Strict` cookie (`Secure`
+//! under TLS), mapped in memory to the login's name. Sessions end at sign-out, after the idle
+//! limit without use, or when the service restarts (people then sign in again).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use rand::RngCore;
 
-/// The cookie's name.
-pub const COOKIE: &str = "hub_session";
-/// A session unused for this long ends.
+use axum::http::HeaderMap;
+
+/// The staff pages' idle limit: a working day.
 pub const IDLE_LIMIT: Duration = Duration::from_secs(12 * 60 * 60);
 /// Sessions kept at most; the least recently used go first.
 const MAX_SESSIONS: usize = 1024;
@@ -22,13 +22,23 @@ struct Session {
     last_used: Instant,
 }
 
-/// The sessions of signed-in staff.
-#[derive(Debug, Default)]
+/// The sessions of one service, under one cookie name.
+#[derive(Debug)]
 pub struct Sessions {
+    cookie: &'static str,
+    idle_limit: Duration,
     map: Mutex<HashMap<String, Session>>,
 }
 
 impl Sessions {
+    pub fn new(cookie: &'static str, idle_limit: Duration) -> Self {
+        Sessions {
+            cookie,
+            idle_limit,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -39,7 +49,7 @@ impl Sessions {
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let mut map = self.map();
-        map.retain(|_, s| now.duration_since(s.last_used) < IDLE_LIMIT);
+        map.retain(|_, s| now.duration_since(s.last_used) < self.idle_limit);
         if map.len() >= MAX_SESSIONS
             && let Some(oldest) = map
                 .iter()
@@ -63,7 +73,7 @@ impl Sessions {
         let mut map = self.map();
         let live = map
             .get(id)
-            .is_some_and(|s| now.duration_since(s.last_used) < IDLE_LIMIT);
+            .is_some_and(|s| now.duration_since(s.last_used) < self.idle_limit);
         if !live {
             map.remove(id);
             return None;
@@ -80,33 +90,30 @@ impl Sessions {
     pub fn count(&self) -> usize {
         self.map().len()
     }
-}
 
-/// The `Set-Cookie` value that starts a session.
-pub fn set_cookie(id: &str, secure: bool) -> String {
-    format!(
-        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        IDLE_LIMIT.as_secs(),
-        if secure { "; Secure" } else { "" }
-    )
-}
+    /// The session id the request carries, if any.
+    pub fn id_in<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        super::cookie(headers, self.cookie)
+    }
 
-/// The `Set-Cookie` value that removes it.
-pub fn clear_cookie(secure: bool) -> String {
-    format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
-}
+    /// The `Set-Cookie` value that starts a session.
+    pub fn set_cookie(&self, id: &str, secure: bool) -> String {
+        format!(
+            "{}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+            self.cookie,
+            self.idle_limit.as_secs(),
+            if secure { "; Secure" } else { "" }
+        )
+    }
 
-/// The session id in a `Cookie` header, if any.
-pub fn from_cookie_header(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
+    /// The `Set-Cookie` value that removes it.
+    pub fn clear_cookie(&self, secure: bool) -> String {
+        format!(
+            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+            self.cookie,
+            if secure { "; Secure" } else { "" }
+        )
+    }
 }
 
 #[cfg(test)]
@@ -115,7 +122,7 @@ mod tests {
 
     #[test]
     fn sessions_live_while_used_and_end_when_idle() {
-        let s = Sessions::default();
+        let s = Sessions::new("hub_session", IDLE_LIMIT);
         let t0 = Instant::now();
         let id = s.start("Desk 1", t0);
         assert_eq!(id.len(), 43);
@@ -129,17 +136,17 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_strict_and_found_among_others() {
+    fn cookies_are_strict_and_named_per_service() {
+        let s = Sessions::new("hub_session", IDLE_LIMIT);
         assert_eq!(
-            set_cookie("abc", true),
+            s.set_cookie("abc", true),
             "hub_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure"
         );
-        assert!(!set_cookie("abc", false).contains("Secure"));
-        assert_eq!(
-            from_cookie_header("theme=dark; hub_session=xyz ; a=b"),
-            Some("xyz")
-        );
-        assert_eq!(from_cookie_header("hub_session="), None);
-        assert_eq!(from_cookie_header("other=1"), None);
+        assert!(!s.set_cookie("abc", false).contains("Secure"));
+        assert!(s.clear_cookie(false).starts_with("hub_session=; "));
+        let mut h = HeaderMap::new();
+        h.insert("cookie", "theme=dark; hub_session=xyz".parse().unwrap());
+        assert_eq!(s.id_in(&h), Some("xyz"));
+        assert_eq!(Sessions::new("other", IDLE_LIMIT).id_in(&h), None);
     }
 }

@@ -1,7 +1,7 @@
-//! Slowing down passcode guessing. Staff passcodes are short, so after a few wrong ones a client
+//! Slowing down passcode guessing. Passcodes are short, so after a few wrong ones a client
 //! is locked out for a while, and each further wrong one doubles the wait. The same happens
 //! across all clients together (with a higher allowance), so spreading guesses over many
-//! addresses does not help. A right passcode clears that client's record; records of clients
+//! addresses does not help. Both the staff pages and the central service use it. A right passcode clears that client's record; records of clients
 //! quiet for a while are forgotten. Time is passed in, so the rules are tested without sleeping.
 
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// Wrong passcodes a client may try before the first lock-out.
 pub const CLIENT_ALLOWANCE: u32 = 5;
-/// Wrong passcodes from everyone together before the kiosk locks every sign-in.
+/// Wrong passcodes from everyone together before every sign-in is locked.
 pub const OVERALL_ALLOWANCE: u32 = 20;
 /// The first lock-out; each further failure doubles it, up to `MAX_LOCK`.
 pub const FIRST_LOCK: Duration = Duration::from_secs(30);
@@ -103,7 +103,7 @@ impl Locked {
                 "too many wrong passcodes from this device: try again in {wait}, or ask the site manager for your passcode"
             ),
             Locked::Overall(_) => format!(
-                "too many wrong passcodes on this kiosk: sign-in is paused for {wait}. If nobody on site was guessing, tell the site manager"
+                "too many wrong passcodes here: sign-in is paused for {wait}. If nobody was guessing, tell the site manager"
             ),
         }
     }
