@@ -192,7 +192,12 @@ impl Shooter {
     pub fn render(&self, width: u32, height: u32) -> Vec<u8> {
         self.window.set_size(PhysicalSize::new(width, height));
         let theme = self.ui.window.global::<Theme>();
-        theme.set_u(f32::min(width as f32 / 1280.0, height as f32 / 800.0));
+        let (w, h) = (width as f32, height as f32);
+        theme.set_u(if height > width {
+            f32::min(w / 800.0, h / 1280.0)
+        } else {
+            f32::min(w / 1280.0, h / 800.0)
+        });
         theme.set_portrait(height > width);
         slint::platform::update_timers_and_animations();
         self.window.request_redraw();
