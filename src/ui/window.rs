@@ -24,12 +24,16 @@ pub fn prepare_rotation(rotation: u32) {
 
 /// What to say when there is no screen to show.
 pub fn no_display_message(e: &slint::PlatformError) -> String {
+    let mut why = e.to_string().replace('\n', "; ");
+    if why.chars().count() > 240 {
+        why = why.chars().take(240).collect::<String>() + "…";
+    }
     format!(
         "no display to show the screen on ({}). On a desktop run it inside X11 or Wayland; on \
          the Pi use a build with `--features kms` and give the user the video, render and input \
          groups. To run without a screen (staff pages, door counting, forwarding): \
          `hub-kiosk run --headless`",
-        e.to_string().replace('\n', "; ")
+        why
     )
 }
 
