@@ -24,6 +24,7 @@ fn a_visitor_taps_through_the_screen() {
         the_language_switch_changes_the_visible_text().await;
         idle_time_counts_down_then_forgets_every_choice().await;
         an_advisors_call_shows_the_banner().await;
+        a_closed_queue_says_so_without_a_ticket().await;
     });
 }
 
@@ -219,4 +220,26 @@ async fn an_advisors_call_shows_the_banner() {
     k.tap("language-pl");
     let banner = k.find("now-calling").accessible_label().unwrap();
     assert!(banner.contains("Pokój 2"), "{banner}");
+}
+
+async fn a_closed_queue_says_so_without_a_ticket() {
+    use hub_kiosk::domain::OpeningHours;
+    use hub_kiosk::domain::hours::DayHours;
+    let k = Kiosk::new(|c| {
+        c.hours = OpeningHours {
+            days: [DayHours(None); 7],
+        }
+    });
+    let api = k.ui.api();
+    k.tap("need-housing");
+    k.tap("done");
+    until("the done screen", || api.get_screen() == Screen::Done).await;
+    assert_eq!(api.get_ticket(), "");
+    assert!(api.get_drop_in_closed());
+    assert_eq!(
+        k.count("SELECT count(*) FROM checkin"),
+        1,
+        "the visit still counts"
+    );
+    assert_eq!(k.count("SELECT count(*) FROM ticket"), 0);
 }

@@ -24,12 +24,16 @@ pub fn prepare_rotation(rotation: u32) {
 
 /// What to say when there is no screen to show.
 pub fn no_display_message(e: &slint::PlatformError) -> String {
+    let mut why = e.to_string().replace('\n', "; ");
+    if why.chars().count() > 240 {
+        why = why.chars().take(240).collect::<String>() + "…";
+    }
     format!(
         "no display to show the screen on ({}). On a desktop run it inside X11 or Wayland; on \
          the Pi use a build with `--features kms` and give the user the video, render and input \
          groups. To run without a screen (staff pages, door counting, forwarding): \
          `hub-kiosk run --headless`",
-        e.to_string().replace('\n', "; ")
+        why
     )
 }
 
@@ -45,7 +49,7 @@ pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
             .set_size(slint::LogicalSize::new(800.0, 1280.0));
     }
     ui.start_feeds().map_err(Failure::runtime)?;
-    let _serial = start_serial(&ui, &hub);
+    let _serial = start_serial(&ui, &hub.config.scanner);
     notify_after_first_frame(&ui);
     let _watchdog = watchdog_timer();
     ui.window
@@ -57,11 +61,11 @@ pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The serial scanner from `[scanner] serial`, feeding the screen.
-fn start_serial(ui: &Ui, hub: &Hub) -> Option<SerialScanner> {
-    let path = hub.config.scanner.serial.clone()?;
+/// The serial scanner from `[scanner] serial`, feeding the screen; keep it while the screen runs.
+pub fn start_serial(ui: &Ui, scanner: &crate::config::Scanner) -> Option<SerialScanner> {
+    let path = scanner.serial.clone()?;
     let tx = ui.scan_sender().ok()?;
-    match SerialScanner::spawn(&path, hub.config.scanner.baud, move |scan| {
+    match SerialScanner::spawn(&path, scanner.baud, move |scan| {
         let _ = tx.send(scan);
     }) {
         Ok(s) => Some(s),
