@@ -6,6 +6,7 @@
 pub mod base45;
 pub mod card;
 pub mod checkin;
+mod default_needs;
 pub mod estimate;
 pub mod footfall;
 pub mod hours;
