@@ -1,7 +1,8 @@
 //! The desktop build under a real X server: `hub-kiosk run` (the demo, a temporary data
 //! directory) opens its window on Xvfb and the welcome screen is on it — grabbed with `xwd` and
-//! checked where the header, the background and the check-in button are. SIGTERM stops it
-//! cleanly. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
+//! checked where the header, the background and the check-in button are. It tells systemd
+//! (a notify socket played by the test) READY=1 and pings WATCHDOG=1 from the UI thread.
+//! SIGTERM stops it cleanly. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -57,9 +58,18 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
             .expect("Xvfb runs (Debian package xvfb)"),
     );
     let data = tempfile::tempdir().unwrap();
+    let notify_path = data.path().join("notify.sock");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let mut kiosk = Killed(
         Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
             .args(["run", "--listen", "127.0.0.1:0"])
+            .env("NOTIFY_SOCKET", &notify_path)
+            // Pings every 150 ms: half of WatchdogSec.
+            .env("WATCHDOG_USEC", "300000")
+            .env_remove("WATCHDOG_PID")
             .env("DISPLAY", &display)
             .env_remove("WAYLAND_DISPLAY")
             .env("SLINT_BACKEND", "winit")
@@ -94,6 +104,23 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
         );
         std::thread::sleep(Duration::from_millis(300));
     }
+
+    // systemd hears READY=1, then watchdog pings keep coming from the screen's timer.
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while got
+        .iter()
+        .filter(|m: &&String| m.contains("WATCHDOG=1"))
+        .count()
+        < 3
+    {
+        let n = notify
+            .recv(&mut buf)
+            .expect("READY=1 and WATCHDOG=1 on the notify socket");
+        got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    let ready = got.iter().position(|m| m.contains("READY=1"));
+    assert!(ready.is_some(), "{got:?}");
 
     // SIGTERM: the screen closes and the kiosk exits 0.
     unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) };
