@@ -105,22 +105,53 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
         std::thread::sleep(Duration::from_millis(300));
     }
 
-    // systemd hears READY=1, then watchdog pings keep coming from the screen's timer.
+    // systemd hears READY=1, then watchdog pings keep coming from the screen's timer. The
+    // socket is drained all along, as systemd does (a full socket would block the sender).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n) = notify.recv(&mut buf) {
+            if tx
+                .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
     let mut got = Vec::new();
-    let mut buf = [0u8; 256];
     while got
         .iter()
         .filter(|m: &&String| m.contains("WATCHDOG=1"))
         .count()
         < 3
     {
-        let n = notify
-            .recv(&mut buf)
+        let m = rx
+            .recv_timeout(Duration::from_secs(5))
             .expect("READY=1 and WATCHDOG=1 on the notify socket");
-        got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        got.push(m);
     }
-    let ready = got.iter().position(|m| m.contains("READY=1"));
-    assert!(ready.is_some(), "{got:?}");
+    assert!(got.iter().any(|m| m.contains("READY=1")), "{got:?}");
+
+    // Nothing redraws while nothing changes: the UI thread sleeps (CPU ticks of its task).
+    let ui_ticks = || {
+        let pid = kiosk.0.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/stat")).unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        let f: Vec<u64> = after_name
+            .split(' ')
+            .map(|x| x.parse().unwrap_or(0))
+            .collect();
+        f[11] + f[12]
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let before = ui_ticks();
+    std::thread::sleep(Duration::from_secs(3));
+    let idle = ui_ticks() - before;
+    assert!(
+        idle <= 10,
+        "the UI thread used {idle} ticks in 3 s while idle"
+    );
 
     // SIGTERM: the screen closes and the kiosk exits 0.
     unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) };
