@@ -3,9 +3,10 @@
 //! the software renderer's full-frame time of each screen at 800×480 and 1280×800, and a tap →
 //! the next screen rendered.
 //!
-//! `cargo bench --bench ui_frames [-- ROUNDS]` prints a Markdown table. Each part runs in its
-//! own process (Slint's platform can be set once per process): this binary starts itself again
-//! with `child-frames` or `child-checkins`.
+//! `cargo bench --bench ui_frames [-- ROUNDS]` prints a Markdown table; under `cargo test` it
+//! runs a small smoke version (20 check-ins, 2 rounds). Each part runs in its own process
+//! (Slint's platform can be set once per process): this binary starts itself again with
+//! `child-frames` or `child-checkins`.
 
 #[path = "../tests/ui_support/mod.rs"]
 mod ui_support;
@@ -38,19 +39,27 @@ fn rss_kib(pid: &str) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(15);
+    let full = args.iter().any(|a| a == "--bench");
+    let rounds: usize =
+        args.iter()
+            .find_map(|a| a.parse().ok())
+            .unwrap_or(if full { 15 } else { 2 });
     if args.iter().any(|a| a == "child-frames") {
         return child_frames(rounds);
     }
     if args.iter().any(|a| a == "child-checkins") {
-        return child_checkins(1000);
+        return child_checkins(if full { 1000 } else { 20 });
     }
     println!("| measure | value |");
     println!("|---|---|");
     first_frame(rounds.min(7));
     for mode in ["child-checkins", "child-frames"] {
         let out = Command::new(std::env::current_exe().unwrap())
-            .args([mode, &rounds.to_string()])
+            .args([
+                mode,
+                &rounds.to_string(),
+                if full { "--bench" } else { "--smoke" },
+            ])
             .stderr(Stdio::inherit())
             .output()
             .unwrap();

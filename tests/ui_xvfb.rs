@@ -1,7 +1,8 @@
 //! The desktop build under a real X server: `hub-kiosk run` (the demo, a temporary data
 //! directory) opens its window on Xvfb and the welcome screen is on it — grabbed with `xwd` and
-//! checked where the header, the background and the check-in button are. SIGTERM stops it
-//! cleanly. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
+//! checked where the header, the background and the check-in button are. It tells systemd
+//! (a notify socket played by the test) READY=1 and pings WATCHDOG=1 from the UI thread.
+//! SIGTERM stops it cleanly. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -57,9 +58,18 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
             .expect("Xvfb runs (Debian package xvfb)"),
     );
     let data = tempfile::tempdir().unwrap();
+    let notify_path = data.path().join("notify.sock");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let mut kiosk = Killed(
         Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
             .args(["run", "--listen", "127.0.0.1:0"])
+            .env("NOTIFY_SOCKET", &notify_path)
+            // Pings every 150 ms: half of WatchdogSec.
+            .env("WATCHDOG_USEC", "300000")
+            .env_remove("WATCHDOG_PID")
             .env("DISPLAY", &display)
             .env_remove("WAYLAND_DISPLAY")
             .env("SLINT_BACKEND", "winit")
@@ -94,6 +104,54 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
         );
         std::thread::sleep(Duration::from_millis(300));
     }
+
+    // systemd hears READY=1, then watchdog pings keep coming from the screen's timer. The
+    // socket is drained all along, as systemd does (a full socket would block the sender).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n) = notify.recv(&mut buf) {
+            if tx
+                .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut got = Vec::new();
+    while got
+        .iter()
+        .filter(|m: &&String| m.contains("WATCHDOG=1"))
+        .count()
+        < 3
+    {
+        let m = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("READY=1 and WATCHDOG=1 on the notify socket");
+        got.push(m);
+    }
+    assert!(got.iter().any(|m| m.contains("READY=1")), "{got:?}");
+
+    // Nothing redraws while nothing changes: the UI thread sleeps (CPU ticks of its task).
+    let ui_ticks = || {
+        let pid = kiosk.0.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/stat")).unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        let f: Vec<u64> = after_name
+            .split(' ')
+            .map(|x| x.parse().unwrap_or(0))
+            .collect();
+        f[11] + f[12]
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let before = ui_ticks();
+    std::thread::sleep(Duration::from_secs(3));
+    let idle = ui_ticks() - before;
+    assert!(
+        idle <= 10,
+        "the UI thread used {idle} ticks in 3 s while idle"
+    );
 
     // SIGTERM: the screen closes and the kiosk exits 0.
     unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) };

@@ -173,12 +173,13 @@ fn submit(s: &Shared, needs: Vec<String>) {
         (st.hub.clone(), request, st.generation)
     };
     w.global::<Api>().set_busy(true);
-    let Some(answer) = s
-        .borrow()
-        .worker
-        .as_ref()
-        .map(|wk| wk.run(move || hub.check_in(request)))
-    else {
+    let answer = {
+        let st = s.borrow();
+        st.worker
+            .as_ref()
+            .map(|wk| wk.run(move || hub.check_in(request)))
+    };
+    let Some(answer) = answer else {
         return failed(s, &w, "the screen's worker is not running");
     };
     let weak = Rc::downgrade(s);
@@ -265,12 +266,11 @@ pub(super) fn scanned(s: &Shared, scan: Scanned) {
     reset_keep_language(s);
     s.borrow_mut().busy = true;
     let (hub, generation) = (s.borrow().hub.clone(), s.borrow().generation);
-    let Some(answer) = s
-        .borrow()
-        .worker
-        .as_ref()
-        .map(|wk| wk.run(move || hub.scan(&scan)))
-    else {
+    let answer = {
+        let st = s.borrow();
+        st.worker.as_ref().map(|wk| wk.run(move || hub.scan(&scan)))
+    };
+    let Some(answer) = answer else {
         s.borrow_mut().busy = false;
         return;
     };
