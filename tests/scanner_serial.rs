@@ -3,10 +3,9 @@
 //! lines, binary noise and non-UTF-8 each give one refusal and a metrics count; a valid card
 //! gives its member, and a second scan after checking in is held back.
 
-use std::fs::File;
+mod pty_support;
+
 use std::io::Write;
-use std::os::fd::{FromRawFd, OwnedFd};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -23,42 +22,9 @@ use hub_kiosk::hub::{CheckInRequest, Hub, ScanOutcome};
 use hub_kiosk::scanner::lines::LineSplitter;
 use hub_kiosk::scanner::serial::SerialScanner;
 use hub_kiosk::store::Store;
+use pty_support::openpty;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// A pseudo-terminal: the master (the "scanner" writes here) and the slave's path.
-struct Pty {
-    master: File,
-    _slave: OwnedFd,
-    path: PathBuf,
-}
-
-fn openpty() -> Pty {
-    let (mut master, mut slave) = (-1, -1);
-    // SAFETY: openpty writes two descriptors; name, termios and winsize may be null.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened and are owned here alone.
-    let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let path = std::fs::read_link(format!("/proc/self/fd/{}", {
-        use std::os::fd::AsRawFd;
-        slave.as_raw_fd()
-    }))
-    .unwrap();
-    Pty {
-        master,
-        _slave: slave,
-        path,
-    }
-}
 
 fn monday_ten() -> DateTime<Utc> {
     "2026-11-23T10:00:00Z".parse().unwrap()
