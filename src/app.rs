@@ -7,11 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::Failure;
-use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::events::EventBus;
 use crate::hub::Hub;
-use crate::store::Store;
 
 /// How `hub-kiosk run` was asked to run.
 #[derive(Clone, Debug, Default)]
@@ -41,9 +38,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
             crate::config::DEMO_API_TOKEN
         );
     }
-    let store = Store::open(&config.database_path()).map_err(Failure::runtime)?;
-    let clock = Arc::new(SystemClock::new(config.clock.assume_synchronised));
-    let hub = Hub::new(Arc::new(config), Arc::new(store), clock, EventBus::new());
+    let hub = Hub::open(config).map_err(Failure::runtime)?;
     if let Err(e) = hub.housekeeping() {
         tracing::warn!("housekeeping at start: {e}");
     }

@@ -59,13 +59,7 @@ fn colours_are_readable_and_targets_are_large_enough() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::demo();
     config.kiosk.data_dir = dir.path().to_owned();
-    let store = hub_kiosk::store::Store::open(&config.database_path()).unwrap();
-    let hub = hub_kiosk::hub::Hub::new(
-        std::sync::Arc::new(config),
-        std::sync::Arc::new(store),
-        std::sync::Arc::new(hub_kiosk::clock::SystemClock::new(true)),
-        hub_kiosk::events::EventBus::new(),
-    );
+    let hub = hub_kiosk::hub::Hub::open(config).unwrap();
     let ui = hub_kiosk::ui::build_ui(hub).unwrap();
     ui.window.show().unwrap();
     for (width, height, px_per_mm) in [(1280, 800, 8.49), (800, 480, 5.24)] {

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use crate::clock::Clock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::card::Verifier;
 use crate::domain::{CallPolicy, CheckInError, QueueError, Stamp};
@@ -79,6 +79,19 @@ impl std::fmt::Debug for Hub {
 }
 
 impl Hub {
+    /// The hub on the configuration's own database file, with the system clock and a fresh
+    /// event stream: how `hub-kiosk run` starts, and how tests and screenshots get a real one.
+    pub fn open(config: Config) -> Result<Arc<Hub>, StoreError> {
+        let store = Store::open(&config.database_path())?;
+        let clock = Arc::new(SystemClock::new(config.clock.assume_synchronised));
+        Ok(Hub::new(
+            Arc::new(config),
+            Arc::new(store),
+            clock,
+            EventBus::new(),
+        ))
+    }
+
     pub fn new(
         config: Arc<Config>,
         store: Arc<Store>,

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use slint::Rgb8Pixel;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
@@ -13,12 +12,9 @@ use slint::{ComponentHandle, ModelRc, PhysicalSize, SharedString, VecModel};
 
 use super::state::{Called, reset};
 use super::{Api, Notice, Screen, Theme, Ui, build_ui, flow};
-use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::MemberId;
-use crate::events::EventBus;
 use crate::hub::Hub;
-use crate::store::Store;
 
 /// A screen as a visitor meets it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,13 +89,7 @@ impl Shooter {
             .map_err(|e| format!("cannot draw off screen: {e}"))?;
         let dir = std::env::temp_dir().join(format!("hub-kiosk-screens-{}", std::process::id()));
         config.kiosk.data_dir = dir.clone();
-        let store = Store::open(&config.database_path()).map_err(|e| e.to_string())?;
-        let hub = Hub::new(
-            Arc::new(config),
-            Arc::new(store),
-            Arc::new(SystemClock::new(true)),
-            EventBus::new(),
-        );
+        let hub = Hub::open(config).map_err(|e| e.to_string())?;
         let ui = build_ui(hub).map_err(|e| e.to_string())?;
         ui.window.show().map_err(|e| e.to_string())?;
         Ok(Shooter { ui, window, dir })

@@ -5,12 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hub_kiosk::clock::SystemClock;
 use hub_kiosk::config::{Config, DEMO_API_TOKEN, DEMO_PASSCODE};
-use hub_kiosk::events::EventBus;
 use hub_kiosk::hub::Hub;
 use hub_kiosk::staff::Running;
-use hub_kiosk::store::Store;
 use reqwest::{Client, RequestBuilder, Response, StatusCode, header};
 use serde_json::Value;
 
@@ -46,13 +43,7 @@ impl Kiosk {
         config.kiosk.data_dir = dir.path().join("data");
         config.staff.listen = "127.0.0.1:0".parse().unwrap();
         change(&mut config);
-        let store = Store::open(&config.database_path()).unwrap();
-        let hub = Hub::new(
-            Arc::new(config),
-            Arc::new(store),
-            Arc::new(SystemClock::new(true)),
-            EventBus::new(),
-        );
+        let hub = Hub::open(config).unwrap();
         let server = hub_kiosk::staff::start(hub.clone()).await.unwrap();
         Kiosk {
             base: format!("http://{}", server.addr),

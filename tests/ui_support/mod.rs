@@ -9,11 +9,8 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use hub_kiosk::clock::SystemClock;
 use hub_kiosk::config::Config;
-use hub_kiosk::events::EventBus;
 use hub_kiosk::hub::Hub;
-use hub_kiosk::store::Store;
 use hub_kiosk::ui::{Ui, build_ui};
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
 use slint::ComponentHandle;
@@ -36,13 +33,7 @@ impl Kiosk {
         let mut config = Config::demo();
         config.kiosk.data_dir = dir.path().join("data");
         change(&mut config);
-        let store = Store::open(&config.database_path()).unwrap();
-        let hub = Hub::new(
-            Arc::new(config),
-            Arc::new(store),
-            Arc::new(SystemClock::new(true)),
-            EventBus::new(),
-        );
+        let hub = Hub::open(config).unwrap();
         let ui = build_ui(hub.clone()).unwrap();
         ui.window
             .window()
