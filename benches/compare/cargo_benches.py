@@ -1,0 +1,71 @@
+"""The crate's own benchmarks (benches/*.rs), each run several times with `--json`, and the
+frame-cost instruction counts under callgrind, which do not move with the machine's load."""
+
+import json
+import os
+import re
+import subprocess
+
+from screen import ROOT
+
+
+def build(names):
+    """Build the bench binaries once, in release, so no run pays for compiling."""
+    args = ["cargo", "bench", "--no-run"]
+    for n in names:
+        args += ["--bench", n]
+    subprocess.run(args, cwd=ROOT, check=True)
+
+
+def available():
+    """Bench names present in this tree (ui_frames arrives with the screen)."""
+    return sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "benches")) if f.endswith(".rs"))
+
+
+def run(name, extra=()):
+    """One run: (the JSON line's values, the printed tables)."""
+    out = subprocess.run(["cargo", "bench", "-q", "--bench", name, "--", *extra, "--json"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    values, text = None, []
+    for line in out.splitlines():
+        if line.startswith("{") and line.endswith("}"):
+            values = json.loads(line)
+        else:
+            text.append(line)
+    return values, "\n".join(text).strip()
+
+
+def runs(name, n, log):
+    """`n` runs of one bench: the list of their JSON values and the last run's tables."""
+    values, text = [], ""
+    for i in range(n):
+        log(f"{name}: run {i + 1} of {n}")
+        v, text = run(name)
+        if v is None:
+            log(f"{name}: printed no JSON line; keeping its tables only")
+            return [], text
+        values.append(v)
+    return values, text
+
+
+def bench_binary(name):
+    """The newest compiled binary of a bench (target/release/deps/NAME-HASH)."""
+    deps = os.path.join(ROOT, "target", "release", "deps")
+    found = [os.path.join(deps, f) for f in os.listdir(deps)
+             if re.fullmatch(re.escape(name) + r"-[0-9a-f]+", f)]
+    return max(found, key=os.path.getmtime) if found else None
+
+
+def callgrind(name, args, out_dir):
+    """Instructions executed by one run of a bench binary under callgrind (Ir), or None."""
+    binary = bench_binary(name)
+    if not binary:
+        return None
+    out = os.path.join(out_dir, f"callgrind.{name}.out")
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary,
+                    *args], cwd=ROOT, check=True, capture_output=True)
+    with open(out) as f:
+        for line in f:
+            if line.startswith("totals:") or line.startswith("summary:"):
+                return int(line.split()[1])
+    return None
