@@ -49,7 +49,10 @@ class Xvfb:
         self.display = f":{display}"
         w, h = size
         self.proc = subprocess.Popen(
-            ["Xvfb", self.display, "-screen", "0", f"{w}x{h}x24", "-br", "-nolisten", "tcp"],
+            # -noreset: without it the server resets as the readiness probe disconnects, and a
+            # client connecting during the reset is refused.
+            ["Xvfb", self.display, "-screen", "0", f"{w}x{h}x24", "-br", "-noreset",
+             "-nolisten", "tcp"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if subprocess.run(["xdpyinfo", "-display", self.display],
@@ -87,6 +90,14 @@ def _end(pid, firstframe):
             pass
 
 
+def _last_line(log, tmp):
+    """The last line the program (or firstframe) wrote on stderr."""
+    log.close()
+    with open(os.path.join(tmp, "program.log")) as f:
+        lines = f.read().strip().splitlines()
+    return lines[-1][:300] if lines else "without a message"
+
+
 def run_once(name, size, make_cmd, firstframe_bin, settle_s=60, idle_s=60, shot=None, display=77,
              frame_timeout_s=40):
     """Measure one start of one program. `make_cmd(tmpdir)` gives (argv, extra env); a program
@@ -107,15 +118,13 @@ def run_once(name, size, make_cmd, firstframe_bin, settle_s=60, idle_s=60, shot=
         try:
             result.update(json.loads(line))
         except ValueError:
-            result["error"] = "firstframe printed nothing"
+            ff.wait(timeout=10)
+            result["error"] = "firstframe printed nothing: " + _last_line(log, tmp)
             return result
         pid = result["pid"]
         if result.get("exited"):
             ff.wait(timeout=10)
-            log.close()
-            with open(os.path.join(tmp, "program.log")) as f:
-                lines = f.read().strip().splitlines()
-            result["error"] = "exited: " + (lines[-1][:300] if lines else "without a message")
+            result["error"] = "exited: " + _last_line(log, tmp)
             return result
         if shot:
             subprocess.run(f"xwd -root -silent -display {x.display} | convert xwd:- {shot}",
