@@ -9,19 +9,6 @@ import subprocess
 from screen import ROOT
 
 
-def build(names):
-    """Build the bench binaries once, in release, so no run pays for compiling."""
-    args = ["cargo", "bench", "--no-run"]
-    for n in names:
-        args += ["--bench", n]
-    subprocess.run(args, cwd=ROOT, check=True)
-
-
-def available():
-    """Bench names present in this tree (ui_frames arrives with the screen)."""
-    return sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "benches")) if f.endswith(".rs"))
-
-
 def run(name, extra=()):
     """One run: (the JSON line's values, the printed tables)."""
     out = subprocess.run(["cargo", "bench", "-q", "--bench", name, "--", *extra, "--json"],
