@@ -1,5 +1,6 @@
 //! Starting the kiosk: open the store, build the hub, start the background parts on a tokio
-//! runtime, then give the main thread to the screen (or wait for a stop signal when headless).
+//! runtime, then give the main thread to the screen (`crate::ui::window`), or wait for a stop
+//! signal when headless.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,6 +25,9 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15);
 
 pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     crate::logging::init();
+    if !opts.headless {
+        crate::ui::window::prepare_rotation(config.display.rotation);
+    }
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(listen) = opts.listen {
         config.staff.listen = listen;
@@ -67,9 +71,17 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         runtime.block_on(staff.stop());
         Ok(())
     } else {
-        Err(Failure::usage(
-            "this build has no screen yet: run `hub-kiosk run --headless` for the staff pages and counting",
-        ))
+        // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
+        runtime.spawn(async {
+            shutdown_signal().await;
+            let _ = slint::invoke_from_event_loop(|| {
+                let _ = slint::quit_event_loop();
+            });
+        });
+        let shown = crate::ui::window::run(hub);
+        tracing::info!("stopping");
+        runtime.block_on(staff.stop());
+        shown
     }
 }
 

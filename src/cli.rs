@@ -49,6 +49,31 @@ pub enum Command {
     /// Membership cards: make signing keys, issue and print cards, check a card.
     #[command(subcommand)]
     Card(crate::cards::cli::CardCommand),
+    /// Draw every screen in every language to PNG files (software renderer, no display).
+    Screenshots(ScreenshotsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotsArgs {
+    /// Folder for the PNG files (made if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Configuration file (site name, needs, languages); default: the demo.
+    #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Screen size in pixels, landscape (portrait shots swap it).
+    #[arg(long, default_value = "1280x800", value_parser = parse_size)]
+    pub size: (u32, u32),
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{s}` is not a size such as 1280x800");
+    let (w, h) = s.split_once('x').ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if !(200..=8000).contains(&w) || !(200..=8000).contains(&h) {
+        return Err(format!("{s}: each side must be 200 to 8000 pixels"));
+    }
+    Ok((w, h))
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +200,14 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Sync(cmd) => crate::sync::cli::command(cmd),
         Command::Central(args) => crate::central::cli::command(args),
         Command::Card(command) => crate::cards::cli::run(command),
+        Command::Screenshots(args) => {
+            let config = load_config(args.config.as_ref())?;
+            let files =
+                crate::ui::screenshots::write_all(config, &args.out, args.size.0, args.size.1)
+                    .map_err(Failure::runtime)?;
+            println!("{} screenshots in {}", files.len(), args.out.display());
+            Ok(())
+        }
         Command::Staff(StaffCommand::HashPasscode) => {
             let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;
             if passcode.chars().count() < 4 {

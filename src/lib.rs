@@ -14,6 +14,7 @@
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
+//! - [`ui`]: the touchscreen (Slint): welcome, needs, done, now calling, screenshots.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
@@ -37,4 +38,5 @@ pub mod staff;
 pub mod status;
 pub mod store;
 pub mod sync;
+pub mod ui;
 pub mod web;

@@ -1,0 +1,108 @@
+//! `hub-kiosk run` on a real screen: Slint picks the backend that works (winit on a desktop or
+//! under X, linuxkms on the Pi when built with `--features kms`; `SLINT_BACKEND` overrides),
+//! systemd hears "ready" after the first frame and watchdog pings from a timer on the UI thread,
+//! so a hung screen gets the kiosk restarted.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use super::{Ui, build_ui};
+use crate::cli::Failure;
+use crate::hub::Hub;
+use crate::scanner::serial::SerialScanner;
+
+/// Sets the rotation for the Pi's linuxkms backend from `[display] rotation`, unless the
+/// environment already says. Call before any thread starts.
+pub fn prepare_rotation(rotation: u32) {
+    if rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // SAFETY: called at start-up before the runtime or any other thread exists.
+        unsafe { std::env::set_var("SLINT_KMS_ROTATION", rotation.to_string()) };
+    }
+}
+
+/// What to say when there is no screen to show.
+pub fn no_display_message(e: &slint::PlatformError) -> String {
+    let mut why = e.to_string().replace('\n', "; ");
+    if why.chars().count() > 240 {
+        why = why.chars().take(240).collect::<String>() + "…";
+    }
+    format!(
+        "no display to show the screen on ({}). On a desktop run it inside X11 or Wayland; on \
+         the Pi use a build with `--features kms` and give the user the video, render and input \
+         groups. To run without a screen (staff pages, door counting, forwarding): \
+         `hub-kiosk run --headless`",
+        why
+    )
+}
+
+/// Builds the screen, shows it and runs the UI until the window closes or `quit_event_loop`.
+pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
+    let ui = build_ui(hub.clone()).map_err(|e| Failure::runtime(no_display_message(&e)))?;
+    if matches!(hub.config.display.rotation, 90 | 270)
+        && std::env::var_os("SLINT_KMS_ROTATION").is_none()
+    {
+        // A desktop window in portrait, as the rotated panel would be.
+        ui.window
+            .window()
+            .set_size(slint::LogicalSize::new(800.0, 1280.0));
+    }
+    ui.start_feeds().map_err(Failure::runtime)?;
+    let _serial = start_serial(&ui, &hub.config.scanner);
+    notify_after_first_frame(&ui);
+    let _watchdog = watchdog_timer();
+    ui.window
+        .show()
+        .map_err(|e| Failure::runtime(no_display_message(&e)))?;
+    slint::run_event_loop_until_quit()
+        .map_err(|e| Failure::runtime(format!("the screen stopped: {e}")))?;
+    let _ = ui.window.hide();
+    Ok(())
+}
+
+/// The serial scanner from `[scanner] serial`, feeding the screen; keep it while the screen runs.
+pub fn start_serial(ui: &Ui, scanner: &crate::config::Scanner) -> Option<SerialScanner> {
+    let path = scanner.serial.clone()?;
+    let tx = ui.scan_sender().ok()?;
+    match SerialScanner::spawn(&path, scanner.baud, move |scan| {
+        let _ = tx.send(scan);
+    }) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::error!("cannot start the serial scanner's thread: {e}");
+            None
+        }
+    }
+}
+
+/// systemd (Type=notify) hears "ready" once a frame is on the screen: from the renderer when it
+/// says so (femtovg on the Pi), else from the first turn of the event loop after `show`.
+fn notify_after_first_frame(ui: &Ui) {
+    let told = std::rc::Rc::new(std::cell::Cell::new(false));
+    let t = told.clone();
+    let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
+        if matches!(state, slint::RenderingState::AfterRendering) && !t.replace(true) {
+            crate::app::notify_ready();
+            tracing::info!("first frame shown");
+        }
+    });
+    if notifier.is_err() {
+        Timer::single_shot(Duration::ZERO, move || {
+            if !told.replace(true) {
+                crate::app::notify_ready();
+                tracing::info!("screen shown");
+            }
+        });
+    }
+}
+
+/// Pings systemd's watchdog from the UI thread at `watchdog_interval()`; `None` without one.
+fn watchdog_timer() -> Option<Timer> {
+    let every = crate::app::watchdog_interval()?;
+    let timer = Timer::default();
+    timer.start(TimerMode::Repeated, every, || {
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+    });
+    Some(timer)
+}
