@@ -3,7 +3,7 @@ arrives with the screen), and the same work as callgrind instruction counts, whi
 with the machine's load. Without that bench the rows say so rather than guess."""
 
 import os
-import statistics
+import re
 
 import cargo_benches
 from report import Row, spread
@@ -13,45 +13,55 @@ BENCH = os.path.join(ROOT, "benches", "ui_frames.rs")
 MISSING = "not measured: screen not merged"
 
 
-def _label(key):
-    return key.replace("_", " ")
+ROW = re.compile(r"^\| (.+?) \| ([\d.]+) (ms|s|MiB)\b.*\|$")
+
+
+def _key(label):
+    """A row's label without its parenthesised detail, which may hold figures of its own."""
+    return re.sub(r"\s*\([^)]*\)", "", label).strip()
+
+
+def _parse(text):
+    return {(_key(m[1]), m[3]): float(m[2]) for m in map(ROW.match, text.splitlines()) if m}
+
+
+def _instructions(log):
+    """Instructions per full frame of the welcome screen at each size, from two callgrind runs
+    (1 frame and 11 frames) so that the set-up cancels out."""
+    out = {}
+    for w, h in ((800, 480), (1280, 800)):
+        ir = []
+        for n in (1, 11):
+            log(f"ui_frames child-render {w} {h} {n} under callgrind")
+            ir.append(cargo_benches.callgrind("ui_frames", ["child-render", str(w), str(h),
+                                                            str(n)], "/tmp"))
+        if None not in ir:
+            out[(w, h)] = (ir[1] - ir[0]) / 10
+    return out
 
 
 def measure(args, log):
     """(rows, texts) for the table and the detail sections."""
-    rows = ["Frame cost (software renderer)"]
+    rows = ["Frame cost (software renderer, from benches/ui_frames.rs)"]
     if not os.path.exists(BENCH):
         rows.append(Row("time per frame, each screen, 800×480 and 1280×800 (ms)", None, None,
                         "—", None, "", MISSING))
         rows.append(Row("tap → next screen rendered (ms)", None, None, "—", None, "", MISSING))
         rows.append(Row("instructions per frame (callgrind)", None, None, "—", None, "", MISSING))
         return rows, []
-    values, text = cargo_benches.runs("ui_frames", args.runs, log)
-    texts = [f"`cargo bench --bench ui_frames -- --json` (last of {args.runs} runs):\n\n{text}"]
-    keys = sorted({k for v in values for k, x in v.items()
-                   if isinstance(x, (int, float)) and k.endswith("_ms")})
-    for key in keys:
-        rows.append(Row(_label(key[:-3]) + " (ms)", spread([v[key] for v in values if key in v],
-                                                           "{:.3f}"), None, "—", None, ""))
-    if not keys:
-        rows.append(Row("time per frame and tap → next screen", None, None, "—", None,
-                        "see the bench's own table below", "in the table below"))
-    with open(BENCH) as f:
-        knows_callgrind = "--callgrind" in f.read()
-    if knows_callgrind:
-        counts = {}
-        for i in range(args.runs if args.runs < 3 else 3):
-            log(f"ui_frames under callgrind, run {i + 1}")
-            ir = cargo_benches.callgrind("ui_frames", ["--bench", "--callgrind"], "/tmp")
-            if ir:
-                counts.setdefault("ir", []).append(ir)
-        if counts:
-            med = statistics.median(counts["ir"])
-            rows.append(Row("instructions, one `--callgrind` pass of ui_frames (millions)",
-                            spread([c / 1e6 for c in counts["ir"]], "{:.1f}"), None, "—", None,
-                            "callgrind Ir: what the pass renders is in the bench's doc"))
-            texts.append(f"callgrind: {med:.0f} instructions in the `--callgrind` pass.")
-    else:
-        rows.append(Row("instructions per frame (callgrind)", None, None, "—", None, "",
-                        "not measured: ui_frames has no `--callgrind` pass yet"))
+    runs, text = [], ""
+    for i in range(args.runs):
+        log(f"ui_frames: run {i + 1} of {args.runs}")
+        _, text = cargo_benches.run("ui_frames")
+        runs.append(_parse(text))
+    texts = [f"`cargo bench --bench ui_frames` (last of {args.runs} runs):\n\n{text}"]
+    for key, unit in runs[-1]:
+        fmt = "{:.1f}" if unit != "s" else "{:.2f}"
+        rows.append(Row(f"{key} ({unit})", spread([r[(key, unit)] for r in runs
+                                                   if (key, unit) in r], fmt),
+                        None, "—", None, ""))
+    for (w, h), ir in _instructions(log).items():
+        rows.append(Row(f"instructions per full frame, welcome at {w}×{h} (millions)",
+                        (f"{ir / 1e6:.1f}", ir / 1e6), None, "—", None,
+                        "callgrind Ir: (11 frames − 1 frame) ÷ 10; does not vary with load"))
     return rows, texts

@@ -34,9 +34,11 @@ def screen_runs(args, firstframe, binary):
     programs = [
         ("anchor", lambda tmp: screen.chromium(SIZE, os.path.join(tmp, "profile"))),
         ("ours", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), False)),
-        ("headless", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), True)),
     ]
-    results = {name: [] for name, _ in programs}
+    if args.headless:
+        programs.append(
+            ("headless", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), True)))
+    results = {name: [] for name in ("anchor", "ours", "headless")}
     for i in range(args.runs):
         for name, make in programs:
             if name == "ours" and results["ours"] and "error" in results["ours"][-1]:
@@ -87,13 +89,14 @@ def screen_rows(res, args):
             spread(ms(good(ours, "idle_xserver_cpu_s")), "{:.0f}"),
             spread(ms(good(anchor, "idle_xserver_cpu_s")), "{:.0f}"), chromium, None,
             "drawing done for the program", miss),
+    ] + ([] if not headless else [
         Row("`run --headless` (no screen): PSS after 60 s (MiB)",
             spread(mib(good(headless, "pss_kib"))), None, "—", None,
             "staff pages, housekeeping, forwarding: the part under any screen"),
         Row(f"`run --headless`: CPU over {args.idle} s idle (ms)",
             spread(ms(good(headless, "idle_cpu_s")), "{:.0f}"), None, "—", None,
             "the demo forwards every 10 s to a central service that is not running"),
-    ]
+    ])
 
 
 def col(values, key, scale=1.0, fmt="{:.3f}"):
@@ -136,6 +139,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="1 run, 10 s windows: tries the harness")
     ap.add_argument("--skip-screen", action="store_true")
     ap.add_argument("--skip-cargo", action="store_true")
+    ap.add_argument("--headless", action="store_true",
+                    help="also measure `run --headless` (memory and idle CPU without a screen)")
     ap.add_argument("--firstframe", default=os.path.join(screen.ROOT, "target", "compare",
                                                          "firstframe"))
     ap.add_argument("--command", default="benches/run-all")
@@ -148,11 +153,21 @@ def main():
     binary = os.path.join(screen.ROOT, "target", "release", "hub-kiosk")
 
     rows, sections = [], []
+
+    def write():
+        finished = datetime.datetime.now(datetime.timezone.utc)
+        report.write(OUT, command=args.command, started=f"{started:%Y-%m-%d %H:%M}",
+                     finished=f"{finished:%H:%M}",
+                     load=(f"{load0:.2f}", f"{os.getloadavg()[0]:.2f}"), rows=rows,
+                     sections=sections + [("How it is measured", HOW)], runs=args.runs)
+        log(f"wrote {OUT}")
+
     if not args.skip_screen:
         res = screen_runs(args, args.firstframe, binary)
         rows += screen_rows(res, args)
         sections.append(("Screen runs, one line each", "```\n" + "\n".join(
             json.dumps(r) for k in res for r in res[k]) + "\n```"))
+        write()  # the screens take longest: keep them even if what follows fails
     if not args.skip_cargo:
         import frames
 
@@ -163,11 +178,7 @@ def main():
         frame_rows, frame_text = frames.measure(args, log)
         rows += frame_rows + cargo_rows(data)
         sections.append(("The benches' own tables", "\n\n".join(tables + frame_text)))
-    finished = datetime.datetime.now(datetime.timezone.utc)
-    report.write(OUT, command=args.command, started=f"{started:%Y-%m-%d %H:%M}",
-                 finished=f"{finished:%H:%M}", load=(f"{load0:.2f}", f"{os.getloadavg()[0]:.2f}"),
-                 rows=rows, sections=sections + [("How it is measured", HOW)], runs=args.runs)
-    log(f"wrote {OUT}")
+    write()
 
 
 HOW = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "how.md")).read()

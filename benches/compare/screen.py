@@ -39,7 +39,7 @@ def chromium(size, profile):
 
 def hub_kiosk(binary, data, headless):
     cmd = [binary, "run", "--listen", "127.0.0.1:0"] + (["--headless"] if headless else [])
-    return cmd, {"HUB_KIOSK_DEMO_DIR": data, "RUST_LOG": "warn"}
+    return cmd, {"HUB_KIOSK_DEMO_DIR": data, "RUST_LOG": "warn", "SLINT_BACKEND": "winit"}
 
 
 class Xvfb:
