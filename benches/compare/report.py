@@ -80,7 +80,7 @@ def machine():
         f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem:.0f} GiB",
         f"- Kernel: Linux {platform.release()} ({platform.machine()}); Debian {debian}",
         f"- {_cmd(['rustc', '--version'])}; {_cmd(['chromium', '--version'])}; "
-        f"Xvfb: {_cmd(['Xvfb', '-version'])}",
+        f"Xvfb {_cmd(['dpkg-query', '-W', '-f', '${Version}', 'xvfb'])}",
     ]
 
 
