@@ -5,16 +5,25 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 
 from screen import ROOT
 
 
 def run(name, extra=()):
-    """One run: (the JSON line's values, the printed tables)."""
-    out = subprocess.run(["cargo", "bench", "-q", "--bench", name, "--", *extra, "--json"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    """One run: (the JSON line's values, the printed tables); (None, why) when it fails. Output
+    goes to a file, not a pipe, so a helper it leaves behind cannot hold the harness up."""
+    with tempfile.TemporaryFile("w+") as out:
+        r = subprocess.run(["cargo", "bench", "-q", "--bench", name, "--", *extra, "--json"],
+                           cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
+        out.seek(0)
+        lines = out.read().splitlines()
+    if r.returncode != 0:
+        why = next((l for l in reversed(lines) if "panicked" in l or "error" in l.lower()),
+                   lines[-1] if lines else "no output")
+        return None, f"failed ({r.returncode}): {why.strip()[:300]}"
     values, text = None, []
-    for line in out.splitlines():
+    for line in lines:
         if line.startswith("{") and line.endswith("}"):
             values = json.loads(line)
         else:
@@ -49,8 +58,14 @@ def callgrind(name, args, out_dir):
     if not binary:
         return None
     out = os.path.join(out_dir, f"callgrind.{name}.out")
-    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary,
-                    *args], cwd=ROOT, check=True, capture_output=True)
+    try:
+        r = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                            binary, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None
+    if r.returncode != 0:
+        return None
     with open(out) as f:
         for line in f:
             if line.startswith("totals:") or line.startswith("summary:"):

@@ -53,7 +53,14 @@ def measure(args, log):
     for i in range(args.runs):
         log(f"ui_frames: run {i + 1} of {args.runs}")
         _, text = cargo_benches.run("ui_frames")
+        if text.startswith("failed"):
+            log(f"ui_frames {text}")
+            rows.append(Row("time per frame, tap → next screen", None, None, "—", None, "",
+                            "not measured: ui_frames " + text))
+            break
         runs.append(_parse(text))
+    if not runs:
+        runs = [{}]
     texts = [f"`cargo bench --bench ui_frames` (last of {args.runs} runs):\n\n{text}"]
     for key, unit in runs[-1]:
         fmt = "{:.1f}" if unit != "s" else "{:.2f}"

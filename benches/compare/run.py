@@ -54,6 +54,17 @@ def screen_runs(args, firstframe, binary):
     return results
 
 
+def previous_screen_runs():
+    """The screen runs recorded in the current docs/benchmarks.md (one JSON object a line)."""
+    res = {name: [] for name in ("anchor", "ours", "headless")}
+    with open(OUT) as f:
+        for line in f:
+            if line.startswith('{"name": '):
+                r = json.loads(line)
+                res[r["name"]].append(r)
+    return res
+
+
 def good(results, key):
     return [r[key] for r in results if "error" not in r and r.get(key, -1) >= 0]
 
@@ -140,6 +151,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="1 run, 10 s windows: tries the harness")
     ap.add_argument("--skip-screen", action="store_true")
     ap.add_argument("--skip-cargo", action="store_true")
+    ap.add_argument("--reuse-screens", action="store_true",
+                    help="take the screen runs from the current docs/benchmarks.md")
     ap.add_argument("--headless", action="store_true",
                     help="also measure `run --headless` (memory and idle CPU without a screen)")
     ap.add_argument("--firstframe", default=os.path.join(screen.ROOT, "target", "compare",
@@ -163,7 +176,13 @@ def main():
                      sections=sections + [("How it is measured", HOW)], runs=args.runs)
         log(f"wrote {OUT}")
 
-    if not args.skip_screen:
+    if args.reuse_screens:
+        res = previous_screen_runs()
+        rows += screen_rows(res, args)
+        sections.append(("Screen runs, one line each (kept from the previous run: "
+                         "`--reuse-screens`)", "```\n" + "\n".join(
+                             json.dumps(r) for k in res for r in res[k]) + "\n```"))
+    elif not args.skip_screen:
         res = screen_runs(args, args.firstframe, binary)
         rows += screen_rows(res, args)
         sections.append(("Screen runs, one line each", "```\n" + "\n".join(
