@@ -84,7 +84,7 @@ def machine():
     ]
 
 
-def write(path, *, command, started, finished, load, rows, sections, runs):
+def write(path, *, command, started, finished, load, rows, sections, runs, notes=()):
     lines = [
         "# Benchmarks: hub-kiosk beside what a site would run instead",
         "",
@@ -97,6 +97,7 @@ def write(path, *, command, started, finished, load, rows, sections, runs):
         *machine(),
         f"- Load average (1 min) at the start and the end: {load[0]} and {load[1]}. The machine is",
         "  shared with other work, which falls on both sides alike: runs alternate between them.",
+        *notes,
         "",
         table(rows),
         "",

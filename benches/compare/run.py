@@ -57,12 +57,17 @@ def screen_runs(args, firstframe, binary):
 def previous_screen_runs():
     """The screen runs recorded in the current docs/benchmarks.md (one JSON object a line)."""
     res = {name: [] for name in ("anchor", "ours", "headless")}
+    when = []
     with open(OUT) as f:
         for line in f:
             if line.startswith('{"name": '):
                 r = json.loads(line)
                 res[r["name"]].append(r)
-    return res
+            elif line.startswith("- Screen runs measured"):
+                when = [line.strip()[2:]]
+            elif len(when) < 2 and line.startswith(("- Date:", "- Load average")):
+                when.append(line.strip()[2:].split(". The machine")[0])
+    return res, when
 
 
 def good(results, key):
@@ -166,18 +171,21 @@ def main():
     load0 = os.getloadavg()[0]
     binary = os.path.join(screen.ROOT, "target", "release", "hub-kiosk")
 
-    rows, sections = [], []
+    rows, sections, notes = [], [], []
 
     def write():
         finished = datetime.datetime.now(datetime.timezone.utc)
         report.write(OUT, command=args.command, started=f"{started:%Y-%m-%d %H:%M}",
                      finished=f"{finished:%H:%M}",
                      load=(f"{load0:.2f}", f"{os.getloadavg()[0]:.2f}"), rows=rows,
-                     sections=sections + [("How it is measured", HOW)], runs=args.runs)
+                     sections=sections + [("How it is measured", HOW)], runs=args.runs,
+                     notes=notes)
         log(f"wrote {OUT}")
 
     if args.reuse_screens:
-        res = previous_screen_runs()
+        res, when = previous_screen_runs()
+        notes.append("- Screen runs measured in an earlier run: " + "; ".join(
+            w.replace("Screen runs measured in an earlier run: ", "") for w in when))
         rows += screen_rows(res, args)
         sections.append(("Screen runs, one line each (kept from the previous run: "
                          "`--reuse-screens`)", "```\n" + "\n".join(
