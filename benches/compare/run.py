@@ -93,7 +93,7 @@ def screen_rows(res, args):
         Row("start → complete first frame (ms)", spread(good(ours, "complete_ms"), "{:.0f}"),
             spread(good(anchor, "complete_ms"), "{:.0f}"), chromium, 1.0,
             "the frame the screen settles on", miss),
-        Row("memory: PSS of the process tree after 60 s (MiB)",
+        Row(f"memory: PSS of the process tree after {args.settle} s (MiB)",
             spread(mib(good(ours, "pss_kib"))), spread(mib(good(anchor, "pss_kib"))),
             chromium, 1.0, "", miss),
         Row("processes in the tree", spread(good(ours, "processes"), "{:.0f}"),
