@@ -1,8 +1,9 @@
 //! Check-in commit latency beside the floor set by the disk: a bare single-row SQLite insert
 //! transaction with the same pragmas (WAL, synchronous=FULL) on the same disk, in the same run.
 //!
-//! `cargo bench --bench checkin_commit [-- N]` prints a Markdown table. Runs alternate between
-//! the two so that noise from other work on the machine falls on both alike.
+//! `cargo bench --bench checkin_commit [-- N] [--json]` prints a Markdown table (and with
+//! `--json` one JSON line after it, for `benches/run-all`). Runs alternate between the two so
+//! that noise from other work on the machine falls on both alike.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -95,5 +96,16 @@ fn main() {
     for (name, p) in [("p50 (ms)", 0.5), ("p99 (ms)", 0.99)] {
         let (a, b) = (percentile(&ours, p), percentile(&floor, p));
         println!("| {name} | {a:.3} | {b:.3} | {:.2}× |", a / b);
+    }
+    if std::env::args().any(|a| a == "--json") {
+        let json = serde_json::json!({
+            "bench": "checkin_commit",
+            "n": n,
+            "ours_p50_ms": percentile(&ours, 0.5),
+            "ours_p99_ms": percentile(&ours, 0.99),
+            "bare_p50_ms": percentile(&floor, 0.5),
+            "bare_p99_ms": percentile(&floor, 0.99),
+        });
+        println!("{json}");
     }
 }

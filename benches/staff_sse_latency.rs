@@ -5,7 +5,8 @@
 //! The hub publishes the event right after the commit, before working out the place, so an
 //! event often reaches the clients before `check_in` has returned.
 //!
-//! `cargo bench --bench staff_sse_latency [-- N]` (N check-ins, default 200) prints a Markdown table.
+//! `cargo bench --bench staff_sse_latency [-- N] [--json]` (N check-ins, default 200) prints a
+//! Markdown table (and with `--json` one JSON line after it, for `benches/run-all`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -174,5 +175,18 @@ fn main() {
             percentile(v, 0.95),
             v[v.len() - 1]
         );
+    }
+    if std::env::args().any(|a| a == "--json") {
+        let json = serde_json::json!({
+            "bench": "staff_sse_latency",
+            "n": n,
+            "clients": CLIENTS,
+            "commit_p50_ms": percentile(&commit, 0.5),
+            "commit_p95_ms": percentile(&commit, 0.95),
+            "event_p50_ms": percentile(&total, 0.5),
+            "event_p95_ms": percentile(&total, 0.95),
+            "event_max_ms": total[total.len() - 1],
+        });
+        println!("{json}");
     }
 }

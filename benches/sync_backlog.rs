@@ -7,8 +7,9 @@
 //!    SQLite upsert of rows of the same width with the same settings (WAL, synchronous=FULL),
 //!    200 per transaction. The three take turns going first, so noise falls on all alike.
 //!
-//! `cargo bench --bench sync_backlog [-- ROUNDS]` prints Markdown tables. Under `cargo test` it
-//! runs a small smoke version of the same code.
+//! `cargo bench --bench sync_backlog [-- ROUNDS] [--json]` prints Markdown tables (and with
+//! `--json` one JSON line after them, for `benches/run-all`). Under `cargo test` it runs a small
+//! smoke version of the same code.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -202,8 +203,10 @@ async fn main() {
     );
     println!("| batch size | requests | time to empty the outbox | buckets/s |");
     println!("|---:|---:|---:|---:|");
+    let mut json = serde_json::json!({ "bench": "sync_backlog", "days": days });
     for batch in [50u32, 200, 500] {
         let secs = deliver(&template, dir.path(), batch).await;
+        json[format!("backlog_s_batch_{batch}")] = secs.into();
         let n = days * 24;
         println!(
             "| {batch} | {} | {:.3} s | {:.0} |",
@@ -278,16 +281,18 @@ async fn main() {
         "| path | median ms per {batch} | buckets/s (median) | buckets/s (overall) | vs raw SQLite upsert |"
     );
     println!("|---|---:|---:|---:|---:|");
-    for (name, mut t) in [
+    for (key, name, mut t) in [
         (
+            "http",
             "`PUT /api/v1/footfall` (HTTP + JSON + checks + store)",
             t_http,
         ),
-        ("central store upsert alone", t_store),
-        ("raw SQLite upsert, same width and settings", t_raw),
+        ("store", "central store upsert alone", t_store),
+        ("raw", "raw SQLite upsert, same width and settings", t_raw),
     ] {
         let total: f64 = t.iter().sum();
         let m = median(&mut t);
+        json[format!("ingest_{key}_median_ms")] = (m * 1e3).into();
         println!(
             "| {name} | {:.2} | {:.0} | {:.0} | {:.2}× |",
             m * 1e3,
@@ -295,5 +300,9 @@ async fn main() {
             n / total,
             floor / m
         );
+    }
+    if std::env::args().any(|a| a == "--json") {
+        json["ingest_batch"] = batch.into();
+        println!("{json}");
     }
 }

@@ -6,7 +6,9 @@
 //! `cargo bench --bench ui_frames [-- ROUNDS]` prints a Markdown table; under `cargo test` it
 //! runs a small smoke version (20 check-ins, 2 rounds). Each part runs in its own process
 //! (Slint's platform can be set once per process): this binary starts itself again with
-//! `child-frames` or `child-checkins`.
+//! `child-frames` or `child-checkins`. `child-render W H N` renders the welcome screen N times
+//! and nothing else, for counting instructions under callgrind (`benches/run-all` runs it with
+//! two values of N: the difference is the cost of frames alone, without the set-up).
 
 #[path = "../tests/ui_support/mod.rs"]
 mod ui_support;
@@ -49,6 +51,14 @@ fn main() {
     }
     if args.iter().any(|a| a == "child-checkins") {
         return child_checkins(if full { 1000 } else { 20 });
+    }
+    if let Some(i) = args.iter().position(|a| a == "child-render") {
+        let num = |k: usize| args.get(i + k).and_then(|a| a.parse::<u32>().ok());
+        let (Some(w), Some(h), Some(n)) = (num(1), num(2), num(3)) else {
+            eprintln!("usage: ui_frames child-render WIDTH HEIGHT FRAMES");
+            std::process::exit(64);
+        };
+        return child_render(w, h, n);
     }
     println!("| measure | value |");
     println!("|---|---|");
@@ -175,6 +185,15 @@ fn child_checkins(n: usize) {
             after as f64 / 1024.0
         );
     });
+}
+
+/// The welcome screen rendered `n` times at `w`×`h`, full redraws, and nothing else.
+fn child_render(w: u32, h: u32, n: u32) {
+    let shooter = Shooter::new(Config::demo()).unwrap();
+    shooter.stage(Scene::Welcome, "en", Look::default());
+    for _ in 0..n {
+        std::hint::black_box(shooter.render(w, h));
+    }
 }
 
 /// Full-frame software rendering of every screen, and a tap → the next screen drawn.

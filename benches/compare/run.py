@@ -1,0 +1,216 @@
+"""Runs every comparison and rewrites docs/benchmarks.md. Started by benches/run-all, which
+installs and builds what this needs first; see docs/benchmarks.md for what each row means.
+
+  python3 benches/compare/run.py [--runs N] [--quick] [--skip-screen] [--skip-cargo]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import cargo_benches  # noqa: E402
+import report  # noqa: E402
+import screen  # noqa: E402
+from report import Row, spread  # noqa: E402
+
+SIZE = (1280, 800)
+OUT = os.path.join(screen.ROOT, "docs", "benchmarks.md")
+SHOTS = os.path.join(screen.ROOT, "docs", "benchmarks")
+
+
+def log(msg):
+    print(f"[{datetime.datetime.now(datetime.timezone.utc):%H:%M:%S}] {msg}", flush=True)
+
+
+def screen_runs(args, firstframe, binary):
+    """Alternating runs of the anchor, our screen and our headless kiosk; every result kept."""
+    os.makedirs(SHOTS, exist_ok=True)
+    programs = [
+        ("anchor", lambda tmp: screen.chromium(SIZE, os.path.join(tmp, "profile"))),
+        ("ours", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), False)),
+    ]
+    if args.headless:
+        programs.append(
+            ("headless", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), True)))
+    results = {name: [] for name in ("anchor", "ours", "headless")}
+    for i in range(args.runs):
+        for name, make in programs:
+            if name == "ours" and results["ours"] and "error" in results["ours"][-1]:
+                continue  # it cannot start here (no screen in this build): once is enough
+            shot = os.path.join(SHOTS, f"{name}-{SIZE[0]}x{SIZE[1]}.png") if i == 0 else None
+            log(f"screen: {name}, run {i + 1} of {args.runs}")
+            headless = name == "headless"
+            r = screen.run_once(name, SIZE, make, firstframe, settle_s=args.settle,
+                                idle_s=args.idle, shot=None if headless else shot,
+                                frame_timeout_s=2 if headless else 40)
+            log("  " + json.dumps(r))
+            results[name].append(r)
+    return results
+
+
+def previous_screen_runs():
+    """The screen runs recorded in the current docs/benchmarks.md (one JSON object a line)."""
+    res = {name: [] for name in ("anchor", "ours", "headless")}
+    when = []
+    with open(OUT) as f:
+        for line in f:
+            if line.startswith('{"name": '):
+                r = json.loads(line)
+                res[r["name"]].append(r)
+            elif line.startswith("- Screen runs measured"):
+                when = [line.strip()[2:]]
+            elif len(when) < 2 and line.startswith(("- Date:", "- Load average")):
+                when.append(line.strip()[2:].split(". The machine")[0])
+    return res, when
+
+
+def good(results, key):
+    return [r[key] for r in results if "error" not in r and r.get(key, -1) >= 0]
+
+
+def screen_rows(res, args):
+    anchor, ours, headless = res["anchor"], res["ours"], res["headless"]
+    miss = "not measured"
+    if ours and all("error" in r for r in ours):
+        miss = "not measured: screen not merged" if "no screen yet" in ours[0]["error"] else (
+            "not measured: " + ours[0]["error"])
+    mib = lambda v: [x / 1024 for x in v]  # noqa: E731
+    ms = lambda v: [x * 1e3 for x in v]  # noqa: E731
+    chromium = "Chromium --kiosk, static page"
+    poll = good(anchor + ours, "poll_mean_ms")
+    resolution = (f"resolution ≈ {statistics.median(poll) + 4:.0f} ms (one grab "
+                  f"{statistics.median(poll):.1f} ms + 4 ms pause)") if poll else ""
+    return [
+        f"Screen at {SIZE[0]}×{SIZE[1]} under Xvfb (software rendering, both)",
+        Row("start → first change on screen (ms)", spread(good(ours, "first_ms"), "{:.0f}"),
+            spread(good(anchor, "first_ms"), "{:.0f}"), chromium, 1.0, resolution, miss),
+        Row("start → complete first frame (ms)", spread(good(ours, "complete_ms"), "{:.0f}"),
+            spread(good(anchor, "complete_ms"), "{:.0f}"), chromium, 1.0,
+            "the frame the screen settles on", miss),
+        Row(f"memory: PSS of the process tree after {args.settle} s (MiB)",
+            spread(mib(good(ours, "pss_kib"))), spread(mib(good(anchor, "pss_kib"))),
+            chromium, 1.0, "", miss),
+        Row("processes in the tree", spread(good(ours, "processes"), "{:.0f}"),
+            spread(good(anchor, "processes"), "{:.0f}"), chromium, None, "", miss),
+        Row(f"CPU used over {args.idle} s idle (ms)", spread(ms(good(ours, "idle_cpu_s")), "{:.0f}"),
+            spread(ms(good(anchor, "idle_cpu_s")), "{:.0f}"), chromium, 0.5,
+            "utime + stime of the tree; ours wakes for housekeeping (15 s) and, in the demo, "
+            "forwarding (10 s)", miss),
+        Row(f"X server CPU over the same {args.idle} s (ms)",
+            spread(ms(good(ours, "idle_xserver_cpu_s")), "{:.0f}"),
+            spread(ms(good(anchor, "idle_xserver_cpu_s")), "{:.0f}"), chromium, None,
+            "drawing done for the program", miss),
+    ] + ([] if not headless else [
+        Row("`run --headless` (no screen): PSS after 60 s (MiB)",
+            spread(mib(good(headless, "pss_kib"))), None, "—", None,
+            "staff pages, housekeeping, forwarding: the part under any screen"),
+        Row(f"`run --headless`: CPU over {args.idle} s idle (ms)",
+            spread(ms(good(headless, "idle_cpu_s")), "{:.0f}"), None, "—", None,
+            "the demo forwards every 10 s to a central service that is not running"),
+    ])
+
+
+def col(values, key, scale=1.0, fmt="{:.3f}"):
+    return spread([v[key] * scale for v in values if key in v], fmt)
+
+
+def cargo_rows(data):
+    rows = []
+    c = data.get("checkin_commit", [])
+    rows.append("Check-in durability floor (WAL, synchronous=FULL, same disk)")
+    for p in ("p50", "p99"):
+        rows.append(Row(f"check-in commit {p} (ms)", col(c, f"ours_{p}_ms"),
+                        col(c, f"bare_{p}_ms"), "bare SQLite single-row insert txn", 3.0,
+                        "one transaction: row, needs, ticket, footfall, outbox"))
+    s = data.get("sync_backlog", [])
+    rows.append("Sync (loopback)")
+    for b in (50, 200, 500):
+        rows.append(Row(f"30-day backlog (720 hours) delivered, batch {b} (s)",
+                        col(s, f"backlog_s_batch_{b}"), None, "—", None,
+                        "until the outbox is empty"))
+    rows.append(Row("central ingest, 200 buckets via `PUT /api/v1/footfall` (ms)",
+                    col(s, "ingest_http_median_ms", fmt="{:.2f}"),
+                    col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
+                    "raw SQLite upsert, same width", 2.0, "HTTP + JSON + checks + store"))
+    rows.append(Row("central store upsert alone, 200 buckets (ms)",
+                    col(s, "ingest_store_median_ms", fmt="{:.2f}"),
+                    col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
+                    "raw SQLite upsert, same width", 1.5, ""))
+    e = data.get("staff_sse_latency", [])
+    rows.append("Staff pages")
+    rows.append(Row("check-in → event at 10 SSE clients, p95 (ms)", col(e, "event_p95_ms"),
+                    col(e, "commit_p95_ms"), "the check-in's own commit, p95", 1.5,
+                    "the event cannot arrive before the commit"))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="1 run, 10 s windows: tries the harness")
+    ap.add_argument("--skip-screen", action="store_true")
+    ap.add_argument("--skip-cargo", action="store_true")
+    ap.add_argument("--reuse-screens", action="store_true",
+                    help="take the screen runs from the current docs/benchmarks.md")
+    ap.add_argument("--headless", action="store_true",
+                    help="also measure `run --headless` (memory and idle CPU without a screen)")
+    ap.add_argument("--firstframe", default=os.path.join(screen.ROOT, "target", "compare",
+                                                         "firstframe"))
+    ap.add_argument("--command", default="benches/run-all")
+    args = ap.parse_args()
+    args.settle, args.idle = 60, 60
+    if args.quick:
+        args.runs, args.settle, args.idle = 1, 10, 10
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load0 = os.getloadavg()[0]
+    binary = os.path.join(screen.ROOT, "target", "release", "hub-kiosk")
+
+    rows, sections, notes = [], [], []
+
+    def write():
+        finished = datetime.datetime.now(datetime.timezone.utc)
+        report.write(OUT, command=args.command, started=f"{started:%Y-%m-%d %H:%M}",
+                     finished=f"{finished:%H:%M}",
+                     load=(f"{load0:.2f}", f"{os.getloadavg()[0]:.2f}"), rows=rows,
+                     sections=sections + [("How it is measured", HOW)], runs=args.runs,
+                     notes=notes)
+        log(f"wrote {OUT}")
+
+    if args.reuse_screens:
+        res, when = previous_screen_runs()
+        notes.append("- Screen runs measured in an earlier run: " + "; ".join(
+            w.replace("Screen runs measured in an earlier run: ", "") for w in when))
+        rows += screen_rows(res, args)
+        sections.append(("Screen runs, one line each (kept from the previous run: "
+                         "`--reuse-screens`)", "```\n" + "\n".join(
+                             json.dumps(r) for k in res for r in res[k]) + "\n```"))
+    elif not args.skip_screen:
+        res = screen_runs(args, args.firstframe, binary)
+        rows += screen_rows(res, args)
+        sections.append(("Screen runs, one line each", "```\n" + "\n".join(
+            json.dumps(r) for k in res for r in res[k]) + "\n```"))
+        write()  # the screens take longest: keep them even if what follows fails
+    if not args.skip_cargo:
+        import frames
+
+        data, tables = {}, []
+        for name in ("checkin_commit", "sync_backlog", "staff_sse_latency"):
+            data[name], text = cargo_benches.runs(name, args.runs, log)
+            tables.append(f"`cargo bench --bench {name} -- --json` (last of {args.runs} runs):\n\n{text}")
+        frame_rows, frame_text = frames.measure(args, log)
+        rows += frame_rows + cargo_rows(data)
+        sections.append(("The benches' own tables", "\n\n".join(tables + frame_text)))
+    write()
+
+
+HOW = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "how.md")).read()
+
+if __name__ == "__main__":
+    time.tzset()
+    main()
