@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use tokio::sync::oneshot::error::RecvError;
 
 use super::state::{State, reset};
 use super::{Api, AppWindow, Notice, Screen, Theme, idle};
@@ -155,7 +156,7 @@ fn submit(s: &Shared, needs: Vec<String>) {
     if needs.is_empty() || s.borrow().busy {
         return;
     }
-    let (hub, request, generation) = {
+    let (hub, request) = {
         let mut st = s.borrow_mut();
         st.busy = true;
         let member = st.member.clone();
@@ -170,41 +171,57 @@ fn submit(s: &Shared, needs: Vec<String>) {
             language: Language::new(&st.language).unwrap_or_else(|_| Language::english()),
             priority: false,
         };
-        (st.hub.clone(), request, st.generation)
+        (st.hub.clone(), request)
     };
     w.global::<Api>().set_busy(true);
+    let done = on_worker(
+        s,
+        move || hub.check_in(request),
+        move |s, w, result| match result {
+            Ok(Ok(outcome)) => show_done(s, w, &needs, outcome),
+            Ok(Err(HubError::RepeatScan { minutes })) => {
+                reset(s);
+                let api = w.global::<Api>();
+                api.set_notice_minutes(minutes as i32);
+                api.set_notice_kind(Notice::CardRepeat);
+            }
+            Ok(Err(e)) => failed(s, w, &e.to_string()),
+            Err(_) => failed(s, w, "the worker stopped"),
+        },
+    );
+    if let Err(e) = done {
+        failed(s, &w, &e);
+    }
+}
+
+/// Runs `job` on the screen's worker, then `then` on the UI thread with its answer (an error
+/// when the worker stopped) — unless the screen has been reset since, or is gone.
+fn on_worker<T: Send + 'static>(
+    s: &Shared,
+    job: impl FnOnce() -> T + Send + 'static,
+    then: impl FnOnce(&Shared, &AppWindow, Result<T, RecvError>) + 'static,
+) -> Result<(), String> {
+    let generation = s.borrow().generation;
     let answer = {
         let st = s.borrow();
-        st.worker
+        let worker = st
+            .worker
             .as_ref()
-            .map(|wk| wk.run(move || hub.check_in(request)))
-    };
-    let Some(answer) = answer else {
-        return failed(s, &w, "the screen's worker is not running");
+            .ok_or("the screen's worker is not running")?;
+        worker.run(job)
     };
     let weak = Rc::downgrade(s);
-    let spawned = slint::spawn_local(async move {
+    slint::spawn_local(async move {
         let result = answer.await;
         let Some(s) = weak.upgrade() else { return };
         let Some(w) = window(&s) else { return };
         if s.borrow().generation != generation {
             return;
         }
-        match result {
-            Ok(Ok(outcome)) => show_done(&s, &w, &needs, outcome),
-            Ok(Err(HubError::RepeatScan { minutes })) => {
-                reset(&s);
-                let api = w.global::<Api>();
-                api.set_notice_minutes(minutes as i32);
-                api.set_notice_kind(Notice::CardRepeat);
-            }
-            Ok(Err(e)) => failed(&s, &w, &e.to_string()),
-            Err(_) => failed(&s, &w, "the worker stopped"),
-        }
-    });
-    if let Err(e) = spawned {
-        failed(s, &w, &e.to_string());
-    }
+        then(&s, &w, result);
+    })
+    .map(drop)
+    .map_err(|e| e.to_string())
 }
 
 fn failed(s: &Shared, w: &AppWindow, why: &str) {
@@ -265,53 +282,42 @@ pub(super) fn scanned(s: &Shared, scan: Scanned) {
     }
     reset_keep_language(s);
     s.borrow_mut().busy = true;
-    let (hub, generation) = (s.borrow().hub.clone(), s.borrow().generation);
-    let answer = {
-        let st = s.borrow();
-        st.worker.as_ref().map(|wk| wk.run(move || hub.scan(&scan)))
-    };
-    let Some(answer) = answer else {
-        s.borrow_mut().busy = false;
-        return;
-    };
-    let weak = Rc::downgrade(s);
-    let spawned = slint::spawn_local(async move {
-        let result = answer.await;
-        let Some(s) = weak.upgrade() else { return };
-        let Some(w) = window(&s) else { return };
-        if s.borrow().generation != generation {
-            return;
-        }
-        s.borrow_mut().busy = false;
-        let api = w.global::<Api>();
-        match result {
-            Ok(Ok(ScanOutcome::Member(member))) => {
-                api.set_member(member.as_str().into());
-                s.borrow_mut().member = Some(member);
-                start_needs(&s, None);
+    let hub = s.borrow().hub.clone();
+    let done = on_worker(
+        s,
+        move || hub.scan(&scan),
+        |s, w, result| {
+            s.borrow_mut().busy = false;
+            let api = w.global::<Api>();
+            match result {
+                Ok(Ok(ScanOutcome::Member(member))) => {
+                    api.set_member(member.as_str().into());
+                    s.borrow_mut().member = Some(member);
+                    start_needs(s, None);
+                }
+                Ok(Ok(ScanOutcome::AlreadyCheckedIn { minutes, .. })) => {
+                    api.set_notice_minutes(minutes as i32);
+                    api.set_notice_kind(Notice::CardRepeat);
+                    idle::touched(s);
+                }
+                Ok(Ok(ScanOutcome::Refused(reason))) => {
+                    api.set_notice_kind(if reason == Rejection::Expired {
+                        Notice::CardExpired
+                    } else {
+                        Notice::CardRefused
+                    });
+                    start_needs(s, None);
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!("card scan: {e}");
+                    api.set_notice_kind(Notice::CardRefused);
+                    start_needs(s, None);
+                }
+                Err(_) => {}
             }
-            Ok(Ok(ScanOutcome::AlreadyCheckedIn { minutes, .. })) => {
-                api.set_notice_minutes(minutes as i32);
-                api.set_notice_kind(Notice::CardRepeat);
-                idle::touched(&s);
-            }
-            Ok(Ok(ScanOutcome::Refused(reason))) => {
-                api.set_notice_kind(if reason == Rejection::Expired {
-                    Notice::CardExpired
-                } else {
-                    Notice::CardRefused
-                });
-                start_needs(&s, None);
-            }
-            Ok(Err(e)) => {
-                tracing::warn!("card scan: {e}");
-                api.set_notice_kind(Notice::CardRefused);
-                start_needs(&s, None);
-            }
-            Err(_) => {}
-        }
-    });
-    if let Err(e) = spawned {
+        },
+    );
+    if let Err(e) = done {
         tracing::error!("cannot check the card: {e}");
         s.borrow_mut().busy = false;
     }
