@@ -15,7 +15,7 @@ use super::Central;
 use super::auth::reader;
 use super::config::{Reader, Site};
 use super::ingest::ApiError;
-use super::store::Contact;
+use super::store::{CentralStoreError, Contact};
 use crate::domain::needs::Need;
 use crate::domain::{Catalogue, Counts, DayTotals};
 use crate::report::{csv_line, headings, row};
@@ -36,6 +36,24 @@ pub struct RangeQuery {
 }
 
 impl RangeQuery {
+    /// The API refuses `from=`, `to=`, `site=` or `format=` given empty (the pages take an
+    /// empty date from their form as "not given").
+    pub fn refuse_empty(&self) -> Result<(), ApiError> {
+        for (name, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("site", &self.site),
+            ("format", &self.format),
+        ] {
+            if v.as_deref() == Some("") {
+                return Err(ApiError::bad_request(format!(
+                    "`{name}=` is empty: give a value or leave `{name}` out"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The days asked for; by default the week ending today (in the first site's time zone).
     pub fn range(&self, c: &Central) -> Result<(NaiveDate, NaiveDate), String> {
         let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
@@ -90,7 +108,7 @@ pub async fn load_days(
             let days = store.daily(&site.id, from, to, &site.timezone)?;
             out.push(SiteDays { site, days });
         }
-        Ok::<_, crate::store::StoreError>((out, store.contacts()?))
+        Ok::<_, CentralStoreError>((out, store.contacts()?))
     })
     .await;
     match read {
@@ -160,9 +178,8 @@ pub async fn daily(
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, ApiError> {
     let who = readable(&c, &headers)?;
-    let (from, to) = q
-        .range(&c)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    q.refuse_empty()?;
+    let (from, to) = q.range(&c).map_err(ApiError::bad_request)?;
     let sites: Vec<String> = match &q.site {
         Some(id) if c.config.site(id).is_none() => {
             return Err(ApiError::new(
@@ -274,22 +291,54 @@ pub async fn healthz(State(c): State<Arc<Central>>) -> Response {
     }
 }
 
-/// Prometheus text format, for readers (a token suits a scraper).
+/// Prometheus text format, for readers (a token suits a scraper): the service's counters, and
+/// the buckets and kiosks of the sites the reader may see.
 pub async fn metrics(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    readable(&c, &headers)?;
+    let who = readable(&c, &headers)?.clone();
     let store = c.store.clone();
-    let (buckets, contacts) = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::store::StoreError>((store.bucket_count()?, store.contacts()?))
+    let (by_site, contacts) = tokio::task::spawn_blocking(move || {
+        Ok::<_, CentralStoreError>((store.buckets_by_site()?, store.contacts()?))
     })
     .await
     .map_err(|e| e.to_string())
     .and_then(|r| r.map_err(|e| e.to_string()))
-    .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+    .map_err(ApiError::unavailable)?;
+    let buckets = by_site
+        .iter()
+        .filter(|(site, _)| who.may_see(site))
+        .map(|(_, n)| n)
+        .sum();
+    let contacts: Vec<Contact> = contacts
+        .into_iter()
+        .filter(|k| who.may_see(&k.site))
+        .collect();
     let text = c.metrics.render(buckets, &contacts, c.now());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
+/// Where the API is described.
+const DESCRIBED_AT: &str = "/api/v1/openapi.json";
+
+/// Unknown addresses: a problem for API clients, a short page for people.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path == "/metrics" || path == "/healthz" {
+        return crate::web::error::not_found(DESCRIBED_AT).into_response();
+    }
+    let page = super::pages::layout(
+        "Not found",
+        None,
+        "<h1>Not found</h1><p>There is no page here. Go to <a href=\"/\">the overview</a>.</p>",
+    );
+    (StatusCode::NOT_FOUND, axum::response::Html(page)).into_response()
+}
+
+/// A known address asked with a method it does not take.
+pub async fn method_not_allowed() -> ApiError {
+    crate::web::error::method_not_allowed(DESCRIBED_AT)
 }
 
 pub async fn openapi() -> Response {

@@ -175,10 +175,9 @@ pub fn router(state: AppState) -> Router {
             auth::require_caller,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(|req, next| {
+            crate::web::error::within(REQUEST_TIMEOUT, req, next)
+        }))
         .layer(middleware::from_fn(safety_headers))
         .with_state(state)
 }

@@ -3,6 +3,7 @@
 use rusqlite::ErrorCode;
 
 use crate::domain::QueueError;
+use crate::sqlite::OpenError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -49,6 +50,16 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Damaged(e.to_string())
             }
             _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl From<OpenError> for StoreError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::Corrupt { path, detail } => StoreError::Corrupt { path, detail },
+            OpenError::Open { path, detail } => StoreError::Open { path, detail },
+            OpenError::TooNew { path, found, known } => StoreError::TooNew { path, found, known },
         }
     }
 }
