@@ -32,13 +32,16 @@ impl From<HubError> for ApiError {
         let status = match &e {
             HubError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::Queue(QueueError::UnknownTicket(_)) => StatusCode::NOT_FOUND,
-            HubError::Queue(_) | HubError::RepeatScan { .. } => StatusCode::CONFLICT,
+            HubError::Queue(_)
+            | HubError::RepeatScan { .. }
+            | HubError::Store(crate::store::StoreError::KeyUsed) => StatusCode::CONFLICT,
             HubError::Store(_) => {
                 tracing::error!("staff request not saved: {e}");
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };
         let message = match &e {
+            HubError::Store(crate::store::StoreError::KeyUsed) => e.to_string(),
             HubError::Store(_) => format!("the kiosk could not do this, nothing changed: {e}"),
             _ => e.to_string(),
         };

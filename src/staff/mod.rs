@@ -74,7 +74,8 @@ fn ticket_move(path: &'static str, step: Move) -> Route {
         post(
             move |State(s): State<AppState>,
                   Extension(c): Extension<Caller>,
-                  ApiPath(id): ApiPath<i64>| api::act(s, c, id, step),
+                  headers: axum::http::HeaderMap,
+                  ApiPath(id): ApiPath<i64>| api::act(s, c, headers, id, step),
         ),
     )
 }

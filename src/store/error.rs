@@ -39,6 +39,10 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("a stored value is not valid: {0}")]
     BadRow(String),
+    /// The request's `Idempotency-Key` was recorded by an earlier request (see `idempotency`):
+    /// nothing changed.
+    #[error("a request with this Idempotency-Key was carried out already: nothing changed")]
+    KeyUsed,
 }
 
 impl From<rusqlite::Error> for StoreError {

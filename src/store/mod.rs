@@ -10,6 +10,7 @@ mod checkins;
 mod door;
 mod error;
 mod footfall;
+pub mod idempotency;
 mod meta;
 mod outbox;
 mod redate;
@@ -19,6 +20,7 @@ mod schema;
 mod tickets;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -36,6 +38,8 @@ pub use retention::Purged;
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// Tests only: the next keyed change fails after its commit (see `idempotency`).
+    fault_after_commit: AtomicBool,
 }
 
 impl std::fmt::Debug for Store {
@@ -51,6 +55,7 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(crate::sqlite::open(path, schema::MIGRATIONS)?),
             path: path.to_owned(),
+            fault_after_commit: AtomicBool::new(false),
         })
     }
 
@@ -83,6 +88,7 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             path: path.to_owned(),
+            fault_after_commit: AtomicBool::new(false),
         })
     }
 

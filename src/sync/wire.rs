@@ -28,9 +28,11 @@ pub struct Upload {
     pub site: String,
     /// `[kiosk] id` of the kiosk's configuration.
     pub kiosk: String,
-    /// A random id of the kiosk's database, made once. Revisions count up within one database;
-    /// a new database (after a replacement) starts again, and the central service then takes
-    /// its buckets whatever their revision.
+    /// A random id (a UUID, lower case) of the kiosk's database, made once. Revisions count up
+    /// within one database; a new database (after a replacement) starts again. The central
+    /// service orders a kiosk's database ids by when it first heard of each: the newest one's
+    /// buckets are taken whatever their revision, and uploads from an older one are refused
+    /// with 409 (a late request from the replaced database must not undo newer totals).
     pub database: String,
     pub buckets: Vec<Bucket>,
 }
@@ -55,7 +57,8 @@ pub struct Accepted {
     pub stale: usize,
 }
 
-/// The body of every error answer of the central service.
+/// What the kiosk reads of an error answer of the central service (a problem details object,
+/// RFC 9457, whose `error` member repeats `detail`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// What is wrong and what to do, in one sentence.
