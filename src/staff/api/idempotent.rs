@@ -64,6 +64,9 @@ pub fn keyed(
     }))
 }
 
+/// Makes the first answer again from the id of the check-in or ticket a request changed.
+pub type Rebuild = fn(&Hub, i64) -> Result<(StatusCode, Value), HubError>;
+
 /// What came of a keyed request.
 enum Done {
     /// Carried out now: status and body.
@@ -79,7 +82,7 @@ fn replay(
     h: &Hub,
     req: &KeyedRequest,
     record: KeyRecord,
-    rebuild: fn(&Hub, i64) -> Result<(StatusCode, Value), HubError>,
+    rebuild: Rebuild,
 ) -> Result<Done, HubError> {
     if record.request != req.request {
         return Ok(Done::Reused);
@@ -103,7 +106,7 @@ pub async fn once<T, F>(
     key: Option<KeyedRequest>,
     status: StatusCode,
     act: F,
-    rebuild: fn(&Hub, i64) -> Result<(StatusCode, Value), HubError>,
+    rebuild: Rebuild,
 ) -> Result<Answer, ApiError>
 where
     T: Serialize + Send + 'static,
