@@ -19,6 +19,7 @@ use super::store::{CentralStoreError, Contact};
 use crate::domain::needs::Need;
 use crate::domain::{Catalogue, Counts, DayTotals};
 use crate::report::{csv_line, headings, row};
+use crate::web::query::{date, refuse_empty};
 
 /// The OpenAPI document, served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../docs/central-openapi.json");
@@ -39,19 +40,12 @@ impl RangeQuery {
     /// The API refuses `from=`, `to=`, `site=` or `format=` given empty (the pages take an
     /// empty date from their form as "not given").
     pub fn refuse_empty(&self) -> Result<(), ApiError> {
-        for (name, v) in [
+        refuse_empty(&[
             ("from", &self.from),
             ("to", &self.to),
             ("site", &self.site),
             ("format", &self.format),
-        ] {
-            if v.as_deref() == Some("") {
-                return Err(ApiError::bad_request(format!(
-                    "`{name}=` is empty: give a value or leave `{name}` out"
-                )));
-            }
-        }
-        Ok(())
+        ])
     }
 
     /// The days asked for; by default the week ending today (in the first site's time zone).
@@ -60,8 +54,12 @@ impl RangeQuery {
             v.as_deref()
                 .filter(|s| !s.is_empty())
                 .map(|s| {
-                    s.parse::<NaiveDate>()
-                        .map_err(|_| format!("{name}=`{s}` is not a date: write it as YYYY-MM-DD"))
+                    date(s).ok_or_else(|| {
+                        format!(
+                            "{name}=`{}` is not a date: write it as YYYY-MM-DD",
+                            s.chars().take(20).collect::<String>()
+                        )
+                    })
                 })
                 .transpose()
         };
