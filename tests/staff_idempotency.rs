@@ -1,7 +1,7 @@
 //! `Idempotency-Key` over real HTTP on 127.0.0.1 with a real SQLite file: when the answer to a
 //! walk-in or a queue move is lost *after* the change was committed (a fault injected after the
 //! commit, as a stalled disk gives), a retry with the same key gets the first answer and changes
-//! nothing. Keys are per caller, bounded, and refused when reused for another request.
+//! nothing. Keys are per caller, bounded, and refused (409) when reused for another request.
 
 mod staff_support;
 
@@ -58,7 +58,7 @@ async fn a_walk_in_whose_answer_failed_after_the_commit_is_not_made_twice() {
         json!({"needs": ["housing"]}),
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::CONFLICT);
     assert!(e["error"].as_str().unwrap().contains("another request"));
     let (status, _, replayed) = send(&k, "/api/v1/walk-ins", Some("walk-in-2"), body).await;
     assert_eq!((status, replayed), (StatusCode::CREATED, false));

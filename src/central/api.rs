@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -79,6 +80,12 @@ impl RangeQuery {
         }
         Ok((from, to))
     }
+}
+
+/// The query of a footfall request, or why it cannot be read (a parameter given twice…).
+pub fn range_query(q: Result<Query<RangeQuery>, QueryRejection>) -> Result<RangeQuery, String> {
+    q.map(|Query(q)| q)
+        .map_err(|e| format!("the query is not right: {}", e.body_text()))
 }
 
 /// One site's days.
@@ -173,9 +180,10 @@ struct DayJson {
 pub async fn daily(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
-    Query(q): Query<RangeQuery>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let who = readable(&c, &headers)?;
+    let q = range_query(q).map_err(ApiError::bad_request)?;
     q.refuse_empty()?;
     let (from, to) = q.range(&c).map_err(ApiError::bad_request)?;
     let sites: Vec<String> = match &q.site {
@@ -279,13 +287,17 @@ pub async fn kiosks(
     ))
 }
 
-/// `200 ok` while the database answers; no sign-in needed.
+/// `200 ok` while the database answers; no sign-in needed. A problem (503) when it does not.
 pub async fn healthz(State(c): State<Arc<Central>>) -> Response {
     let store = c.store.clone();
-    match tokio::task::spawn_blocking(move || store.bucket_count()).await {
-        Ok(Ok(_)) => (StatusCode::OK, "ok\n").into_response(),
-        Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n")).into_response(),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n")).into_response(),
+    let answer = tokio::task::spawn_blocking(move || store.bucket_count())
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    match answer {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => ApiError::unavailable(format!("the central database does not answer: {e}"))
+            .into_response(),
     }
 }
 

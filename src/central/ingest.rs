@@ -79,6 +79,25 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// Writes numbers with a zero fraction (`7.0`) as the whole numbers they are: JSON does not
+/// tell them apart, so neither does the upload's schema.
+fn whole_numbers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| !n.is_i64() && !n.is_u64())
+                && f.fract() == 0.0
+                && (i64::MIN as f64..i64::MAX as f64).contains(&f)
+            {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_numbers),
+        Value::Object(o) => o.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
 /// The upload in `body`, read and checked as far as it can be without the database.
 fn read(
     c: &Central,
@@ -93,11 +112,14 @@ fn read(
         ));
     }
     let body = body?;
-    let upload: Upload = serde_json::from_slice(&body).map_err(|e| {
+    let not_an_upload = |e: serde_json::Error| {
         ApiError::bad_request(format!(
             "the body is not a footfall upload (see /api/v1/openapi.json): {e}"
         ))
-    })?;
+    };
+    let mut json: serde_json::Value = serde_json::from_slice(&body).map_err(not_an_upload)?;
+    whole_numbers(&mut json);
+    let upload: Upload = serde_json::from_value(json).map_err(not_an_upload)?;
     if let Some(why) = names(&upload) {
         return Err(ApiError::unprocessable(why));
     }

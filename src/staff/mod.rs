@@ -86,7 +86,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         api(M::GET, "/healthz", get(prometheus::healthz)),
         api(M::GET, "/metrics", get(prometheus::metrics)),
-        api(M::GET, "/api/v1/openapi.json", get(openapi)),
+        api(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         api(M::GET, "/api/v1/queue", get(api::queue)),
         api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
         api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
@@ -116,10 +116,6 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
     ]
-}
-
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// Unknown addresses: JSON for API clients, a short page for people.

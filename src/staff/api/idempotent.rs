@@ -5,7 +5,8 @@
 //! after the change was on disk. Without the header a request is simply carried out.
 //!
 //! A key is 1–64 letters, digits, `-`, `_`, `.` or `:`; a key reused for another request is
-//! refused with 422; keys are forgotten after 24 hours.
+//! refused with 409 (the key is taken: a conflict with what is stored, like the queue's own
+//! conflicts); keys are forgotten after 24 hours.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -153,7 +154,7 @@ where
             body,
             replayed: true,
         }),
-        Done::Reused => Err(ApiError::unprocessable(
+        Done::Reused => Err(ApiError::conflict(
             "this Idempotency-Key was used for another request: use a new key for each new request",
         )),
     }

@@ -6,10 +6,12 @@
 mod duty;
 mod footfall;
 pub mod idempotent;
+mod openapi;
 mod walk_in;
 
 pub use duty::{DutyEntry, DutyReply, SetDuty, duty, set_duty};
 pub use footfall::{MAX_DAYS, RangeQuery, date_range, footfall_daily};
+pub use openapi::{document, openapi};
 pub use walk_in::{WalkIn, WalkInReply, walk_in};
 
 use axum::Extension;

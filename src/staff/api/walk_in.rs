@@ -87,12 +87,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
             drop_ins.join(", ")
         )));
     }
-    let visitor = match body
-        .member
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
+    let visitor = match body.member.as_deref().filter(|m| !m.is_empty()) {
         Some(m) => Visitor::Member(MemberId::new(&m.to_ascii_uppercase()).map_err(HubError::from)?),
         None => Visitor::Anonymous,
     };
