@@ -8,7 +8,7 @@ use super::{
 };
 use crate::domain::needs::CatalogueError;
 use crate::domain::{Catalogue, OpeningHours};
-use crate::staff::passcode;
+use crate::web::passcode;
 
 use super::locate::problem;
 use super::locate::{id_ok, locate};
@@ -317,7 +317,7 @@ pub(super) fn validate(
     }
 
     // [cards]
-    for (key, message) in crate::cards::checks::problems(&raw.cards, demo) {
+    for (key, message) in super::cards::problems(&raw.cards, demo) {
         p.push(problem(key, message));
     }
 
