@@ -5,6 +5,7 @@
 //! file that passes `check-config`; with no file given the kiosk runs on `demo.toml`.
 
 mod cards;
+mod checks;
 mod locate;
 mod sections;
 mod validate;
