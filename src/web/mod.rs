@@ -3,6 +3,7 @@
 //! change made with a cookie, safe redirects after sign-in, and the sign-in throttle.
 
 pub mod error;
+pub mod passcode;
 pub mod query;
 pub mod session;
 pub mod throttle;
