@@ -177,6 +177,68 @@ struct DayJson {
     counts: Counts,
 }
 
+/// The sites a footfall request asks for: `site`, or every site the reader may see.
+fn chosen_sites(c: &Central, who: &Reader, site: Option<&String>) -> Result<Vec<String>, ApiError> {
+    match site {
+        Some(id) if c.config.site(id).is_none() => {
+            Err(ApiError::not_found(format!("there is no site `{id}`")))
+        }
+        Some(id) if !who.may_see(id) => Err(ApiError::forbidden(format!(
+            "{} may not see site `{id}`",
+            who.name
+        ))),
+        Some(id) => Ok(vec![id.clone()]),
+        None => Ok(c
+            .config
+            .sites
+            .iter()
+            .filter(|s| who.may_see(&s.id))
+            .map(|s| s.id.clone())
+            .collect()),
+    }
+}
+
+/// Whether the answer is CSV: `format=csv`, or `Accept: text/csv`.
+fn wants_csv(q: &RangeQuery, headers: &HeaderMap) -> Result<bool, ApiError> {
+    match q.format.as_deref() {
+        None | Some("json") => Ok(headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.starts_with("text/csv"))),
+        Some("csv") => Ok(true),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "format=`{}`: use json or csv",
+            other.chars().take(20).collect::<String>()
+        ))),
+    }
+}
+
+/// One row per site and day, `site` first, then the columns of `hub-kiosk report daily --csv`.
+fn csv_answer(c: &Central, all: &[SiteDays], from: NaiveDate, to: NaiveDate) -> Response {
+    let every: Vec<DayTotals> = all.iter().flat_map(|s| s.days.iter().cloned()).collect();
+    let catalogue = catalogue_for(&c.config.catalogue, &every);
+    let mut out = csv_line(&[vec!["site".to_owned()], headings(&catalogue)].concat());
+    for s in all {
+        for d in &s.days {
+            let cells = [
+                vec![s.site.id.clone()],
+                row(d, &catalogue, s.site.door_calibration),
+            ]
+            .concat();
+            out.push_str(&csv_line(&cells));
+        }
+    }
+    let name = format!("attachment; filename=\"footfall-{from}-{to}.csv\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        out,
+    )
+        .into_response()
+}
+
 pub async fn daily(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
@@ -186,67 +248,13 @@ pub async fn daily(
     let q = range_query(q).map_err(ApiError::bad_request)?;
     q.refuse_empty()?;
     let (from, to) = q.range(&c).map_err(ApiError::bad_request)?;
-    let sites: Vec<String> = match &q.site {
-        Some(id) if c.config.site(id).is_none() => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("there is no site `{id}`"),
-            ));
-        }
-        Some(id) if !who.may_see(id) => {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                format!("{} may not see site `{id}`", who.name),
-            ));
-        }
-        Some(id) => vec![id.clone()],
-        None => c
-            .config
-            .sites
-            .iter()
-            .filter(|s| who.may_see(&s.id))
-            .map(|s| s.id.clone())
-            .collect(),
-    };
-    let csv = match q.format.as_deref() {
-        None | Some("json") => headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.starts_with("text/csv")),
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("format=`{other}`: use json or csv"),
-            ));
-        }
-    };
+    let sites = chosen_sites(&c, who, q.site.as_ref())?;
+    let csv = wants_csv(&q, &headers)?;
     let (all, _) = load_days(&c, sites, from, to)
         .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+        .map_err(ApiError::unavailable)?;
     if csv {
-        let every: Vec<DayTotals> = all.iter().flat_map(|s| s.days.iter().cloned()).collect();
-        let catalogue = catalogue_for(&c.config.catalogue, &every);
-        let mut out = csv_line(&[vec!["site".to_owned()], headings(&catalogue)].concat());
-        for s in &all {
-            for d in &s.days {
-                let cells = [
-                    vec![s.site.id.clone()],
-                    row(d, &catalogue, s.site.door_calibration),
-                ]
-                .concat();
-                out.push_str(&csv_line(&cells));
-            }
-        }
-        let name = format!("attachment; filename=\"footfall-{from}-{to}.csv\"");
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, name),
-            ],
-            out,
-        )
-            .into_response());
+        return Ok(csv_answer(&c, &all, from, to));
     }
     let sites = all
         .into_iter()

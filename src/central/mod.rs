@@ -15,6 +15,7 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod pages;
+mod schema;
 pub mod store;
 pub mod validate;
 

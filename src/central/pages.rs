@@ -125,11 +125,7 @@ pub async fn overview(
         Ok(r) => r,
         Err(redirect) => return redirect.into_response(),
     };
-    let q = match range_query(q) {
-        Ok(q) => q,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
-    };
-    let (from, to) = match q.range(&c) {
+    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
     };
@@ -214,10 +210,6 @@ pub async fn site(
         Ok(r) => r,
         Err(redirect) => return redirect.into_response(),
     };
-    let q = match range_query(q) {
-        Ok(q) => q,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
-    };
     if c.config.site(&site).is_none() {
         return problem(
             StatusCode::NOT_FOUND,
@@ -232,7 +224,7 @@ pub async fn site(
             &format!("{} may not see site `{site}`", who.name),
         );
     }
-    let (from, to) = match q.range(&c) {
+    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
     };
