@@ -1,8 +1,8 @@
 //! The central service's SQLite database (its own file, not a kiosk's): one row per
 //! (site, kiosk, hour) holding that hour's absolute totals, replaced by each newer revision; each
 //! kiosk database's id, stored once and numbered in the order this service first heard of it;
-//! and when each kiosk was last heard from. The only place the central service's SQL lives. It
-//! shares with the kiosk's store only how a SQLite file is opened (`crate::sqlite`).
+//! and when each kiosk was last heard from. With `schema`, the only place the central service's
+//! SQL lives. It shares with the kiosk's store only how a SQLite file is opened (`crate::sqlite`).
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
