@@ -113,7 +113,7 @@ async fn daily_footfall_as_json_and_csv_in_site_local_days() {
         let r = f.get(Some(READER_TOKEN), path).await;
         assert_eq!(r.status().as_u16(), status, "{path}");
         let v: Value = r.json().await.unwrap();
-        assert!(v["error"].as_str().unwrap().contains(words), "{path}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains(words), "{path}: {v}");
     }
     assert_eq!(
         f.get(None, "/api/v1/footfall/daily").await.status(),

@@ -131,7 +131,7 @@ pub async fn within(limit: Duration, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
         Err(_) => ApiError::unavailable(format!(
-            "this took longer than {} s, so the answer was given up (the disk may be slow): the request may still have been carried out, so check before sending it again, or send it again with the same Idempotency-Key",
+            "no answer within {} s (the disk may be slow), so none is given: the request may still be carried out. Check before sending a change again, or send it again with the same Idempotency-Key",
             limit.as_secs()
         ))
         .into_response(),
