@@ -169,3 +169,33 @@ async fn a_reader_limited_to_one_site_sees_only_its_series() {
     );
     assert!(manager.contains("hub_central_buckets 2"), "{manager}");
 }
+
+/// The limits the service enforces are the ones `docs/central-openapi.json` states.
+#[test]
+fn the_document_states_the_limits_the_service_enforces() {
+    use hub_kiosk::central::validate::*;
+    let doc: Value = serde_json::from_str(hub_kiosk::central::api::OPENAPI).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let counts = &schemas["Counts"]["properties"];
+    assert_eq!(counts["door_in"]["maximum"], json!(MOST_PER_HOUR));
+    assert_eq!(counts["needs"]["maxProperties"], json!(MOST_NEEDS));
+    assert_eq!(counts["waits"]["maxProperties"], json!(MOST_WAITS));
+    let waits = counts["waits"]["propertyNames"]["pattern"]
+        .as_str()
+        .unwrap();
+    assert!(waits.contains(&LONGEST_WAIT.to_string()), "{waits}");
+    assert_eq!(
+        schemas["Upload"]["properties"]["buckets"]["maxItems"],
+        json!(hub_kiosk::sync::wire::MAX_BUCKETS)
+    );
+    let daily = &doc["paths"]["/api/v1/footfall/daily"]["get"];
+    assert_eq!(
+        daily["x-max-range-days"],
+        json!(hub_kiosk::central::api::MOST_DAYS)
+    );
+    let put = doc["paths"]["/api/v1/footfall"]["put"]["description"]
+        .as_str()
+        .unwrap();
+    assert_eq!(BODY_LIMIT, 1024 * 1024);
+    assert!(put.contains("at most 1 MiB"), "{put}");
+}

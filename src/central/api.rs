@@ -26,7 +26,7 @@ use crate::web::query::{date, refuse_empty};
 pub const OPENAPI: &str = include_str!("../../docs/central-openapi.json");
 
 /// Longest range one request may ask for.
-const MOST_DAYS: i64 = 366;
+pub const MOST_DAYS: i64 = 366;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD&site=ID&format=json|csv`, all optional.
 #[derive(Debug, Default, Deserialize)]
