@@ -94,9 +94,19 @@ fn replay(
         return Ok(Done::Replayed(status, body));
     }
     let (status, body) = rebuild(h, record.subject)?;
-    h.store
-        .save_idempotent_answer(&req.caller, &req.key, status.as_u16(), &body.to_string())?;
+    keep_answer(h, req, status, &body);
     Ok(Done::Replayed(status, body))
+}
+
+/// Saves the answer to `req`. Should that fail the change still stands and the answer is still
+/// given: a retry rebuilds it from the check-in or ticket the key names.
+fn keep_answer(h: &Hub, req: &KeyedRequest, status: StatusCode, body: &Value) {
+    if let Err(e) =
+        h.store
+            .save_idempotent_answer(&req.caller, &req.key, status.as_u16(), &body.to_string())
+    {
+        tracing::warn!("the answer to a request with an Idempotency-Key was not kept: {e}");
+    }
 }
 
 /// Carries out `act` once per key: with no key, just carries it out; with a key seen before,
@@ -124,12 +134,7 @@ where
             match with_key(req.clone(), || act(h)) {
                 Ok(v) => {
                     let body = json(v);
-                    h.store.save_idempotent_answer(
-                        &req.caller,
-                        &req.key,
-                        status.as_u16(),
-                        &body.to_string(),
-                    )?;
+                    keep_answer(h, &req, status, &body);
                     Ok(Done::Fresh(status, body))
                 }
                 // Another request with this key got there first.
