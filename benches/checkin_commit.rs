@@ -32,10 +32,10 @@ fn main() {
 
     let mut config = Config::demo();
     config.kiosk.data_dir = dir.path().join("kiosk");
-    let store = Store::open(&config.database_path()).unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         Arc::new(SystemClock::new(true)),
         EventBus::new(),
     );
@@ -60,9 +60,7 @@ fn main() {
         if i % 25 == 0 {
             // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
             let now = chrono::Utc::now();
-            hub.store
-                .close_open_tickets(hub.today(), true, now)
-                .unwrap();
+            store.close_open_tickets(hub.today(), true, now).unwrap();
         }
         let req = CheckInRequest {
             visitor: Visitor::Anonymous,

@@ -70,10 +70,10 @@ fn main() {
     let mut config = Config::demo();
     config.kiosk.data_dir = dir.path().join("kiosk");
     config.staff.listen = "127.0.0.1:0".parse().unwrap();
-    let store = Store::open(&config.database_path()).unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         Arc::new(SystemClock::new(true)),
         EventBus::new(),
     );
@@ -103,9 +103,9 @@ fn main() {
         for i in 0..n {
             if i % 25 == 0 {
                 // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
-                let h = hub.clone();
+                let (h, store) = (hub.clone(), store.clone());
                 tokio::task::spawn_blocking(move || {
-                    h.store
+                    store
                         .close_open_tickets(h.today(), true, chrono::Utc::now())
                         .unwrap()
                 })

@@ -13,6 +13,7 @@ fn monday_ten() -> DateTime<Utc> {
 
 struct Fixture {
     hub: Arc<Hub>,
+    store: Arc<Store>,
     clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
@@ -21,16 +22,17 @@ fn fixture(extra: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let text = format!("[site]\nid = \"t\"\nname = \"Test\"\n{extra}");
     let config = Config::parse(&text, "test").unwrap();
-    let store = Store::open(&dir.path().join("k.sqlite3")).unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("k.sqlite3")).unwrap());
     let clock = Arc::new(ManualClock::new(monday_ten()));
     let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         clock.clone(),
         EventBus::new(),
     );
     Fixture {
         hub,
+        store,
         clock,
         _dir: dir,
     }
@@ -49,7 +51,7 @@ fn visit(needs: &[&str]) -> CheckInRequest {
 #[test]
 fn a_drop_in_check_in_gets_a_numbered_ticket_and_an_estimate() {
     let f = fixture("");
-    let mut events = f.hub.events.subscribe();
+    let mut events = f.hub.subscribe();
     let first = f.hub.check_in(visit(&["housing", "courses"])).unwrap();
     let t = first.ticket.unwrap();
     assert_eq!(t.ticket.number.to_string(), "A 001");
@@ -85,7 +87,7 @@ fn just_visiting_gets_no_ticket_and_closed_hours_say_when_to_come_back() {
         ..visit(&["money"])
     };
     assert!(f.hub.check_in(staff).unwrap().ticket.is_some());
-    assert_eq!(f.hub.store.check_in_count().unwrap(), 3);
+    assert_eq!(f.store.check_in_count().unwrap(), 3);
 }
 
 #[test]
@@ -93,8 +95,8 @@ fn unknown_needs_are_refused_and_nothing_is_saved() {
     let f = fixture("");
     let e = f.hub.check_in(visit(&["housing", "rocket"])).unwrap_err();
     assert!(matches!(e, HubError::Invalid(_)), "{e}");
-    assert_eq!(f.hub.store.check_in_count().unwrap(), 0);
-    assert!(f.hub.store.footfall_total().unwrap().is_zero());
+    assert_eq!(f.store.check_in_count().unwrap(), 0);
+    assert!(f.store.footfall_total().unwrap().is_zero());
 }
 
 #[test]
@@ -103,7 +105,7 @@ fn calling_announces_now_calling_with_the_desk_location() {
         "[staff]\nlogins = [ { name = \"Sam\", passcode_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$YXfjbDyUh71gG1J9Tqo9y/jUQb3ofWgHXFrTUIyA+gs\", location = { en = \"Room 2\" } } ]\n",
     );
     f.hub.check_in(visit(&["advisor"])).unwrap();
-    let mut events = f.hub.events.subscribe();
+    let mut events = f.hub.subscribe();
     let t = f.hub.call_next("Sam").unwrap();
     assert_eq!(t.state, TicketState::Called);
     match events.try_recv().unwrap() {
@@ -152,7 +154,7 @@ fn two_advisors_calling_one_ticket_at_once_exactly_one_wins() {
     for r in results.iter().filter_map(|r| r.as_ref().err()) {
         assert!(r.to_string().contains("was already called by Desk"), "{r}");
     }
-    assert_eq!(f.hub.store.ticket(id).unwrap().unwrap().calls, 1);
+    assert_eq!(f.store.ticket(id).unwrap().unwrap().calls, 1);
 }
 
 #[test]
@@ -197,7 +199,6 @@ fn service_history_and_advisors_on_duty_drive_the_estimate() {
     f.hub.call_next("Desk 1").unwrap();
     f.clock.advance(Duration::minutes(30));
     let served = f
-        .hub
         .store
         .open_tickets()
         .unwrap()
@@ -227,8 +228,8 @@ fn the_queue_closes_itself_at_closing_time() {
     assert_eq!(f.hub.housekeeping().unwrap().closed_tickets, 0);
     f.clock.set("2026-11-23T16:30:00Z".parse().unwrap());
     assert_eq!(f.hub.housekeeping().unwrap().closed_tickets, 2);
-    assert!(f.hub.store.open_tickets().unwrap().is_empty());
-    assert!(!f.hub.store.duty().unwrap()[0].1);
+    assert!(f.store.open_tickets().unwrap().is_empty());
+    assert!(!f.store.duty().unwrap()[0].1);
     // Numbers start again the next day.
     f.clock.set("2026-11-24T09:45:00Z".parse().unwrap());
     let t = f.hub.check_in(visit(&["advisor"])).unwrap().ticket.unwrap();
@@ -245,12 +246,12 @@ fn member_numbers_are_purged_after_retention_but_counts_stay() {
     };
     f.hub.check_in(member).unwrap();
     f.hub.housekeeping().unwrap();
-    assert_eq!(f.hub.store.member_rows().unwrap(), 2, "check-in and ticket");
+    assert_eq!(f.store.member_rows().unwrap(), 2, "check-in and ticket");
     f.clock.advance(Duration::days(31));
     let done = f.hub.housekeeping().unwrap();
     assert!(done.purged_rows >= 2, "{done:?}");
-    assert_eq!(f.hub.store.member_rows().unwrap(), 0);
-    let total = f.hub.store.footfall_total().unwrap();
+    assert_eq!(f.store.member_rows().unwrap(), 0);
+    let total = f.store.footfall_total().unwrap();
     assert_eq!((total.checkins_member, total.dropins_joined), (1, 1));
 }
 
@@ -284,8 +285,7 @@ fn records_made_before_the_clock_synced_move_to_the_right_hour() {
         .unwrap();
     let wrong_hour = crate::domain::hour_start(wrong);
     assert_eq!(
-        f.hub
-            .store
+        f.store
             .footfall_hours(wrong_hour, wrong_hour + Duration::hours(1))
             .unwrap()
             .len(),
@@ -297,14 +297,12 @@ fn records_made_before_the_clock_synced_move_to_the_right_hour() {
         .jump_wall(monday_ten() + Duration::minutes(20), true);
     f.hub.housekeeping().unwrap();
     assert!(
-        f.hub
-            .store
+        f.store
             .footfall_hours(wrong_hour, wrong_hour + Duration::hours(1))
             .unwrap()
             .is_empty()
     );
     let right = f
-        .hub
         .store
         .footfall_hours(monday_ten(), monday_ten() + Duration::hours(1))
         .unwrap();
@@ -314,7 +312,30 @@ fn records_made_before_the_clock_synced_move_to_the_right_hour() {
         (c.checkins_anonymous, c.dropins_joined, c.door_in),
         (1, 1, 1)
     );
-    assert_eq!(f.hub.store.unsynced_records().unwrap(), 0);
+    assert_eq!(f.store.unsynced_records().unwrap(), 0);
+}
+
+#[test]
+fn reading_the_time_writes_nothing_and_the_next_write_re_dates_first() {
+    let f = fixture("");
+    let wrong = monday_ten() - Duration::days(3);
+    f.clock.jump_wall(wrong, false);
+    let ticket = f.hub.check_in(visit(&["advisor"])).unwrap().ticket.unwrap();
+    f.clock.advance(Duration::minutes(20));
+    f.clock
+        .jump_wall(monday_ten() + Duration::minutes(20), true);
+    // Readers only read: the unsynchronised check-in and ticket stay as they were.
+    assert!(f.hub.now().clock_synced);
+    f.hub.today();
+    f.hub.is_open();
+    f.hub.queue_view().unwrap();
+    assert_eq!(f.store.unsynced_records().unwrap(), 2);
+    // A write re-dates first, so the call is recorded after the ticket's true time.
+    let called = f.hub.call_next("Sam").unwrap();
+    assert_eq!(called.id, ticket.ticket.id);
+    assert_eq!(f.store.unsynced_records().unwrap(), 0);
+    assert_eq!(called.created, monday_ten());
+    assert_eq!(called.called, Some(monday_ten() + Duration::minutes(20)));
 }
 
 #[test]
@@ -376,6 +397,6 @@ fn scanned_cards_are_verified_limited_and_counted() {
         ("malformed", 1),
         ("repeat", 1),
     ] {
-        assert_eq!(f.hub.metrics.scans.get(label), n, "{label}");
+        assert_eq!(f.hub.metrics().scans.get(label), n, "{label}");
     }
 }

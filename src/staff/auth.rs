@@ -55,7 +55,7 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
             ));
         }
         let mut found = None;
-        for t in &state.hub.config.staff.api_tokens {
+        for t in &state.hub.config().staff.api_tokens {
             if same_secret(t.token.as_bytes(), given.as_bytes()) {
                 found = Some(t.name.clone());
             }

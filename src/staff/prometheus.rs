@@ -23,7 +23,7 @@ fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display
 
 /// The whole exposition (blocking: call through `StaffState::hub`).
 pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, HubError> {
-    let mut out = hub.metrics.render_counters();
+    let mut out = hub.metrics().render_counters();
     let view = hub.queue_view()?;
     gauge(
         &mut out,
@@ -54,7 +54,7 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
         out,
         "# HELP hub_kiosk_queue_waiting_by_need Tickets waiting, by need.\n# TYPE hub_kiosk_queue_waiting_by_need gauge"
     );
-    for need in hub.config.catalogue.iter().filter(|n| n.drop_in) {
+    for need in hub.config().catalogue.iter().filter(|n| n.drop_in) {
         let n = view
             .entries
             .iter()
@@ -80,8 +80,7 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
     );
     let today = hub.today();
     let day = hub
-        .store
-        .footfall_daily(today, today, &hub.config.timezone)?
+        .footfall_days(today, today)?
         .pop()
         .map(|d| d.counts)
         .unwrap_or_default();

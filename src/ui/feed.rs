@@ -21,7 +21,7 @@ const CALL_SHOWN: Duration = Duration::from_secs(180);
 
 pub(super) fn start(state: &Shared) -> Result<(), slint::EventLoopError> {
     show_health(state);
-    let mut events = state.borrow().hub.events.subscribe();
+    let mut events = state.borrow().hub.subscribe();
     let weak = Rc::downgrade(state);
     slint::spawn_local(async move {
         loop {
@@ -49,7 +49,7 @@ fn now_calling(s: &Shared, ticket: String, location: crate::config::Texts) {
     };
     {
         let mut st = s.borrow_mut();
-        let keep = st.hub.config.display.recent_calls as usize + 1;
+        let keep = st.hub.config().display.recent_calls as usize + 1;
         st.calls.retain(|c| c.ticket != ticket);
         st.calls.push_front(Called { ticket, location });
         st.calls.truncate(keep.max(1));
@@ -72,10 +72,10 @@ fn now_calling(s: &Shared, ticket: String, location: crate::config::Texts) {
 fn show_health(s: &Shared) {
     let st = s.borrow();
     let Some(w) = st.window.upgrade() else { return };
-    let sync = st.hub.status.sync();
+    let sync = st.hub.sync_status();
     let api = w.global::<Api>();
     api.set_offline(!sync.state.is_well());
-    api.set_door_fault(st.hub.status.door().fault.is_some());
+    api.set_door_fault(st.hub.door_status().fault.is_some());
 }
 
 pub(super) fn scan_channel(state: &Shared) -> Result<ScanSender, slint::EventLoopError> {

@@ -46,7 +46,7 @@ pub(super) fn wire(w: &AppWindow, state: &Shared) {
     let weak = Rc::downgrade(state);
     api.on_key(move |text| {
         with(&weak, |s| {
-            if !s.borrow().hub.config.scanner.keyboard {
+            if !s.borrow().hub.config().scanner.keyboard {
                 return;
             }
             let ms = s.borrow().started.elapsed().as_millis() as u64;
@@ -100,7 +100,7 @@ fn start_needs(s: &Shared, first: Option<usize>) {
 fn is_instant(s: &Shared, i: usize) -> bool {
     s.borrow()
         .hub
-        .config
+        .config()
         .catalogue
         .iter()
         .nth(i)
@@ -117,7 +117,7 @@ fn choose(s: &Shared, i: usize) {
         let id = s
             .borrow()
             .hub
-            .config
+            .config()
             .catalogue
             .iter()
             .nth(i)
@@ -138,7 +138,7 @@ pub(super) fn choose_language(s: &Shared, code: &str) {
     let known = s
         .borrow()
         .hub
-        .config
+        .config()
         .site
         .languages
         .iter()
@@ -235,7 +235,8 @@ fn failed(s: &Shared, w: &AppWindow, why: &str) {
 fn show_done(s: &Shared, w: &AppWindow, needs: &[String], outcome: CheckInOutcome) {
     let st = s.borrow();
     let lang = st.language.as_str();
-    let catalogue = &st.hub.config.catalogue;
+    let config = st.hub.config();
+    let catalogue = &config.catalogue;
     let directions: Vec<SharedString> = needs
         .iter()
         .filter_map(|id| catalogue.get(id))

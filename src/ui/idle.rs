@@ -24,7 +24,7 @@ pub(super) fn touched(s: &Shared) {
         return;
     }
     let weak = Rc::downgrade(s);
-    let after = Duration::from_secs(u64::from(st.hub.config.display.idle_reset_seconds));
+    let after = Duration::from_secs(u64::from(st.hub.config().display.idle_reset_seconds));
     st.idle.start(TimerMode::SingleShot, after, move || {
         if let Some(s) = weak.upgrade() {
             begin_countdown(&s);
@@ -46,7 +46,7 @@ fn pristine(s: &State) -> bool {
     api.get_screen() == Screen::Welcome
         && s.member.is_none()
         && !s.chosen.iter().any(|c| *c)
-        && s.language == s.hub.config.site.default_language.as_str()
+        && s.language == s.hub.config().site.default_language.as_str()
         && api.get_notice_kind() == Notice::None
         && !theme.get_large_text()
         && !theme.get_high_contrast()
@@ -58,7 +58,7 @@ fn begin_countdown(s: &Shared) {
         return;
     }
     let Some(w) = st.window.upgrade() else { return };
-    let seconds = st.hub.config.display.countdown_seconds.max(1);
+    let seconds = st.hub.config().display.countdown_seconds.max(1);
     w.global::<Api>().set_countdown(seconds as i32);
     let weak = Rc::downgrade(s);
     st.countdown
@@ -83,7 +83,7 @@ pub(super) fn done_shown(s: &Shared) {
     st.idle.stop();
     st.countdown.stop();
     let weak = Rc::downgrade(s);
-    let after = Duration::from_secs(u64::from(st.hub.config.display.done_seconds));
+    let after = Duration::from_secs(u64::from(st.hub.config().display.done_seconds));
     st.done.start(TimerMode::SingleShot, after, move || {
         if let Some(s) = weak.upgrade() {
             reset(&s);

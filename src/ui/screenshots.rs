@@ -109,7 +109,7 @@ impl Shooter {
             let mut st = s.borrow_mut();
             let ids_in: Vec<bool> = st
                 .hub
-                .config
+                .config()
                 .catalogue
                 .iter()
                 .map(|n| ids.contains(&n.id.as_str()))
@@ -144,7 +144,7 @@ impl Shooter {
                 let st = s.borrow();
                 let lines: Vec<SharedString> = st
                     .hub
-                    .config
+                    .config()
                     .catalogue
                     .get("courses")
                     .and_then(|n| {

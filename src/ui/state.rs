@@ -51,10 +51,10 @@ impl State {
         let worker = Worker::start()
             .map_err(|e| tracing::error!("cannot start the screen's worker thread: {e}"))
             .ok();
-        let language = hub.config.site.default_language.as_str().to_owned();
+        let language = hub.config().site.default_language.as_str().to_owned();
         State {
             needs: Rc::new(VecModel::default()),
-            chosen: vec![false; hub.config.catalogue.len()],
+            chosen: vec![false; hub.config().catalogue.len()],
             language,
             member: None,
             busy: false,
@@ -75,7 +75,7 @@ impl State {
     /// Puts every text that depends on the language into the window.
     pub(super) fn show_language(&self, w: &AppWindow) {
         let api = w.global::<Api>();
-        let config = &self.hub.config;
+        let config = self.hub.config();
         let lang = self.language.as_str();
         languages::select(lang);
         api.set_language(lang.into());
@@ -126,7 +126,7 @@ impl State {
 
     pub(super) fn chosen_ids(&self) -> Vec<String> {
         self.hub
-            .config
+            .config()
             .catalogue
             .iter()
             .zip(&self.chosen)
@@ -144,12 +144,12 @@ pub(super) fn reset(state: &Rc<RefCell<State>>) {
     s.busy = false;
     s.member = None;
     s.chosen.iter_mut().for_each(|c| *c = false);
-    s.language = s.hub.config.site.default_language.as_str().to_owned();
+    s.language = s.hub.config().site.default_language.as_str().to_owned();
     s.wedge = Wedge::default();
     s.idle.stop();
     s.countdown.stop();
     s.done.stop();
-    let config = s.hub.config.clone();
+    let config = s.hub.config();
     let api = w.global::<Api>();
     api.set_site_name(config.site.name.as_str().into());
     api.set_idle_seconds(config.display.idle_reset_seconds as i32);

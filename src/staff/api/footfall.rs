@@ -67,10 +67,8 @@ pub async fn footfall_daily(
         }
     };
     let (from, to) = date_range(&q, s.hub.today())?;
-    let days = s
-        .hub(move |h| Ok(h.store.footfall_daily(from, to, &h.config.timezone)?))
-        .await?;
-    let config = &s.hub.config;
+    let days = s.hub(move |h| h.footfall_days(from, to)).await?;
+    let config = s.hub.config();
     let calibration = config.door.calibration;
     if csv {
         let file = format!("footfall-{}-{from}-to-{to}.csv", config.site.id);
