@@ -11,7 +11,9 @@
 //! - [`screenshots`]: every screen in every language to PNG, no display needed;
 //! - [`window`]: `hub-kiosk run` on a real screen (backend choice, systemd ready and watchdog).
 
+pub mod check;
 mod feed;
+pub mod fit;
 mod flow;
 mod idle;
 pub mod languages;

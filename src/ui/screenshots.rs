@@ -95,6 +95,14 @@ impl Shooter {
         Ok(Shooter { ui, window, dir })
     }
 
+    /// The configured languages, and the default one.
+    pub fn languages(&self) -> (Vec<String>, String) {
+        let st = self.ui.state.borrow();
+        let site = &st.hub.config.site;
+        let langs = site.languages.iter().map(|l| l.as_str().to_owned()).collect();
+        (langs, site.default_language.as_str().to_owned())
+    }
+
     /// Sets the screen up as `scene` in `lang` with `look`.
     pub fn stage(&self, scene: Scene, lang: &str, look: Look) {
         let s = &self.ui.state;
@@ -213,20 +221,13 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: &[u8]) -> Result<(),
 /// Every scene in every configured language at `width`×`height`, then each scene in high
 /// contrast, large text and portrait in the default language. Returns the files written.
 pub fn write_all(
-    config: Config,
+    shooter: &Shooter,
     out: &Path,
     width: u32,
     height: u32,
 ) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let langs: Vec<String> = config
-        .site
-        .languages
-        .iter()
-        .map(|l| l.as_str().to_owned())
-        .collect();
-    let default = config.site.default_language.as_str().to_owned();
-    let shooter = Shooter::new(config)?;
+    let (langs, default) = shooter.languages();
     let mut written = Vec::new();
     let mut shot = |scene: Scene, lang: &str, look: Look, suffix: &str, (w, h): (u32, u32)| {
         shooter.stage(scene, lang, look);
