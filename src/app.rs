@@ -73,7 +73,14 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
                 let _ = slint::quit_event_loop();
             });
         });
-        let shown = crate::ui::window::run(hub);
+        let service = crate::ui::window::Service {
+            ready: notify_ready,
+            alive: || {
+                let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+            },
+            interval: watchdog_interval(),
+        };
+        let shown = crate::ui::window::run(hub, service).map_err(Failure::runtime);
         tracing::info!("stopping");
         runtime.block_on(staff.stop());
         shown

@@ -35,7 +35,7 @@ pub fn check_all(shooter: &Shooter, out: &Path) -> Result<Vec<String>, String> {
             for (mode, look) in MODES {
                 for (w, h) in SIZES {
                     shooter.stage(scene, lang, look);
-                    let rgb = shooter.render(w, h);
+                    shooter.resize(w, h);
                     let elements = fit::measure::elements(shooter.ui.window.window())
                         .map_err(|Unmeasurable::NoDebugInfo| NO_DEBUG_INFO.to_owned())?;
                     let window = Rect::new(0.0, 0.0, w as f32, h as f32);
@@ -45,7 +45,7 @@ pub fn check_all(shooter: &Shooter, out: &Path) -> Result<Vec<String>, String> {
                     }
                     let at = format!("{} {lang} {mode} {w}x{h}", scene.name());
                     let png = out.join(format!("check-{}.png", at.replace(' ', "-")));
-                    write_png(&png, w, h, &rgb)?;
+                    write_png(&png, w, h, &shooter.render(w, h))?;
                     lines.extend(found.into_iter().map(|p| format!("{at}: {p}")));
                 }
             }
