@@ -248,7 +248,7 @@ pub async fn site(
         escape(&s.site.name),
         range_form(&format!("/sites/{}", s.site.id), from, to),
         kiosk_list(&contacts, &s.site.id, c.now()),
-        daily_chart(&s.days, s.site.door_calibration),
+        daily_chart(&s.days, from, to, s.site.door_calibration),
         s.site.door_calibration,
         s.site.timezone.name(),
     );

@@ -213,7 +213,7 @@ mod tests {
         };
         let mut label = text("label", Rect::new(410.0, 10.0, 180.0, 80.0), fits.clone());
         label.button = Some(button.rect);
-        let stray = text("stray", Rect::new(590.0, 50.0, 100.0, 40.0), fits.clone());
+        let stray = text("stray", Rect::new(580.0, 50.0, 100.0, 40.0), fits.clone());
         let mut covered = text("under", Rect::new(0.0, 0.0, 100.0, 40.0), fits);
         covered.layer = true;
         covered.name = "countdown".into();
