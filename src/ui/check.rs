@@ -7,7 +7,7 @@ use std::path::Path;
 
 use slint::ComponentHandle;
 
-use super::fit::{self, Rect, measure::Unmeasurable};
+use super::fit::{self, measure::Unmeasurable};
 use super::screenshots::{Look, Scene, Shooter, write_png};
 
 /// The sizes checked: landscape, then portrait.
@@ -36,10 +36,8 @@ pub fn check_all(shooter: &Shooter, out: &Path) -> Result<Vec<String>, String> {
                 for (w, h) in SIZES {
                     shooter.stage(scene, lang, look);
                     shooter.resize(w, h);
-                    let elements = fit::measure::elements(shooter.ui.window.window())
+                    let found = fit::check_window(shooter.ui.window.window())
                         .map_err(|Unmeasurable::NoDebugInfo| NO_DEBUG_INFO.to_owned())?;
-                    let window = Rect::new(0.0, 0.0, w as f32, h as f32);
-                    let found = fit::rules::problems(&elements, window);
                     if found.is_empty() {
                         continue;
                     }

@@ -7,7 +7,28 @@
 pub mod measure;
 pub mod rules;
 
+/// The layout check's own fixtures (`tests/fixtures/fit.slint`), in debug and test builds.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub mod fixtures {
+    include!(concat!(env!("OUT_DIR"), "/fit_fixtures.rs"));
+}
+
 use std::fmt;
+
+/// Every text of `window`, laid out at its current size, that does not fit.
+pub fn check_window(window: &slint::Window) -> Result<Vec<Problem>, measure::Unmeasurable> {
+    let size = window.size();
+    let scale = window.scale_factor();
+    let elements = measure::elements(window)?;
+    let screen = Rect::new(
+        0.0,
+        0.0,
+        size.width as f32 / scale,
+        size.height as f32 / scale,
+    );
+    Ok(rules::problems(&elements, screen))
+}
 
 /// A box in window coordinates (logical pixels).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
