@@ -59,7 +59,10 @@ test('a 7-day range with two empty days draws seven days on the central site pag
   const { from, to } = await uploadWeek();
   const page = await centralPage();
   await page.goto(`${central.base}/sites/demo?from=${from}&to=${to}`);
-  const days = await page.locator('svg.chart').first().locator('text.day').allInnerTexts();
+  // The labels under the bars: "Mon 30 Nov", one per day drawn.
+  const days = await page.locator('svg.chart').first().locator('text').evaluateAll(
+    (texts) => texts.map((t) => t.textContent).filter((t) => /^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}$/.test(t)),
+  );
   assert.equal(days.length, 7, days.join(' | '));
   // The table lists the five days with counts; the chart shows the two empty ones as zero.
   assert.equal(await page.locator('table.footfall tbody tr:not(.total)').count(), 5);
