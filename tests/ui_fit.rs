@@ -31,7 +31,12 @@ fn the_check_finds_a_text_clipped_vertically_and_one_clipped_horizontally() {
         .iter()
         .map(|p| p.to_string())
         .collect();
-    let about = |id: &str| found.iter().filter(|p| p.starts_with(id)).collect::<Vec<_>>();
+    let about = |id: &str| {
+        found
+            .iter()
+            .filter(|p| p.starts_with(id))
+            .collect::<Vec<_>>()
+    };
     let tall = about("ClippedTexts::tall ");
     assert!(
         tall.iter().any(|p| p.contains("clipped vertically")),
@@ -39,7 +44,8 @@ fn the_check_finds_a_text_clipped_vertically_and_one_clipped_horizontally() {
     );
     let wide = about("ClippedTexts::wide ");
     assert!(
-        wide.iter().any(|p| p.contains("clipped horizontally: one line needs")),
+        wide.iter()
+            .any(|p| p.contains("clipped horizontally: one line needs")),
         "{found:#?}"
     );
     assert!(about("ClippedTexts::fits ").is_empty(), "{found:#?}");
@@ -55,8 +61,14 @@ fn screenshots_check_exits_non_zero_naming_a_word_too_wide_for_its_tile() {
     let long = "Volunteeringandemploymentopportunities";
     let config = String::from_utf8(example.stdout)
         .unwrap()
-        .replace("languages = [\"en\", \"pl\", \"ar\", \"zh\"]", "languages = [\"en\"]")
-        .replace("en = \"Work and volunteering\"", &format!("en = \"{long}\""));
+        .replace(
+            "languages = [\"en\", \"pl\", \"ar\", \"zh\"]",
+            "languages = [\"en\"]",
+        )
+        .replace(
+            "en = \"Work and volunteering\"",
+            &format!("en = \"{long}\""),
+        );
     assert!(config.contains(long));
     let path = dir.path().join("kiosk.toml");
     std::fs::write(&path, config).unwrap();
@@ -76,10 +88,15 @@ fn screenshots_check_exits_non_zero_naming_a_word_too_wide_for_its_tile() {
         .lines()
         .find(|l| l.starts_with("welcome en normal 1280x800: ") && l.contains(long))
         .unwrap_or_else(|| panic!("the long word on the welcome screen is listed:\n{out}"));
-    assert!(line.contains("clipped horizontally: its longest word needs"), "{line}");
+    assert!(
+        line.contains("clipped horizontally: its longest word needs"),
+        "{line}"
+    );
     assert!(err.contains("texts do not fit"), "{err}");
     assert!(
-        dir.path().join("shots/check-welcome-en-normal-1280x800.png").exists(),
+        dir.path()
+            .join("shots/check-welcome-en-normal-1280x800.png")
+            .exists(),
         "a picture of the screen with the problem"
     );
 }

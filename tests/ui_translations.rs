@@ -58,13 +58,17 @@ fn every_language_translates_every_message_and_the_check_says_when_not() {
         edit(&po(ui, "pl"), "msgid \"Finish\"\nmsgstr \"Zakończ\"\n", "");
     });
     assert_eq!(code, Some(1), "a removed message: {said}");
-    assert!(said.contains("pl/LC_MESSAGES/hub-kiosk.po") && said.contains("not defined"), "{said}");
+    assert!(
+        said.contains("pl/LC_MESSAGES/hub-kiosk.po") && said.contains("not defined"),
+        "{said}"
+    );
 
     let (code, said) = check(|ui| edit(&po(ui, "ar"), "msgstr \"رجوع\"", "msgstr \"\""));
     assert_eq!(code, Some(1), "an empty message: {said}");
     assert!(said.contains("untranslated"), "{said}");
 
-    let (code, said) = check(|ui| edit(&po(ui, "zh"), "msgid \"Back\"", "#, fuzzy\nmsgid \"Back\""));
+    let (code, said) =
+        check(|ui| edit(&po(ui, "zh"), "msgid \"Back\"", "#, fuzzy\nmsgid \"Back\""));
     assert_eq!(code, Some(1), "a fuzzy message: {said}");
     assert!(said.contains("reviewed"), "{said}");
 

@@ -78,7 +78,10 @@ async fn a_repeated_card_in_polish_and_arabic() {
     k.tap("done");
     until("the done screen", || api.get_screen() == Screen::Done).await;
     k.tap("finish");
-    for (lang, words) in [("pl", "zameldowano 0 minut temu"), ("ar", "قبل أقل من دقيقة")] {
+    for (lang, words) in [
+        ("pl", "zameldowano 0 minut temu"),
+        ("ar", "قبل أقل من دقيقة"),
+    ] {
         k.tap(&format!("language-{lang}"));
         k.type_line(VALID_CARD);
         until("the repeat notice", || k.try_find("notice").is_some()).await;
@@ -160,7 +163,11 @@ fn wait_ranges_and_reopening_days_from_set_answers() {
         (saturday, "pl", "Otwieramy ponownie w poniedziałek o 9:30."),
         (saturday, "ar", "تفتح مجدداً يوم الاثنين الساعة 9:30."),
         (saturday, "zh", "星期一 9:30 再次开放。"),
-        (monday - chrono::Duration::days(1), "pl", "Otwieramy ponownie jutro o 9:30."),
+        (
+            monday - chrono::Duration::days(1),
+            "pl",
+            "Otwieramy ponownie jutro o 9:30.",
+        ),
         (monday, "en", "It opens again today at 9:30."),
     ] {
         let (ui, _dir) = answered(Checked {
@@ -179,7 +186,9 @@ fn wait_ranges_and_reopening_days_from_set_answers() {
 /// Opening hours every day at a minute two hours from now: closed now, open again "today" or
 /// "tomorrow" at that minute, as the hub works it out.
 async fn the_real_opening_hours_are_said_as_a_day_and_a_time() {
-    let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::London).time();
+    let now = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .time();
     let open = NaiveTime::from_hms_opt((now.hour() + 2) % 24, 30, 0).unwrap();
     let close = open + chrono::Duration::minutes(1);
     let k = Kiosk::new(|c| c.hours.days = [DayHours(Some((open, close))); 7]);
@@ -192,5 +201,8 @@ async fn the_real_opening_hours_are_said_as_a_day_and_a_time() {
     let day = if open > now { "dziś" } else { "jutro" };
     let expected = format!("Otwieramy ponownie {day} o {}:30.", open.hour());
     let closed = label(&k, "closed");
-    assert!(closed.ends_with(&expected), "{closed} (expected {expected})");
+    assert!(
+        closed.ends_with(&expected),
+        "{closed} (expected {expected})"
+    );
 }

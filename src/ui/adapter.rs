@@ -154,7 +154,10 @@ impl Shell {
         };
         let hub = self.hub.clone();
         let (answer, lost) = match job {
-            Effect::CheckIn { generation, request } => {
+            Effect::CheckIn {
+                generation,
+                request,
+            } => {
                 let Some(w) = worker else {
                     return self.queue_answer(failed(generation, "the worker is not running"));
                 };
@@ -163,13 +166,30 @@ impl Shell {
                     saved(outcome, hub.today())
                 });
                 let lost = failed(generation, "the worker stopped");
-                (Box::pin(await_answer(rx, move |saved| Input::CheckInAnswered { generation, saved })) as Answer, lost)
+                (
+                    Box::pin(await_answer(rx, move |saved| Input::CheckInAnswered {
+                        generation,
+                        saved,
+                    })) as Answer,
+                    lost,
+                )
             }
             Effect::CheckCard { generation, scan } => {
-                let lost = Input::CardAnswered { generation, card: Card::Lost };
-                let Some(w) = worker else { return self.queue_answer(lost) };
+                let lost = Input::CardAnswered {
+                    generation,
+                    card: Card::Lost,
+                };
+                let Some(w) = worker else {
+                    return self.queue_answer(lost);
+                };
                 let rx = w.run(move || card(hub.scan(&scan)));
-                (Box::pin(await_answer(rx, move |card| Input::CardAnswered { generation, card })) as Answer, lost)
+                (
+                    Box::pin(await_answer(rx, move |card| Input::CardAnswered {
+                        generation,
+                        card,
+                    })) as Answer,
+                    lost,
+                )
             }
             _ => return,
         };

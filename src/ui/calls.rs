@@ -66,7 +66,13 @@ mod tests {
     #[test]
     fn newest_first_no_repeats_and_in_the_visitors_language() {
         let mut calls = Calls::new(2);
-        for (t, r) in [("A 001", 1), ("A 002", 2), ("A 001", 2), ("A 003", 1), ("A 004", 2)] {
+        for (t, r) in [
+            ("A 001", 1),
+            ("A 002", 2),
+            ("A 001", 2),
+            ("A 003", 1),
+            ("A 004", 2),
+        ] {
             calls.called(t.into(), room(r));
         }
         let (latest, recent) = calls.shown("pl");

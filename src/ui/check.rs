@@ -15,9 +15,27 @@ pub const SIZES: [(u32, u32); 4] = [(1280, 800), (800, 480), (800, 1280), (480, 
 
 /// The reading modes checked, with their names in the report.
 pub const MODES: [(&str, Look); 3] = [
-    ("normal", Look { high_contrast: false, large_text: false }),
-    ("large-text", Look { high_contrast: false, large_text: true }),
-    ("high-contrast", Look { high_contrast: true, large_text: false }),
+    (
+        "normal",
+        Look {
+            high_contrast: false,
+            large_text: false,
+        },
+    ),
+    (
+        "large-text",
+        Look {
+            high_contrast: false,
+            large_text: true,
+        },
+    ),
+    (
+        "high-contrast",
+        Look {
+            high_contrast: true,
+            large_text: false,
+        },
+    ),
 ];
 
 /// What the check says when the build cannot measure.

@@ -58,7 +58,9 @@ pub(super) fn now_calling(shell: &Rc<Shell>, ticket: String, location: Texts) {
 
 /// The small indicator: not reaching the central service, or a door sensor fault.
 fn show_health(shell: &Shell) {
-    let Some(w) = shell.window.upgrade() else { return };
+    let Some(w) = shell.window.upgrade() else {
+        return;
+    };
     let sync = shell.hub.status.sync();
     let api = w.global::<Api>();
     api.set_offline(matches!(sync.state.as_str(), "offline" | "unauthorized"));

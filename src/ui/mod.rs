@@ -30,8 +30,8 @@ use slint::ComponentHandle;
 
 use crate::hub::Hub;
 use crate::scanner::Scanned;
-use adapter::{Jobs, Shell};
 pub use adapter::Stand;
+use adapter::{Jobs, Shell};
 use visit::Input;
 
 slint::include_modules!();

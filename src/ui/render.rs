@@ -30,7 +30,9 @@ impl Shell {
 
     /// The visitor's screen as the state says.
     pub(super) fn render(&self) {
-        let Some(w) = self.window.upgrade() else { return };
+        let Some(w) = self.window.upgrade() else {
+            return;
+        };
         let visit = self.visit.borrow();
         let api = w.global::<Api>();
         let language_changed = *self.drawn_language.borrow() != visit.language();
@@ -39,7 +41,13 @@ impl Shell {
         }
         self.render_tiles(&visit, language_changed);
         api.set_chosen_count(visit.chosen().iter().filter(|c| **c).count() as i32);
-        api.set_member(visit.member().map(|m| m.as_str()).unwrap_or_default().into());
+        api.set_member(
+            visit
+                .member()
+                .map(|m| m.as_str())
+                .unwrap_or_default()
+                .into(),
+        );
         let (kind, minutes) = match visit.notice() {
             visit::Notice::None => (Notice::None, 0),
             visit::Notice::CardExpired => (Notice::CardExpired, 0),
@@ -83,7 +91,11 @@ impl Shell {
             return;
         }
         for (i, t) in tiles.into_iter().enumerate() {
-            if self.needs.row_data(i).is_some_and(|old| old.chosen != t.chosen) {
+            if self
+                .needs
+                .row_data(i)
+                .is_some_and(|old| old.chosen != t.chosen)
+            {
                 self.needs.set_row_data(i, tile(t));
             }
         }
@@ -91,7 +103,9 @@ impl Shell {
 
     /// The "now calling" banner and the few calls before it, in the current language.
     pub(super) fn render_calls(&self) {
-        let Some(w) = self.window.upgrade() else { return };
+        let Some(w) = self.window.upgrade() else {
+            return;
+        };
         let lang = self.drawn_language.borrow().clone();
         self.render_calls_in(&w, &lang);
     }

@@ -145,7 +145,11 @@ impl Shooter {
     pub fn languages(&self) -> (Vec<String>, String) {
         let visit = self.ui.visit();
         let site = &visit.config().site;
-        let langs = site.languages.iter().map(|l| l.as_str().to_owned()).collect();
+        let langs = site
+            .languages
+            .iter()
+            .map(|l| l.as_str().to_owned())
+            .collect();
         (langs, site.default_language.as_str().to_owned())
     }
 
@@ -194,7 +198,9 @@ impl Shooter {
                 ui.input(Input::IdleElapsed);
             }
             Scene::Member => {
-                scan(Card::Member(MemberId::new("M-1001").expect("a valid number")));
+                scan(Card::Member(
+                    MemberId::new("M-1001").expect("a valid number"),
+                ));
                 for i in self.needs(&["housing"]) {
                     ui.input(Input::Need(i));
                 }

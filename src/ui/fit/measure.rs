@@ -148,14 +148,13 @@ fn name(item: &ItemRc) -> String {
 /// A text item's words and the sizes it asks for; `None` for anything else.
 fn text_size(item: &ItemRc, adapter: &std::rc::Rc<dyn WindowAdapter>) -> Option<TextSize> {
     let borrowed = item.borrow();
-    let (text, wrap, overflow) =
-        if let Some(t) = ItemRef::downcast_pin::<ComplexText>(borrowed) {
-            (t.text(), RenderText::wrap(t), RenderText::overflow(t))
-        } else if let Some(t) = ItemRef::downcast_pin::<SimpleText>(borrowed) {
-            (t.text(), TextWrap::NoWrap, TextOverflow::Clip)
-        } else {
-            return None;
-        };
+    let (text, wrap, overflow) = if let Some(t) = ItemRef::downcast_pin::<ComplexText>(borrowed) {
+        (t.text(), RenderText::wrap(t), RenderText::overflow(t))
+    } else if let Some(t) = ItemRef::downcast_pin::<SimpleText>(borrowed) {
+        (t.text(), TextWrap::NoWrap, TextOverflow::Clip)
+    } else {
+        return None;
+    };
     let width = item.geometry().size.width;
     let r = borrowed.as_ref();
     let across = r.layout_info(Orientation::Horizontal, -1.0, adapter, item);

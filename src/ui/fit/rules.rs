@@ -59,7 +59,11 @@ fn fit(size: &TextSize, rect: &Rect) -> Vec<String> {
         size.preferred_width
     };
     if need_width > rect.w + SLACK {
-        let what = if size.wraps { "its longest word" } else { "one line" };
+        let what = if size.wraps {
+            "its longest word"
+        } else {
+            "one line"
+        };
         out.push(format!(
             "{cut}: {what} needs {need_width:.0} px, the box is {:.0} px wide",
             rect.w
@@ -81,9 +85,9 @@ fn overlap(i: usize, text: &Element, j: usize, other: &Element) -> Option<String
         return None;
     }
     match &other.kind {
-        Kind::Text(o) if j > i && text.button.is_none_or(|b| Some(b) != other.button) => {
-            Some(format!("overlaps the text {} “{}”", other.name, short(&o.text)))
-        }
+        Kind::Text(o) if j > i && text.button.is_none_or(|b| Some(b) != other.button) => Some(
+            format!("overlaps the text {} “{}”", other.name, short(&o.text)),
+        ),
         Kind::Button if text.button != Some(other.rect) => {
             Some(format!("overlaps the button {}", other.name))
         }
@@ -169,7 +173,11 @@ mod tests {
         );
         let found = problems(&[wrapped, one_line], WINDOW);
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().all(|p| p.what.starts_with("clipped horizontally")));
+        assert!(
+            found
+                .iter()
+                .all(|p| p.what.starts_with("clipped horizontally"))
+        );
     }
 
     #[test]
@@ -218,7 +226,10 @@ mod tests {
         covered.layer = true;
         covered.name = "countdown".into();
         let found = problems(&[a, b, button, label, stray, covered], WINDOW);
-        let said: Vec<String> = found.iter().map(|p| format!("{}: {}", p.element, p.what)).collect();
+        let said: Vec<String> = found
+            .iter()
+            .map(|p| format!("{}: {}", p.element, p.what))
+            .collect();
         assert_eq!(
             said,
             [

@@ -23,7 +23,11 @@ impl Visit {
     }
 
     fn is_instant(&self, i: usize) -> bool {
-        self.config.catalogue.iter().nth(i).is_some_and(|n| n.instant)
+        self.config
+            .catalogue
+            .iter()
+            .nth(i)
+            .is_some_and(|n| n.instant)
     }
 
     /// A tile on the needs screen: toggles it; an instant need completes on its own.
@@ -32,7 +36,12 @@ impl Visit {
             return Vec::new();
         }
         if self.is_instant(i) {
-            let id = self.config.catalogue.iter().nth(i).map(|n| n.id.as_str().to_owned());
+            let id = self
+                .config
+                .catalogue
+                .iter()
+                .nth(i)
+                .map(|n| n.id.as_str().to_owned());
             return id.map(|id| self.submit(vec![id])).unwrap_or_default();
         }
         if let Some(c) = self.chosen.get_mut(i) {
@@ -52,7 +61,13 @@ impl Visit {
     }
 
     pub(super) fn choose_language(&mut self, code: &str) -> Vec<Effect> {
-        if self.config.site.languages.iter().any(|l| l.as_str() == code) {
+        if self
+            .config
+            .site
+            .languages
+            .iter()
+            .any(|l| l.as_str() == code)
+        {
             self.language = code.to_owned();
         }
         Vec::new()

@@ -106,10 +106,19 @@ pub enum Input {
     Touched,
     StillHere,
     /// A key typed outside text fields (a keyboard-wedge scanner), at a steady `ms`.
-    Key { text: String, ms: u64 },
+    Key {
+        text: String,
+        ms: u64,
+    },
     Scanned(Scanned),
-    CheckInAnswered { generation: u64, saved: Saved },
-    CardAnswered { generation: u64, card: Card },
+    CheckInAnswered {
+        generation: u64,
+        saved: Saved,
+    },
+    CardAnswered {
+        generation: u64,
+        card: Card,
+    },
     /// `idle_reset_seconds` without a tap.
     IdleElapsed,
     /// One second of the countdown.
@@ -135,9 +144,15 @@ pub enum Timer {
 #[derive(Clone, Debug)]
 pub enum Effect {
     /// Save on the worker; answer with [`Input::CheckInAnswered`].
-    CheckIn { generation: u64, request: CheckInRequest },
+    CheckIn {
+        generation: u64,
+        request: CheckInRequest,
+    },
     /// Check on the worker; answer with [`Input::CardAnswered`].
-    CheckCard { generation: u64, scan: Scanned },
+    CheckCard {
+        generation: u64,
+        scan: Scanned,
+    },
     /// (Re)start a timer from now.
     Start(Timer, Duration),
     Stop(Timer),

@@ -12,12 +12,19 @@ fn visit() -> Visit {
 }
 
 fn index(v: &Visit, id: &str) -> usize {
-    v.config().catalogue.iter().position(|n| n.id.as_str() == id).unwrap()
+    v.config()
+        .catalogue
+        .iter()
+        .position(|n| n.id.as_str() == id)
+        .unwrap()
 }
 
 fn check_in(effects: &[Effect]) -> Option<(u64, &CheckInRequest)> {
     effects.iter().find_map(|e| match e {
-        Effect::CheckIn { generation, request } => Some((*generation, request)),
+        Effect::CheckIn {
+            generation,
+            request,
+        } => Some((*generation, request)),
         _ => None,
     })
 }
@@ -48,14 +55,21 @@ fn a_drop_in_need_is_saved_once_and_shows_the_done_screen() {
     let (generation, request) = check_in(&effects).expect("a check-in to save");
     assert_eq!(request.needs, ["housing"]);
     assert!(v.busy());
-    assert!(check_in(&v.step(Input::Done)).is_none(), "a double tap saves once");
+    assert!(
+        check_in(&v.step(Input::Done)).is_none(),
+        "a double tap saves once"
+    );
     let effects = v.step(Input::CheckInAnswered {
         generation,
         saved: saved(true),
     });
     assert_eq!(v.page(), Page::Done);
     assert!(!v.busy());
-    assert!(effects.iter().any(|e| matches!(e, Effect::Start(Timer::Done, _))));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Start(Timer::Done, _)))
+    );
     v.step(Input::DoneElapsed);
     assert_eq!(v.page(), Page::Welcome);
     assert!(v.pristine());
@@ -75,7 +89,9 @@ fn just_visiting_on_welcome_checks_in_at_once() {
 fn an_answer_for_a_visitor_who_has_gone_is_dropped() {
     let mut v = visit();
     v.step(Input::NeedOnWelcome(index(&v, "money")));
-    let (generation, _) = check_in(&v.step(Input::Done)).map(|(g, r)| (g, r.clone())).unwrap();
+    let (generation, _) = check_in(&v.step(Input::Done))
+        .map(|(g, r)| (g, r.clone()))
+        .unwrap();
     v.step(Input::Reset);
     v.step(Input::CheckInAnswered {
         generation,
@@ -192,7 +208,12 @@ fn the_done_screen_gives_directions_and_the_reopening_day() {
         saved: Saved::Yes(Checked {
             queued: None,
             drop_in_closed: true,
-            next_opening: today.succ_opt().unwrap().succ_opt().unwrap().and_hms_opt(9, 30, 0),
+            next_opening: today
+                .succ_opt()
+                .unwrap()
+                .succ_opt()
+                .unwrap()
+                .and_hms_opt(9, 30, 0),
             today,
         }),
     });
@@ -221,7 +242,9 @@ fn a_wedge_scan_typed_fast_is_checked() {
         });
     }
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::CheckCard { scan: Scanned::Line(l), .. } if l == b"HK1:X")),
+        effects.iter().any(
+            |e| matches!(e, Effect::CheckCard { scan: Scanned::Line(l), .. } if l == b"HK1:X")
+        ),
         "{effects:?}"
     );
 }

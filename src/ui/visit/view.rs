@@ -111,7 +111,10 @@ impl Visit {
             .iter()
             .filter_map(|id| catalogue.get(id))
             .filter(|n| !n.drop_in)
-            .filter_map(|n| n.directions(lang).map(|d| format!("{}: {d}", n.label(lang))))
+            .filter_map(|n| {
+                n.directions(lang)
+                    .map(|d| format!("{}: {d}", n.label(lang)))
+            })
             .collect()
     }
 
