@@ -63,7 +63,7 @@ fn show_health(shell: &Shell) {
     };
     let sync = shell.hub.status.sync();
     let api = w.global::<Api>();
-    api.set_offline(matches!(sync.state.as_str(), "offline" | "unauthorized"));
+    api.set_offline(!sync.state.is_well());
     api.set_door_fault(shell.hub.status.door().fault.is_some());
 }
 

@@ -11,6 +11,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::{Ui, build_ui};
 use crate::hub::Hub;
 use crate::scanner::serial::SerialScanner;
+use crate::service::Failure;
 
 /// Sets the rotation for the Pi's linuxkms backend from `[display] rotation`, unless the
 /// environment already says. Call before any thread starts.
@@ -36,20 +37,9 @@ pub fn no_display_message(e: &slint::PlatformError) -> String {
     )
 }
 
-/// How the screen tells the service manager it is up and alive.
-#[derive(Clone, Copy, Debug)]
-pub struct Service {
-    /// Called once, after the first frame.
-    pub ready: fn(),
-    /// Called every `interval` from the UI thread, so a hung screen is noticed.
-    pub alive: fn(),
-    pub interval: Option<Duration>,
-}
-
 /// Builds the screen, shows it and runs the UI until the window closes or `quit_event_loop`.
-/// The error is a message for the person starting the kiosk.
-pub fn run(hub: Arc<Hub>, service: Service) -> Result<(), String> {
-    let ui = build_ui(hub.clone()).map_err(|e| no_display_message(&e))?;
+pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
+    let ui = build_ui(hub.clone()).map_err(|e| Failure::runtime(no_display_message(&e)))?;
     if matches!(hub.config.display.rotation, 90 | 270)
         && std::env::var_os("SLINT_KMS_ROTATION").is_none()
     {
@@ -58,12 +48,15 @@ pub fn run(hub: Arc<Hub>, service: Service) -> Result<(), String> {
             .window()
             .set_size(slint::LogicalSize::new(800.0, 1280.0));
     }
-    ui.start_feeds().map_err(|e| e.to_string())?;
+    ui.start_feeds().map_err(Failure::runtime)?;
     let _serial = start_serial(&ui, &hub.config.scanner);
-    notify_after_first_frame(&ui, service.ready);
-    let _watchdog = watchdog_timer(service);
-    ui.window.show().map_err(|e| no_display_message(&e))?;
-    slint::run_event_loop_until_quit().map_err(|e| format!("the screen stopped: {e}"))?;
+    notify_after_first_frame(&ui);
+    let _watchdog = watchdog_timer();
+    ui.window
+        .show()
+        .map_err(|e| Failure::runtime(no_display_message(&e)))?;
+    slint::run_event_loop_until_quit()
+        .map_err(|e| Failure::runtime(format!("the screen stopped: {e}")))?;
     let _ = ui.window.hide();
     Ok(())
 }
@@ -85,29 +78,31 @@ pub fn start_serial(ui: &Ui, scanner: &crate::config::Scanner) -> Option<SerialS
 
 /// systemd (Type=notify) hears "ready" once a frame is on the screen: from the renderer when it
 /// says so (femtovg on the Pi), else from the first turn of the event loop after `show`.
-fn notify_after_first_frame(ui: &Ui, ready: fn()) {
+fn notify_after_first_frame(ui: &Ui) {
     let told = std::rc::Rc::new(std::cell::Cell::new(false));
     let t = told.clone();
     let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
         if matches!(state, slint::RenderingState::AfterRendering) && !t.replace(true) {
-            ready();
+            crate::service::notify_ready();
             tracing::info!("first frame shown");
         }
     });
     if notifier.is_err() {
         Timer::single_shot(Duration::ZERO, move || {
             if !told.replace(true) {
-                ready();
+                crate::service::notify_ready();
                 tracing::info!("screen shown");
             }
         });
     }
 }
 
-/// Pings the watchdog from the UI thread every `interval`; `None` without one.
-fn watchdog_timer(service: Service) -> Option<Timer> {
-    let every = service.interval?;
+/// Pings systemd's watchdog from the UI thread at `watchdog_interval()`; `None` without one.
+fn watchdog_timer() -> Option<Timer> {
+    let every = crate::service::watchdog_interval()?;
     let timer = Timer::default();
-    timer.start(TimerMode::Repeated, every, service.alive);
+    timer.start(TimerMode::Repeated, every, || {
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+    });
     Some(timer)
 }
