@@ -183,8 +183,10 @@ mod tests {
     #[test]
     fn the_daily_chart_draws_every_day_of_the_range_with_zeros() {
         let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        let mut counts = crate::domain::Counts::default();
-        counts.door_in = 9;
+        let counts = crate::domain::Counts {
+            door_in: 9,
+            ..Default::default()
+        };
         let days: Vec<DayTotals> = [23, 24, 26, 28]
             .into_iter()
             .map(|d| DayTotals {

@@ -7,6 +7,9 @@ use std::collections::VecDeque;
 use crate::config::Texts;
 use crate::domain::needs::pick;
 
+/// (ticket, place) as the banner shows it.
+pub type Shown = (String, String);
+
 /// A ticket called by an advisor, with where to go.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Called {
@@ -42,7 +45,7 @@ impl Calls {
     }
 
     /// (ticket, place) of the latest call and of the ones before it, in `lang`.
-    pub fn shown(&self, lang: &str) -> (Option<(String, String)>, Vec<(String, String)>) {
+    pub fn shown(&self, lang: &str) -> (Option<Shown>, Vec<Shown>) {
         let as_pair = |c: &Called| {
             let place = pick(&c.location, lang).unwrap_or_default().to_owned();
             (c.ticket.clone(), place)
