@@ -92,3 +92,26 @@ fn every_language_translates_every_message_and_the_check_says_when_not() {
     assert_eq!(code, Some(1), "a new message: {said}");
     assert!(said.contains("out of date"), "{said}");
 }
+
+/// Polish wording that would assume the visitor is a man (or a woman) is not used: the screen
+/// says "zameldowanie przyjęte", not "jesteś zameldowany".
+#[test]
+fn polish_does_not_assume_the_visitors_gender() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pl = std::fs::read_to_string(po(&root.join("ui"), "pl")).unwrap();
+    let translations: Vec<&str> = pl.lines().filter(|l| l.starts_with("msgstr")).collect();
+    for gendered in [
+        "jesteś zameldowan",
+        "jesteś następn",
+        "jesteś gotow",
+        "pierwszy raz",
+        "pierwsza raz",
+        "członku",
+    ] {
+        let found: Vec<&&str> = translations
+            .iter()
+            .filter(|l| l.to_lowercase().contains(gendered))
+            .collect();
+        assert!(found.is_empty(), "{gendered}: {found:?}");
+    }
+}
