@@ -15,7 +15,9 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod pages;
+mod schema;
 pub mod store;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -74,6 +76,9 @@ impl Central {
     }
 }
 
+/// A request taking longer than this is answered 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Every route of the service; `docs/central-openapi.json` lists the same ones.
 pub fn router(central: Arc<Central>) -> Router {
     Router::new()
@@ -87,11 +92,12 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/api/v1/footfall", put(ingest::put_footfall))
         .route("/api/v1/footfall/daily", get(api::daily))
         .route("/api/v1/kiosks", get(api::kiosks))
-        .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(60),
-        ))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(validate::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(|req, next| {
+            crate::web::error::within(REQUEST_TIMEOUT, req, next)
+        }))
         .with_state(central)
 }
 

@@ -73,7 +73,8 @@ fn ticket_move(path: &'static str, step: Move) -> Route {
         post(
             move |State(s): State<AppState>,
                   Extension(c): Extension<Caller>,
-                  ApiPath(id): ApiPath<i64>| api::act(s, c, id, step),
+                  headers: axum::http::HeaderMap,
+                  ApiPath(id): ApiPath<i64>| api::act(s, c, headers, id, step),
         ),
     )
 }
@@ -84,7 +85,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         api(M::GET, "/healthz", get(prometheus::healthz)),
         api(M::GET, "/metrics", get(prometheus::metrics)),
-        api(M::GET, "/api/v1/openapi.json", get(openapi)),
+        api(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         api(M::GET, "/api/v1/queue", get(api::queue)),
         api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
         api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
@@ -114,10 +115,6 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
     ]
-}
-
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// Unknown addresses: JSON for API clients, a short page for people.
@@ -174,10 +171,9 @@ pub fn router(state: AppState) -> Router {
             auth::require_caller,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(|req, next| {
+            crate::web::error::within(REQUEST_TIMEOUT, req, next)
+        }))
         .layer(middleware::from_fn(safety_headers))
         .with_state(state)
 }

@@ -2,7 +2,9 @@
 //! bearer tokens compared in constant time, cookie sessions, the same-origin check on every
 //! change made with a cookie, safe redirects after sign-in, and the sign-in throttle.
 
+pub mod error;
 pub mod passcode;
+pub mod query;
 pub mod session;
 pub mod throttle;
 

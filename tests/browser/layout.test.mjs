@@ -38,9 +38,9 @@ async function uploadWeek() {
   }
   const buckets = days
     .filter((_, i) => i !== 2 && i !== 5)
-    .map((d, i) => ({ hour: d.toISOString(), revision: 1, counts: { door_in: 10 + i, checkins_anonymous: 3 } }));
+    .map((d, i) => ({ hour: d.toISOString().replace('.000Z', 'Z'), revision: 1, counts: { door_in: 10 + i, checkins_anonymous: 3 } }));
   const put = await central.api('PUT', '/api/v1/footfall', {
-    version: 1, site: 'demo', kiosk: 'entrance', database: 'layout-test', buckets,
+    version: 1, site: 'demo', kiosk: 'entrance', database: '0b0e5e70-0000-4000-8000-00000000a7e5', buckets,
   }, CENTRAL_KIOSK_TOKEN);
   assert.equal(put.status, 200, JSON.stringify(put.body));
   return { from: iso(days[0]), to: iso(days[6]) };
