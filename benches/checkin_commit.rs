@@ -5,6 +5,8 @@
 //! `--json` one JSON line after it, for `benches/run-all`). Runs alternate between the two so
 //! that noise from other work on the machine falls on both alike.
 
+#![warn(clippy::too_many_lines)]
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,6 +20,19 @@ use hub_kiosk::store::Store;
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
+}
+
+/// A bare table with the store's settings (WAL, synchronous=FULL): the disk's floor.
+fn bare_table(path: &std::path::Path) -> rusqlite::Connection {
+    let bare = rusqlite::Connection::open(path).unwrap();
+    bare.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .unwrap();
+    bare.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, v TEXT NOT NULL);",
+    )
+    .unwrap();
+    bare
 }
 
 fn main() {
@@ -40,14 +55,7 @@ fn main() {
         EventBus::new(),
     );
 
-    let bare = rusqlite::Connection::open(dir.path().join("bare.sqlite3")).unwrap();
-    bare.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-        .unwrap();
-    bare.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-         CREATE TABLE t (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, v TEXT NOT NULL);",
-    )
-    .unwrap();
+    let bare = bare_table(&dir.path().join("bare.sqlite3"));
 
     let needs = [
         vec!["housing", "courses"],
@@ -83,11 +91,16 @@ fn main() {
         tx.commit().unwrap();
         floor.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    report(ours, floor, n, dir.path());
+}
+
+/// The Markdown table, and with `--json` one JSON line after it.
+fn report(mut ours: Vec<f64>, mut floor: Vec<f64>, n: usize, dir: &std::path::Path) {
     ours.sort_by(f64::total_cmp);
     floor.sort_by(f64::total_cmp);
     println!(
         "Check-in commit vs bare SQLite insert, {n} each, same disk ({}):\n",
-        dir.path().display()
+        dir.display()
     );
     println!("| measure | hub-kiosk check-in | bare insert txn | ratio |");
     println!("|---|---:|---:|---:|");

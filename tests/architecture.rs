@@ -3,7 +3,8 @@
 //! Every path by which a file under `src/` reaches another module counts: `use crate::…`
 //! (with its `{…}` groups), inline `crate::…` paths, `super::…` resolved to the module it
 //! names, and `pub use` re-exports. Comments and string literals do not count. The rules are
-//! written once, here at the top; change one only with the reason beside it.
+//! written once, here at the top; change one only with the reason beside it. No file under
+//! `src/` may grow past 400 lines either.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -59,6 +60,9 @@ const DOMAIN_NO_IO: &[&str] = &[
     "rusqlite", "tokio", "reqwest", "axum", "slint", "rppal", "std::fs", "std::net",
 ];
 
+/// No file under `src/` (Rust, script, style or example) is longer: split it by what it holds.
+const MAX_FILE_LINES: usize = 400;
+
 /// Files directly under `src/` that only declare or start the crate; not modules of their own.
 const ROOTS: &[&str] = &["lib", "main"];
 
@@ -109,6 +113,28 @@ fn the_checker_catches_a_forbidden_edge_and_a_cycle() {
     assert!(has("cycle: hub -> staff -> hub"), "{problems:#?}");
     assert!(!has("store imports"), "{problems:#?}");
     assert_eq!(problems.len(), 3, "{problems:#?}");
+}
+
+#[test]
+fn no_file_under_src_is_over_400_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let long = long_files(&src);
+    assert!(
+        long.is_empty(),
+        "files over {MAX_FILE_LINES} lines (split them by what they hold):\n  {}",
+        long.join("\n  ")
+    );
+}
+
+#[test]
+fn the_length_check_catches_a_long_file_anywhere_under_src() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("staff/pages")).unwrap();
+    let lines = |n: usize| "x\n".repeat(n);
+    std::fs::write(src.join("lib.rs"), lines(MAX_FILE_LINES)).unwrap();
+    std::fs::write(src.join("staff/pages/queue.js"), lines(MAX_FILE_LINES + 1)).unwrap();
+    assert_eq!(long_files(&src), ["staff/pages/queue.js: 401 lines"]);
 }
 
 #[test]
@@ -165,6 +191,36 @@ fn check(src: &Path) -> Vec<String> {
         problems.insert(format!("cycle: {}", cycle.join(" -> ")));
     }
     problems.into_iter().collect()
+}
+
+/// Every file under `src` longer than [`MAX_FILE_LINES`], as `path: N lines`.
+fn long_files(src: &Path) -> Vec<String> {
+    let mut long = Vec::new();
+    for file in all_files(src) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let n = text.lines().count();
+        if n > MAX_FILE_LINES {
+            let shown = file.strip_prefix(src).unwrap().display().to_string();
+            long.push(format!("{shown}: {n} lines"));
+        }
+    }
+    long
+}
+
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -146,9 +146,27 @@ pub async fn overview(
         Ok(r) => r,
         Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e),
     };
-    let now = c.now();
+    let rows = site_rows(&all, &contacts, (from, to), c.now());
+    let charts = site_charts(&all, from, to);
+    let body = format!(
+        "<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
+{charts}
+<p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
+<p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
+        range_form("/", from, to)
+    );
+    Html(layout("Every site", Some(who), &body)).into_response()
+}
+
+/// One table row per site: its totals over the range and its kiosks' last contact.
+fn site_rows(
+    all: &[SiteDays],
+    contacts: &[Contact],
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> String {
     let mut rows = String::new();
-    for s in &all {
+    for s in all {
         let mut total = Counts::default();
         let door: i64 = s
             .days
@@ -167,10 +185,15 @@ pub async fn overview(
             total.checkins(),
             total.dropins_joined,
             total.dropins_seen,
-            kiosk_list(&contacts, &s.site.id, now),
+            kiosk_list(contacts, &s.site.id, now),
             id = escape(&s.site.id),
         ));
     }
+    rows
+}
+
+/// The door and check-in charts, one bar per site per day.
+fn site_charts(all: &[SiteDays], from: NaiveDate, to: NaiveDate) -> String {
     let dates: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
     let labels: Vec<String> = dates
         .iter()
@@ -195,14 +218,7 @@ pub async fn overview(
     let checkin_chart = chart("Check-ins per day, by site", &|s, d| {
         day(s, d).map_or(0, |x| x.counts.checkins())
     });
-    let body = format!(
-        "<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Door</h2>{door_chart}<h2>Check-ins</h2>{checkin_chart}
-<p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
-<p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
-        range_form("/", from, to)
-    );
-    Html(layout("Every site", Some(who), &body)).into_response()
+    format!("<h2>Door</h2>{door_chart}<h2>Check-ins</h2>{checkin_chart}")
 }
 
 pub async fn site(
