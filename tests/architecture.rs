@@ -66,15 +66,20 @@ const MAX_FILE_LINES: usize = 400;
 /// Files directly under `src/` that only declare or start the crate; not modules of their own.
 const ROOTS: &[&str] = &["lib", "main"];
 
+/// The crate's own `src/`.
+fn crate_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Fails with `what` and one line per problem, if there are any.
+fn assert_none(problems: &[String], what: &str) {
+    assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
+}
+
 #[test]
 fn the_crate_keeps_its_import_rules() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let problems = check(&src);
-    assert!(
-        problems.is_empty(),
-        "import rules broken (see tests/architecture.rs):\n  {}",
-        problems.join("\n  ")
-    );
+    let problems = check(&crate_src());
+    assert_none(&problems, "import rules broken (see tests/architecture.rs)");
 }
 
 #[test]
@@ -117,13 +122,9 @@ fn the_checker_catches_a_forbidden_edge_and_a_cycle() {
 
 #[test]
 fn no_file_under_src_is_over_400_lines() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let long = long_files(&src);
-    assert!(
-        long.is_empty(),
-        "files over {MAX_FILE_LINES} lines (split them by what they hold):\n  {}",
-        long.join("\n  ")
-    );
+    let long = long_files(&crate_src());
+    let what = format!("files over {MAX_FILE_LINES} lines (split them by what they hold)");
+    assert_none(&long, &what);
 }
 
 #[test]
@@ -224,17 +225,9 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
+    let mut files = all_files(dir);
+    files.retain(|f| f.extension().is_some_and(|e| e == "rs"));
+    files
 }
 
 /// `src/staff/pages/mod.rs` → `["staff", "pages"]`; `src/app.rs` → `["app"]`; roots → `[]`.

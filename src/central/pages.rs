@@ -121,20 +121,43 @@ fn kiosk_list(contacts: &[Contact], site: &str, now: DateTime<Utc>) -> String {
     }
 }
 
+/// What a page shows of some sites: the days its query asks for, each site's totals over them
+/// and when each kiosk was last heard from.
+struct Shown {
+    from: NaiveDate,
+    to: NaiveDate,
+    all: Vec<SiteDays>,
+    contacts: Vec<Contact>,
+}
+
+/// Reads what a page shows of `sites`, or the page saying why it cannot (400, 503).
+async fn show(
+    c: &Arc<Central>,
+    who: &Reader,
+    sites: Vec<String>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
+) -> Result<Shown, Response> {
+    let (from, to) = range_query(q)
+        .and_then(|q| q.range(c))
+        .map_err(|e| problem(StatusCode::BAD_REQUEST, Some(who), &e))?;
+    let (all, contacts) = load_days(c, sites, from, to)
+        .await
+        .map_err(|e| problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e))?;
+    Ok(Shown {
+        from,
+        to,
+        all,
+        contacts,
+    })
+}
+
 pub async fn overview(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
     uri: Uri,
     q: Result<Query<RangeQuery>, QueryRejection>,
-) -> Response {
-    let who = match signed_in(&c, &headers, &uri) {
-        Ok(r) => r,
-        Err(redirect) => return redirect.into_response(),
-    };
-    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
-    };
+) -> Result<Response, Response> {
+    let who = signed_in(&c, &headers, &uri).map_err(IntoResponse::into_response)?;
     let sites: Vec<String> = c
         .config
         .sites
@@ -142,10 +165,12 @@ pub async fn overview(
         .filter(|s| who.may_see(&s.id))
         .map(|s| s.id.clone())
         .collect();
-    let (all, contacts) = match load_days(&c, sites, from, to).await {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e),
-    };
+    let Shown {
+        from,
+        to,
+        all,
+        contacts,
+    } = show(&c, who, sites, q).await?;
     let rows = site_rows(&all, &contacts, (from, to), c.now());
     let charts = site_charts(&all, from, to);
     let body = format!(
@@ -155,7 +180,7 @@ pub async fn overview(
 <p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
         range_form("/", from, to)
     );
-    Html(layout("Every site", Some(who), &body)).into_response()
+    Ok(Html(layout("Every site", Some(who), &body)).into_response())
 }
 
 /// One table row per site: its totals over the range and its kiosks' last contact.
@@ -227,35 +252,24 @@ pub async fn site(
     headers: HeaderMap,
     uri: Uri,
     q: Result<Query<RangeQuery>, QueryRejection>,
-) -> Response {
-    let who = match signed_in(&c, &headers, &uri) {
-        Ok(r) => r,
-        Err(redirect) => return redirect.into_response(),
-    };
+) -> Result<Response, Response> {
+    let who = signed_in(&c, &headers, &uri).map_err(IntoResponse::into_response)?;
     if c.config.site(&site).is_none() {
-        return problem(
-            StatusCode::NOT_FOUND,
-            Some(who),
-            &format!("there is no site `{site}`"),
-        );
+        let missing = format!("there is no site `{site}`");
+        return Err(problem(StatusCode::NOT_FOUND, Some(who), &missing));
     }
     if !who.may_see(&site) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            Some(who),
-            &format!("{} may not see site `{site}`", who.name),
-        );
+        let refused = format!("{} may not see site `{site}`", who.name);
+        return Err(problem(StatusCode::FORBIDDEN, Some(who), &refused));
     }
-    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
-    };
-    let (all, contacts) = match load_days(&c, vec![site.clone()], from, to).await {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e),
-    };
+    let Shown {
+        from,
+        to,
+        all,
+        contacts,
+    } = show(&c, who, vec![site.clone()], q).await?;
     let Some(s) = all.first() else {
-        return problem(StatusCode::NOT_FOUND, Some(who), "no such site");
+        return Err(problem(StatusCode::NOT_FOUND, Some(who), "no such site"));
     };
     let catalogue = catalogue_for(&c.config.catalogue, &s.days);
     let id = escape(&s.site.id);
@@ -275,5 +289,5 @@ pub async fn site(
         s.site.door_calibration,
         s.site.timezone.name(),
     );
-    Html(layout(&s.site.name, Some(who), &body)).into_response()
+    Ok(Html(layout(&s.site.name, Some(who), &body)).into_response())
 }

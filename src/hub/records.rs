@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Hub, HubResult};
 use crate::domain::footfall::DayTotals;
 use crate::domain::{QueueError, Ticket};
-use crate::store::idempotency::KeyRecord;
+use crate::store::idempotency::{KeyRecord, KeyedRequest};
 
 /// A member of staff's duty: name, on duty, since when.
 pub type DutyEntry = (String, bool, DateTime<Utc>);
@@ -39,26 +39,14 @@ impl Hub {
         Ok(self.store.duty()?)
     }
 
-    /// What `key` of `caller` recorded, if it is known and still kept.
-    pub fn idempotency_key(
-        &self,
-        caller: &str,
-        key: &str,
-        now: DateTime<Utc>,
-    ) -> HubResult<Option<KeyRecord>> {
-        Ok(self.store.idempotency_key(caller, key, now)?)
+    /// What the key of `req` recorded (for its caller), if it is known and still kept.
+    pub fn idempotency_key(&self, req: &KeyedRequest) -> HubResult<Option<KeyRecord>> {
+        Ok(self.store.idempotency_key(&req.caller, &req.key, req.at)?)
     }
 
-    /// Keeps the answer given to the request `key` of `caller` made.
-    pub fn save_idempotent_answer(
-        &self,
-        caller: &str,
-        key: &str,
-        status: u16,
-        answer: &str,
-    ) -> HubResult<()> {
-        Ok(self
-            .store
-            .save_idempotent_answer(caller, key, status, answer)?)
+    /// Keeps the answer given to `req`, so a retry with its key gets it again.
+    pub fn keep_answer(&self, req: &KeyedRequest, status: u16, answer: &str) -> HubResult<()> {
+        let store = &self.store;
+        Ok(store.save_idempotent_answer(&req.caller, &req.key, status, answer)?)
     }
 }
