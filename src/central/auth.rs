@@ -63,7 +63,7 @@ fn origin_ok(
 }
 
 /// The pages a signed-in reader may be sent back to; the overview by default.
-const PAGES: Pages = Pages {
+pub const PAGES: Pages = Pages {
     default: "/",
     exact: &["/"],
     with_id: &["/sites/"],

@@ -32,7 +32,7 @@ pub struct SignIn {
 }
 
 /// The pages a signed-in advisor may be sent back to; the queue page by default.
-const PAGES: Pages = Pages {
+pub const PAGES: Pages = Pages {
     default: "/queue",
     exact: &["/queue", "/footfall", "/status"],
     with_id: &[],
