@@ -6,9 +6,8 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::config::Texts;
 use crate::domain::footfall::Direction;
-use crate::domain::{NeedId, Ticket};
+use crate::domain::{NeedId, Texts, Ticket};
 
 /// Something that happened.
 #[derive(Clone, Debug, Serialize)]

@@ -15,7 +15,8 @@
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`ui`]: the touchscreen (Slint): welcome, needs, done, now calling, screenshots.
-//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output.
+//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output;
+//!   [`service`]: exit codes, systemd readiness and watchdog, stop signals, shared by all three.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
@@ -34,6 +35,7 @@ pub mod logging;
 pub mod metrics;
 pub mod report;
 pub mod scanner;
+pub mod service;
 pub mod staff;
 pub mod status;
 pub mod store;

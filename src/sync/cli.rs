@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::{Failure, load_config};
+use crate::config::Config;
+use crate::service::Failure;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -30,7 +31,7 @@ pub fn command(cmd: SyncCommand) -> Result<(), Failure> {
     let args = match &cmd {
         SyncCommand::Status(a) | SyncCommand::Retry(a) => a,
     };
-    let config = load_config(args.config.as_ref())?;
+    let config = Config::load_or_demo(args.config.as_deref()).map_err(Failure::usage)?;
     let db = args
         .database
         .clone()

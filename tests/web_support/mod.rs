@@ -26,7 +26,7 @@ pub struct CentralService {
 pub async fn central(service: &str) -> CentralService {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
-    let hash = hub_kiosk::staff::passcode::hash(PASSCODE);
+    let hash = hub_kiosk::web::passcode::hash(PASSCODE);
     let text = format!(
         "[service]\ndata_dir = \"{}\"\n{service}\n[[sites]]\nid = \"walton\"\nname = \"The Life Rooms Walton\"\n\
          [[readers]]\nname = \"Central team\"\npasscode_hash = \"{hash}\"\ntoken = \"{READER_TOKEN}\"\n",
