@@ -3,7 +3,8 @@
 //! # Layout
 //! - [`domain`]: the hub's rules — needs, check-ins, the drop-in queue, wait estimates,
 //!   footfall, opening hours. Pure: no I/O, time passed in.
-//! - [`store`]: the SQLite database; the only place SQL lives.
+//! - [`store`]: the SQLite database; the only place the kiosk's SQL lives. [`sqlite`]: opening
+//!   a SQLite file, shared with the central service's own store.
 //! - [`hub`]: the core the other parts call — validate, save in one transaction, publish.
 //! - [`events`]: the one broadcast stream the screen, the staff pages and sync subscribe to.
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
@@ -37,6 +38,7 @@ pub mod metrics;
 pub mod report;
 pub mod scanner;
 pub mod service;
+pub mod sqlite;
 pub mod staff;
 pub mod status;
 pub mod store;

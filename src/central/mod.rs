@@ -15,7 +15,9 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod pages;
+mod schema;
 pub mod store;
+pub mod validate;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,8 +81,11 @@ impl Central {
     }
 }
 
-/// Every route of the service; `docs/central-openapi.json` lists the same ones (a test reads
-/// the `.route(` lines below). Every answer carries `crate::web::headers`.
+/// A request taking longer than this is answered 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Every route of the service; `docs/central-openapi.json` lists the same ones. Every answer
+/// carries `crate::web::headers`.
 pub fn router(central: Arc<Central>) -> Router {
     Router::new()
         .route("/", get(pages::overview))
@@ -93,11 +98,12 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/api/v1/footfall", put(ingest::put_footfall))
         .route("/api/v1/footfall/daily", get(api::daily))
         .route("/api/v1/kiosks", get(api::kiosks))
-        .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(60),
-        ))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(validate::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(|req, next| {
+            crate::web::error::within(REQUEST_TIMEOUT, req, next)
+        }))
         .layer(axum::middleware::from_fn(crate::web::headers::security))
         .with_state(central)
 }

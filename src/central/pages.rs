@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Central;
-use super::api::{RangeQuery, SiteDays, catalogue_for, load_days};
+use super::api::{RangeQuery, SiteDays, catalogue_for, load_days, range_query};
 use super::auth::reader;
 use super::config::Reader;
 use super::store::Contact;
@@ -118,13 +119,13 @@ pub async fn overview(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<RangeQuery>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
 ) -> Response {
     let who = match signed_in(&c, &headers, &uri) {
         Ok(r) => r,
         Err(redirect) => return redirect.into_response(),
     };
-    let (from, to) = match q.range(&c) {
+    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
     };
@@ -203,7 +204,7 @@ pub async fn site(
     Path(site): Path<String>,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<RangeQuery>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
 ) -> Response {
     let who = match signed_in(&c, &headers, &uri) {
         Ok(r) => r,
@@ -223,7 +224,7 @@ pub async fn site(
             &format!("{} may not see site `{site}`", who.name),
         );
     }
-    let (from, to) = match q.range(&c) {
+    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
     };

@@ -122,7 +122,9 @@ pub async fn require_caller(
 ) -> Response {
     let path = req.uri().path();
     if PUBLIC.contains(&path) {
-        if !req.method().is_safe()
+        // Only the sign-in form changes anything here; other methods get their 405 from routing.
+        if path == "/login"
+            && req.method() == Method::POST
             && let Err(e) = same_origin(&state, &req)
         {
             return e.into_response();

@@ -6,8 +6,8 @@
 //! bearer tokens, same-origin checks, built on `crate::web`), `api` (JSON handlers), `sse`
 //! (event stream), `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error`
 //! (refusals as JSON), `pages/` (HTML, the sign-in form and the queue page's script). Every
-//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`; `docs/openapi.json` describes
-//! the API part of that list and a test keeps the two equal.
+//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`;
+//! `docs/openapi.json` describes the API part of that list and a test keeps the two equal.
 
 pub mod api;
 pub mod auth;
@@ -22,7 +22,7 @@ pub mod state;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -74,7 +74,8 @@ fn ticket_move(path: &'static str, step: Move) -> Route {
         post(
             move |State(s): State<AppState>,
                   Extension(c): Extension<Caller>,
-                  ApiPath(id): ApiPath<i64>| api::act(s, c, id, step),
+                  headers: axum::http::HeaderMap,
+                  ApiPath(id): ApiPath<i64>| api::act(s, c, headers, id, step),
         ),
     )
 }
@@ -85,7 +86,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         api(M::GET, "/healthz", get(prometheus::healthz)),
         api(M::GET, "/metrics", get(prometheus::metrics)),
-        api(M::GET, "/api/v1/openapi.json", get(openapi)),
+        api(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         api(M::GET, "/api/v1/queue", get(api::queue)),
         api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
         api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
@@ -116,10 +117,6 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
     ]
-}
-
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// Unknown addresses: JSON for API clients, a short page for people.
@@ -155,10 +152,9 @@ pub fn router(state: AppState) -> Router {
             auth::require_caller,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(|req, next| {
+            crate::web::error::within(REQUEST_TIMEOUT, req, next)
+        }))
         .layer(middleware::from_fn(crate::web::headers::security))
         .with_state(state)
 }

@@ -7,14 +7,17 @@
 //!   (`throttle`) and the gate every check goes through (`sign_in`), safe redirects after it
 //!   (`next`);
 //! - the same-origin check on every change made with a cookie (`origin`);
+//! - refusals as problem details (`error`) and query values read alike (`query`);
 //! - the headers on every answer (`headers`) and serving with timeouts and a connection cap
 //!   (`serve`).
 
 pub mod client;
+pub mod error;
 pub mod headers;
 pub mod next;
 pub mod origin;
 pub mod passcode;
+pub mod query;
 pub mod serve;
 pub mod session;
 pub mod sign_in;
