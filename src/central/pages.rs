@@ -25,7 +25,13 @@ table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}th,td{border:1px s
 th[scope=col]{background:#efe9df}th[scope=row]{text-align:left}tr.total{font-weight:bold}
 .chart{max-width:52rem;width:100%;height:auto;display:block;margin:.5rem 0 1.2rem}
 .error{color:#9b1c1c;font-weight:bold}.note{color:#555;font-size:.9rem}.stale{color:#9b1c1c}
-form.range label,form.sign-in label{display:block;margin:.4rem 0}input,button{font-size:1rem;padding:.3rem .5rem}";
+form.range label,form.sign-in label{display:block;margin:.4rem 0}input,button{font-size:1rem;padding:.3rem .5rem}
+.scroll,table.sites{display:block;max-width:100%;overflow-x:auto}.scroll table{margin:0}td{overflow-wrap:anywhere}
+.scroll:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+@media print{@page{margin:12mm}body{background:#fff;color:#000;font-size:10pt}
+header{background:none;color:#000;border-bottom:1px solid #000;padding:0 0 .5rem}header a,header form,form,button{display:none}
+main{max-width:none;padding:0}.scroll{overflow:visible}table.sites{display:table;overflow:visible}table{font-size:8.5pt}
+thead{display:table-header-group}tr,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 const COLOURS: [&str; 8] = [
     "#24406e", "#0f7b67", "#c8661e", "#7a3e9d", "#b3263e", "#3a7d2c", "#8a6d00", "#2b7bb9",
@@ -249,7 +255,7 @@ pub async fn site(
         escape(&s.site.name),
         range_form(&format!("/sites/{}", s.site.id), from, to),
         kiosk_list(&contacts, &s.site.id, c.now()),
-        daily_chart(&s.days, s.site.door_calibration),
+        daily_chart(&s.days, from, to, s.site.door_calibration),
         s.site.door_calibration,
         s.site.timezone.name(),
     );
