@@ -10,7 +10,8 @@
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
-//! - [`web`]: what the staff and central pages share: tokens, sessions, same-origin, throttle.
+//! - [`web`]: what the staff and central services share: tokens, sessions, sign-in and its
+//!   throttle, same-origin, security headers, serving with timeouts and a connection cap.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.

@@ -128,6 +128,29 @@ fn no_file_under_src_is_over_400_lines() {
 }
 
 #[test]
+fn the_library_the_binary_and_every_bench_lint_long_functions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut crates = vec![root.join("src/lib.rs"), root.join("src/main.rs")];
+    crates.extend(
+        rust_files(&root.join("benches"))
+            .into_iter()
+            .filter(|f| f.parent().is_some_and(|d| d.ends_with("benches"))),
+    );
+    let missing: Vec<String> = crates
+        .iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            !text.contains("#![warn(clippy::too_many_lines)]")
+        })
+        .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    assert_none(
+        &missing,
+        "without #![warn(clippy::too_many_lines)] (clippy.toml sets 80)",
+    );
+}
+
+#[test]
 fn the_length_check_catches_a_long_file_anywhere_under_src() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
