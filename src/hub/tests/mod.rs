@@ -50,6 +50,12 @@ fn visit(needs: &[&str]) -> CheckInRequest {
     }
 }
 
+/// Checks a visitor in with `needs`; the id of the ticket they were given.
+fn ticket_id(f: &Fixture, needs: &[&str]) -> i64 {
+    let outcome = f.hub.check_in(visit(needs)).unwrap();
+    outcome.ticket.expect("a drop-in ticket").ticket.id
+}
+
 #[test]
 fn a_drop_in_check_in_gets_a_numbered_ticket_and_an_estimate() {
     let f = fixture("");
@@ -128,14 +134,7 @@ fn calling_announces_now_calling_with_the_desk_location() {
 #[test]
 fn two_advisors_calling_one_ticket_at_once_exactly_one_wins() {
     let f = fixture("");
-    let id = f
-        .hub
-        .check_in(visit(&["advisor"]))
-        .unwrap()
-        .ticket
-        .unwrap()
-        .ticket
-        .id;
+    let id = ticket_id(&f, &["advisor"]);
     let results: Vec<_> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
             .map(|i| {
@@ -162,14 +161,7 @@ fn two_advisors_calling_one_ticket_at_once_exactly_one_wins() {
 #[test]
 fn transfer_only_to_drop_in_needs() {
     let f = fixture("");
-    let id = f
-        .hub
-        .check_in(visit(&["advisor"]))
-        .unwrap()
-        .ticket
-        .unwrap()
-        .ticket
-        .id;
+    let id = ticket_id(&f, &["advisor"]);
     let courses = crate::domain::NeedId::new("courses").unwrap();
     let e = f
         .hub
