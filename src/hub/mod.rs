@@ -154,7 +154,7 @@ impl Hub {
     }
 
     /// Once the clock has synchronised, re-dates this boot's records made before it (once per
-    /// boot). Every write calls it first, so nothing is written on the wrong side of the jump;
+    /// run). Every write calls it first, so nothing is written on the wrong side of the jump;
     /// forwarding calls it before reading the outbox and housekeeping on every round.
     pub fn redate_after_clock_sync(&self, now: &Stamp) {
         if !now.clock_synced || self.redated.load(Ordering::Acquire) {
