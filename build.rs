@@ -1,6 +1,10 @@
 //! Compiles the screen (`ui/app.slint`) with its translations bundled, and writes the list of
 //! bundled languages (code, name in itself, right to left?) read from each `.po` file's header,
 //! so adding a language needs no code: see docs/screen.md.
+//!
+//! Slint's debug info (element ids that the headless UI tests and the layout check look up) is
+//! compiled into debug builds only, or wherever `SLINT_EMIT_DEBUG_INFO` is set; release builds,
+//! and so the packaged binary, go without it.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -8,7 +12,11 @@ use std::path::Path;
 fn main() {
     let translations = Path::new("ui/translations");
     println!("cargo:rerun-if-changed=ui/translations");
+    let debug_info = std::env::var("PROFILE").is_ok_and(|p| p == "debug")
+        || std::env::var_os("SLINT_EMIT_DEBUG_INFO").is_some();
+    println!("cargo:rerun-if-env-changed=SLINT_EMIT_DEBUG_INFO");
     let config = slint_build::CompilerConfiguration::new()
+        .with_debug_info(debug_info)
         .with_bundled_translations(translations)
         // Each text is translated once, wherever it appears: .po files carry no msgctxt.
         .with_default_translation_context(slint_build::DefaultTranslationContext::None);
