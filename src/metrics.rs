@@ -136,7 +136,11 @@ impl Metrics {
             "Requests to the central service, by outcome.",
             &|o, n| self.sync_requests.render(o, n),
         );
-        build_info(&mut out, "hub_kiosk_build_info", "The running kiosk's version.");
+        build_info(
+            &mut out,
+            "hub_kiosk_build_info",
+            "The running kiosk's version.",
+        );
         let _ = writeln!(
             out,
             "# HELP hub_kiosk_sync_online 1 while the central service accepts our data.\n# TYPE hub_kiosk_sync_online gauge\nhub_kiosk_sync_online {}",
@@ -166,6 +170,9 @@ mod tests {
             env!("CARGO_PKG_VERSION")
         );
         assert!(text.lines().any(|l| l == info), "{text}");
-        assert!(!text.contains("outbox"), "the outbox gauge is read from the database");
+        assert!(
+            !text.contains("outbox"),
+            "the outbox gauge is read from the database"
+        );
     }
 }

@@ -108,11 +108,16 @@ fn under_journald_a_warning_has_warning_priority_and_info_has_info_priority() {
     });
     for l in &lines {
         assert!(
-            ["<3>", "<4>", "<6>", "<7>"].iter().any(|p| l.starts_with(p)),
+            ["<3>", "<4>", "<6>", "<7>"]
+                .iter()
+                .any(|p| l.starts_with(p)),
             "a line without its priority: {l}"
         );
     }
-    assert!(!lines.iter().any(|l| l.contains('\x1b')), "colour codes in the journal");
+    assert!(
+        !lines.iter().any(|l| l.contains('\x1b')),
+        "colour codes in the journal"
+    );
 
     // READY=1, and a STATUS line naming forwarding, the queue and the door once they started.
     let wanted = "STATUS=not forwarding · 0 waiting · door ok";
