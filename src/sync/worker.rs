@@ -195,6 +195,7 @@ impl Worker {
             site: self.hub.config.site.id.clone(),
             kiosk: self.hub.config.kiosk.id.clone(),
             database,
+            software: Some(env!("CARGO_PKG_VERSION").to_owned()),
             buckets: batch
                 .iter()
                 .map(|e| Bucket {
