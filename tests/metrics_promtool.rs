@@ -169,7 +169,10 @@ async fn both_services_metrics_pass_promtool_with_every_series() {
     assert_eq!(kiosk_text.matches("outbox").count(), 3, "one outbox gauge");
     for (who, text) in [("kiosk", &kiosk_text), ("central", &central_text)] {
         if let Some((ok, said)) = promtool(text) {
-            assert!(ok, "promtool check metrics on the {who}'s /metrics:\n{said}\n{text}");
+            assert!(
+                ok,
+                "promtool check metrics on the {who}'s /metrics:\n{said}\n{text}"
+            );
         }
     }
 }
