@@ -178,7 +178,8 @@ pub fn main() -> ExitCode {
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            let _ = writeln!(std::io::stderr(), "hub-kiosk: {}", f.message);
+            let p = crate::logging::stderr_prefix(&tracing::Level::ERROR);
+            let _ = writeln!(std::io::stderr(), "{p}hub-kiosk: {}", f.message);
             ExitCode::from(f.code)
         }
     }

@@ -51,6 +51,16 @@ pub fn priority(level: &Level) -> u8 {
     }
 }
 
+/// The prefix for a line written straight to stderr (outside `tracing`): `<N>` under the
+/// journal, nothing in a terminal.
+pub fn stderr_prefix(level: &Level) -> String {
+    if stderr_is_journal() {
+        format!("<{}>", priority(level))
+    } else {
+        String::new()
+    }
+}
+
 /// True when `JOURNAL_STREAM` (`device:inode`) names our stderr, as systemd sets it for a
 /// service whose output goes to the journal. A copy inherited by a child whose stderr went
 /// elsewhere does not match.

@@ -54,12 +54,13 @@ pub fn choose(named: Option<&Path>, demo: bool, default: &Path) -> Chosen {
 
 /// Says on stderr which configuration is used (`run` logs it again).
 fn announce(chosen: &Chosen, default: &Path, demo_data: &Path) {
+    let p = crate::logging::stderr_prefix(&tracing::Level::INFO);
     match chosen {
-        Chosen::Named(p) | Chosen::Default(p) => {
-            eprintln!("hub-kiosk: configuration {}", p.display())
+        Chosen::Named(f) | Chosen::Default(f) => {
+            eprintln!("{p}hub-kiosk: configuration {}", f.display())
         }
         Chosen::Demo => eprintln!(
-            "hub-kiosk: using the built-in demo (no {}, or --demo): its data is in {}",
+            "{p}hub-kiosk: using the built-in demo (no {}, or --demo): its data is in {}",
             default.display(),
             demo_data.display()
         ),
