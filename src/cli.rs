@@ -29,8 +29,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a configuration file and say what is wrong, with the line.
     CheckConfig {
-        /// The file to check, e.g. /etc/hub-kiosk/kiosk.toml.
-        file: PathBuf,
+        /// The file to check; default: /etc/hub-kiosk/kiosk.toml.
+        file: Option<PathBuf>,
     },
     /// Configuration helpers.
     #[command(subcommand)]
@@ -210,6 +210,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )
         }
         Command::CheckConfig { file } => {
+            let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
             let c = Config::load(&file).map_err(Failure::usage)?;
             println!(
                 "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",

@@ -209,3 +209,17 @@ fn bash_completion_knows_the_new_commands_and_is_valid_bash() {
     let check = Command::new("bash").arg("-n").arg(&file).output().unwrap();
     assert!(check.status.success(), "{}", text(&check.stderr));
 }
+
+#[test]
+fn check_config_and_card_verify_default_to_the_appliance_file() {
+    let s = site();
+    let out = hub_kiosk(&s.etc, &s.demo, &["check-config"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ok — site `walton`"));
+    // The site's file has no card keys (the demo's has), so this shows which was read.
+    let out = hub_kiosk(&s.etc, &s.demo, &["card", "verify", "HK1:anything"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(said.contains("has no card keys"), "{said}");
+    assert!(said.contains("configuration"), "{said}");
+}
