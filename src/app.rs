@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cli::Failure;
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::service::{Failure, notify_ready, shutdown_signal, watchdog_loop};
 
 /// How `hub-kiosk run` was asked to run.
 #[derive(Clone, Debug, Default)]
@@ -92,47 +92,4 @@ async fn housekeeping_loop(hub: Arc<Hub>) {
             Ok(Ok(_)) => {}
         }
     }
-}
-
-/// Tells systemd (Type=notify) that the kiosk is up.
-pub fn notify_ready() {
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-}
-
-/// Headless: ping systemd's watchdog from the runtime, at half the configured interval.
-pub async fn watchdog_loop() {
-    let Some(every) = watchdog_interval() else {
-        return;
-    };
-    let mut tick = tokio::time::interval(every);
-    loop {
-        tick.tick().await;
-        let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
-    }
-}
-
-/// Half of `WatchdogSec`, when systemd set one for this process.
-pub fn watchdog_interval() -> Option<Duration> {
-    sd_notify::watchdog_enabled()
-        .filter(|d| !d.is_zero())
-        .map(|d| d / 2)
-}
-
-/// Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return ctrl_c.await.unwrap_or(()),
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

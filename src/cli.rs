@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{self, Config};
+use crate::service::Failure;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -151,28 +152,6 @@ pub enum StaffCommand {
     HashPasscode,
 }
 
-/// A failure: its message and exit code.
-pub struct Failure {
-    pub message: String,
-    pub code: u8,
-}
-
-impl Failure {
-    pub fn usage(message: impl std::fmt::Display) -> Self {
-        Failure {
-            message: message.to_string(),
-            code: 2,
-        }
-    }
-
-    pub fn runtime(message: impl std::fmt::Display) -> Self {
-        Failure {
-            message: message.to_string(),
-            code: 1,
-        }
-    }
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli.command) {
@@ -266,7 +245,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             if passcode.chars().count() < 4 {
                 return Err(Failure::usage("use a passcode of at least 4 characters"));
             }
-            println!("{}", crate::staff::passcode::hash(&passcode));
+            println!("{}", crate::web::passcode::hash(&passcode));
             Ok(())
         }
     }

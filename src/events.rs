@@ -1,14 +1,15 @@
-//! The one stream of domain events. The screen, the staff pages and sync each subscribe; the hub
-//! publishes after a change is committed, so a subscriber never sees something that was not saved.
+//! The one stream of domain events. The screen and the staff pages subscribe; the hub publishes
+//! after a change is committed, so a subscriber never sees something that was not saved.
+//! Forwarding does not need it: each change writes its hour to the sync outbox in the same
+//! transaction, and `sync::worker` reads the outbox.
 //!
 //! A slow subscriber that falls behind gets `Lagged` and should re-read the state it shows.
 
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::config::Texts;
 use crate::domain::footfall::Direction;
-use crate::domain::{NeedId, Ticket};
+use crate::domain::{NeedId, Texts, Ticket};
 
 /// Something that happened.
 #[derive(Clone, Debug, Serialize)]

@@ -16,7 +16,8 @@
 //! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`ui`]: the touchscreen (Slint): welcome, needs, done, now calling, screenshots.
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output and the
-//!   status line systemd shows.
+//!   status line systemd shows; [`service`]: exit codes, systemd readiness and watchdog, stop
+//!   signals, shared by all three.
 //! - [`admin`]: what operators run on the appliance: the default configuration, backups and
 //!   restores, man pages and completions.
 //!
@@ -38,6 +39,7 @@ pub mod logging;
 pub mod metrics;
 pub mod report;
 pub mod scanner;
+pub mod service;
 pub mod staff;
 pub mod status;
 pub mod store;

@@ -20,7 +20,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 use crate::events;
 use crate::hub::Hub;
-use crate::status::{DoorSnapshot, SyncSnapshot};
+use crate::status::{DoorSnapshot, SyncSnapshot, SyncState};
 
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -104,10 +104,10 @@ where
 
 /// "online · 3 waiting · door ok": forwarding, the queue, the door sensor.
 pub fn status_line(sync: &SyncSnapshot, waiting: usize, door: &DoorSnapshot) -> String {
-    let sync = match sync.state.as_str() {
-        "" => "starting",
-        "disabled" => "not forwarding",
-        other => other,
+    let sync = match sync.state {
+        SyncState::Disabled => "not forwarding",
+        SyncState::Waiting => "starting",
+        other => other.as_str(),
     };
     let door = match (&door.fault, door.mode.as_str()) {
         (Some(fault), _) => format!("door fault: {fault}"),
@@ -157,7 +157,7 @@ mod tests {
     #[test]
     fn the_status_line_reads_as_systemctl_status_shows_it() {
         let sync = SyncSnapshot {
-            state: "online".into(),
+            state: SyncState::Online,
             ..SyncSnapshot::default()
         };
         let door = DoorSnapshot {

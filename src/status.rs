@@ -8,12 +8,84 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// Where forwarding to the central service stands. The screen's "offline" mark, the status
+/// LED, the status page, `/metrics` and the `online` flag of events all read it through
+/// `is_well`, so it means one thing everywhere.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncState {
+    /// No central service is configured: there is nothing to forward.
+    Disabled,
+    /// Forwarding has started and not tried yet.
+    #[default]
+    Waiting,
+    /// The central service took our latest counts.
+    Online,
+    /// The last try failed (network, timeout, busy): retrying; counts wait in the outbox.
+    Offline,
+    /// The central service refused this kiosk's token: stopped until it is fixed.
+    Unauthorized,
+    /// Holding counts back until the clock synchronises (NTP).
+    Clock,
+}
+
+impl SyncState {
+    pub const ALL: [SyncState; 6] = [
+        SyncState::Disabled,
+        SyncState::Waiting,
+        SyncState::Online,
+        SyncState::Offline,
+        SyncState::Unauthorized,
+        SyncState::Clock,
+    ];
+
+    /// The name used in JSON, `/metrics` and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncState::Disabled => "disabled",
+            SyncState::Waiting => "waiting",
+            SyncState::Online => "online",
+            SyncState::Offline => "offline",
+            SyncState::Unauthorized => "unauthorized",
+            SyncState::Clock => "clock",
+        }
+    }
+
+    /// Nothing is known to be wrong: counts reach the central service, none is configured, or
+    /// the first try is still to come. Otherwise counts are piling up in the outbox.
+    pub fn is_well(self) -> bool {
+        matches!(
+            self,
+            SyncState::Disabled | SyncState::Waiting | SyncState::Online
+        )
+    }
+
+    /// In words, for the status page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SyncState::Disabled => "off: no central service is configured",
+            SyncState::Waiting => "not tried yet",
+            SyncState::Online => "online: the central service has our counts",
+            SyncState::Offline => "offline: retrying; nothing is lost, counts wait in the outbox",
+            SyncState::Unauthorized => {
+                "refused: the central service does not accept this kiosk's token — ask the central team"
+            }
+            SyncState::Clock => "waiting for the clock to synchronise before sending",
+        }
+    }
+}
+
+/// Compares with the name, as JSON and `/metrics` show it.
+impl PartialEq<&str> for SyncState {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Forwarding to the central service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SyncSnapshot {
-    /// `disabled` (no central_url), `waiting` (not tried yet), `online`, `offline` (retrying),
-    /// `unauthorized` (401/403: stopped until the token is fixed), `clock` (waiting for NTP).
-    pub state: String,
+    pub state: SyncState,
     pub last_success: Option<DateTime<Utc>>,
     pub last_attempt: Option<DateTime<Utc>>,
     /// What went wrong last, in words for the status page.
@@ -22,12 +94,6 @@ pub struct SyncSnapshot {
     pub outbox: i64,
     /// Hours the central service refused as invalid.
     pub dead_letters: i64,
-}
-
-impl SyncSnapshot {
-    pub fn is_online(&self) -> bool {
-        self.state == "online" || self.state == "disabled"
-    }
 }
 
 /// The door sensor.

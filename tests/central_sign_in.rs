@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 async fn start() -> (tempfile::TempDir, String, tokio::sync::oneshot::Sender<()>) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
-    let hash = hub_kiosk::staff::passcode::hash("4821");
+    let hash = hub_kiosk::web::passcode::hash("4821");
     let text = format!(
         "[service]\ndata_dir = \"{}\"\n[[sites]]\nid = \"walton\"\nname = \"The Life Rooms Walton\"\n[[readers]]\nname = \"Central team\"\npasscode_hash = \"{hash}\"\n",
         dir.path().display()

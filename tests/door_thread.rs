@@ -282,14 +282,14 @@ fn the_led_is_steady_when_all_is_well_and_blinks_when_offline() {
     std::thread::sleep(Duration::from_millis(1200));
     assert_eq!(pin.writes(), 1, "steady: written once, never toggled");
     f.hub.report_sync(SyncSnapshot {
-        state: "offline".into(),
+        state: hub_kiosk::status::SyncState::Offline,
         last_error: Some("connection refused".into()),
         ..Default::default()
     });
     let blinks = pin.next(3);
     assert!(blinks.windows(2).all(|w| w[0] != w[1]), "{blinks:?}");
     f.hub.report_sync(SyncSnapshot {
-        state: "online".into(),
+        state: hub_kiosk::status::SyncState::Online,
         ..Default::default()
     });
     wait_until("the LED is lit again", || pin.last() == Some(true));

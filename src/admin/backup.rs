@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::give_back;
-use crate::cli::Failure;
+use crate::service::Failure;
 use crate::store::backup::{self as mechanics, NewestSql, Refused, RestorePlan};
 
 #[derive(Debug, Args)]

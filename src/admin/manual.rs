@@ -7,7 +7,8 @@ use std::path::Path;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Failure};
+use crate::cli::Cli;
+use crate::service::Failure;
 
 /// Writes every man page into `dir` (made if missing); returns how many.
 pub fn write_man_pages(dir: &Path) -> Result<usize, Failure> {

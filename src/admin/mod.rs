@@ -13,8 +13,8 @@ pub mod manual;
 use std::path::{Path, PathBuf};
 
 use crate::central::CentralConfig;
-use crate::cli::Failure;
 use crate::config::Config;
+use crate::service::Failure;
 
 /// Where the package puts the configuration.
 pub const ETC: &str = "/etc/hub-kiosk";

@@ -11,9 +11,9 @@ use clap::{ArgGroup, Args, Subcommand};
 
 use super::issue::{self, Order};
 use super::keys;
-use crate::cli::Failure;
 use crate::config::Config;
 use crate::domain::card::{Card, Rejection, Revocations, Verifier};
+use crate::service::Failure;
 
 #[derive(Debug, Subcommand)]
 pub enum CardCommand {

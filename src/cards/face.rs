@@ -85,10 +85,21 @@ pub fn svg(face: &Face) -> Result<String, String> {
     let module = ((HEIGHT - HEADER - 40) / total).min(12);
     let size = total * module;
     let (qx, qy) = (28, HEADER + (HEIGHT - HEADER - size) / 2);
-
-    let card = face.card;
-    let member = card.member.as_str();
     let mut out = String::new();
+    header(&mut out, face);
+    qr(&mut out, &code, (qx, qy), module);
+    details(&mut out, face, qx + size + 16);
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+fn sans(weight: &str, fill: &str) -> String {
+    format!("font-family=\"{SANS}\" font-weight=\"{weight}\" fill=\"{fill}\"")
+}
+
+/// The document's opening, the card's edge and the navy band with the hub's name.
+fn header(out: &mut String, face: &Face) {
+    let member = face.card.member.as_str();
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"85.6mm\" height=\"54mm\" \
@@ -104,12 +115,9 @@ pub fn svg(face: &Face) -> Result<String, String> {
         WIDTH - 2,
         HEIGHT - 2
     );
-    let sans = |weight: &str, fill: &str| {
-        format!("font-family=\"{SANS}\" font-weight=\"{weight}\" fill=\"{fill}\"")
-    };
     let header_width = WIDTH - 2 * MARGIN;
     text_line(
-        &mut out,
+        out,
         (MARGIN, 82),
         face.hub,
         (52.0, 26.0, 0.62),
@@ -117,22 +125,26 @@ pub fn svg(face: &Face) -> Result<String, String> {
         &sans("bold", "#ffffff"),
     );
     text_line(
-        &mut out,
+        out,
         (MARGIN, 126),
         "Membership card",
         (30.0, 30.0, 0.55),
         header_width,
         &sans("normal", "#dde4ef"),
     );
+}
 
-    // The QR code: a white square including the quiet zone, then one path of dark runs.
+/// The QR code at `(qx, qy)`: a white square including the quiet zone, then one path of dark runs.
+fn qr(out: &mut String, code: &QrCode, (qx, qy): (u32, u32), module: u32) {
+    let n = code.width();
+    let size = (n as u32 + 2 * QUIET_ZONE) * module;
     let _ = writeln!(
         out,
         "  <g shape-rendering=\"crispEdges\">\n    <rect x=\"{qx}\" y=\"{qy}\" width=\"{size}\" height=\"{size}\" fill=\"#ffffff\"/>"
     );
     let mut d = String::new();
     let colors = code.to_colors();
-    for (y, row) in colors.chunks(n as usize).enumerate() {
+    for (y, row) in colors.chunks(n).enumerate() {
         let mut x = 0;
         while x < row.len() {
             if row[x] == Color::Dark {
@@ -152,11 +164,14 @@ pub fn svg(face: &Face) -> Result<String, String> {
         }
     }
     let _ = writeln!(out, "    <path fill=\"#000000\" d=\"{d}\"/>\n  </g>");
+}
 
-    let rx = qx + size + 16;
+/// The column right of the QR code, from `rx`: member number, serial, expiry and two notes.
+fn details(out: &mut String, face: &Face, rx: u32) {
+    let card = face.card;
     let column = WIDTH - MARGIN - rx;
     text_line(
-        &mut out,
+        out,
         (rx, 226),
         "Member number",
         (26.0, 26.0, 0.55),
@@ -164,9 +179,9 @@ pub fn svg(face: &Face) -> Result<String, String> {
         &sans("normal", GREY),
     );
     text_line(
-        &mut out,
+        out,
         (rx, 296),
-        member,
+        card.member.as_str(),
         (58.0, 20.0, 0.602),
         column,
         &format!("font-family=\"{MONO}\" font-weight=\"bold\" fill=\"#111111\""),
@@ -178,7 +193,7 @@ pub fn svg(face: &Face) -> Result<String, String> {
     ];
     for (y, line) in details {
         text_line(
-            &mut out,
+            out,
             (rx, y),
             &line,
             (28.0, 20.0, 0.55),
@@ -191,7 +206,7 @@ pub fn svg(face: &Face) -> Result<String, String> {
         (580, "Your name is not on this card."),
     ] {
         text_line(
-            &mut out,
+            out,
             (rx, y),
             line,
             (22.0, 16.0, 0.55),
@@ -199,8 +214,6 @@ pub fn svg(face: &Face) -> Result<String, String> {
             &sans("normal", GREY),
         );
     }
-    out.push_str("</svg>\n");
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! `hub-kiosk card` commands. The card format and its verification are in `domain::card`; what a
 //! scan means at the kiosk is `Hub::scan_card`. `docs/cards.md` describes it all.
 
-pub mod checks;
 pub mod cli;
 pub mod face;
 pub mod issue;

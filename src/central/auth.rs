@@ -18,7 +18,7 @@ use super::Central;
 use super::config::Reader;
 use super::pages::layout;
 use crate::report::escape;
-use crate::staff::passcode;
+use crate::web::passcode;
 use crate::web::{authority, bearer, cross_origin, same_secret};
 
 /// The session cookie of the central pages.

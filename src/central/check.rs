@@ -8,7 +8,7 @@ use crate::config::{
     ConfigError, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE, id_ok, locate,
 };
 use crate::domain::Catalogue;
-use crate::staff::passcode;
+use crate::web::passcode;
 
 const TOKEN_RULE: &str =
     "use at least 22 random characters without spaces (128 bits), e.g. `openssl rand -hex 16`";

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 
 use super::{Central, CentralConfig, config};
-use crate::cli::Failure;
 use crate::clock::SystemClock;
+use crate::service::Failure;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -141,9 +141,9 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
     tracing::info!("central service on {scheme}://{addr}");
     runtime
         .block_on(async move {
-            crate::app::notify_ready();
-            tokio::spawn(crate::app::watchdog_loop());
-            super::serve(central, listener, crate::app::shutdown_signal()).await
+            crate::service::notify_ready();
+            tokio::spawn(crate::service::watchdog_loop());
+            super::serve(central, listener, crate::service::shutdown_signal()).await
         })
         .map_err(Failure::runtime)?;
     tracing::info!("stopping");

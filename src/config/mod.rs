@@ -4,6 +4,8 @@
 //! to write instead. `hub-kiosk config example` prints `example.toml`, a complete commented
 //! file that passes `check-config`; with no file given the kiosk runs on `demo.toml`.
 
+mod cards;
+mod checks;
 mod locate;
 mod sections;
 mod validate;
@@ -108,6 +110,14 @@ impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Reads and validates a file.
+    /// The file at `path`, or the built-in demo when no file is named.
+    pub fn load_or_demo(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Config::load(p),
+            None => Ok(Config::demo()),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             file: path.display().to_string(),

@@ -3,7 +3,6 @@
 //! Values that can be checked alone are checked while parsing (so the error carries the line);
 //! checks that relate several values live in `validate.rs`.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -12,8 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::hours::DayHours;
 use crate::domain::{Language, OpeningHours};
 
-/// Text in several languages: `{ en = "…", pl = "…" }`. English is the fallback.
-pub type Texts = BTreeMap<String, String>;
+pub use crate::domain::Texts;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

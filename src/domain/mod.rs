@@ -15,6 +15,9 @@ pub mod queue;
 pub mod stamp;
 pub mod ticket;
 
+/// Text in several languages: `{ en = "…", pl = "…" }`. English is the fallback.
+pub type Texts = std::collections::BTreeMap<String, String>;
+
 pub use checkin::{CheckIn, CheckInError, Language, MemberId, Source, Visitor};
 pub use estimate::{WaitEstimate, estimate_wait};
 pub use footfall::{Counts, DayTotals, hour_start};

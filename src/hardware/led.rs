@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use super::OutputPin;
 use crate::status::SyncSnapshot;
+#[cfg(test)]
+use crate::status::SyncState;
 
 /// One blink: on for half, off for half.
 pub const BLINK_PERIOD: Duration = Duration::from_secs(1);
@@ -17,11 +19,10 @@ pub enum Pattern {
     Blinking,
 }
 
-/// Blinking when there is a door fault or forwarding is known to be failing. A sync part that
-/// has not reported yet (empty state) counts as well: nothing is known to be wrong.
+/// Blinking when there is a door fault or forwarding is known to be failing
+/// (`SyncState::is_well`).
 pub fn pattern(door_fault: bool, sync: &SyncSnapshot) -> Pattern {
-    let sync_ok = sync.state.is_empty() || sync.is_online();
-    if door_fault || !sync_ok {
+    if door_fault || !sync.state.is_well() {
         Pattern::Blinking
     } else {
         Pattern::Steady
@@ -64,22 +65,24 @@ impl StatusLed {
 mod tests {
     use super::*;
 
-    fn sync(state: &str) -> SyncSnapshot {
+    fn sync(state: SyncState) -> SyncSnapshot {
         SyncSnapshot {
-            state: state.into(),
+            state,
             ..Default::default()
         }
     }
 
     #[test]
-    fn steady_only_when_online_or_disabled_and_no_fault() {
-        assert_eq!(pattern(false, &sync("online")), Pattern::Steady);
-        assert_eq!(pattern(false, &sync("disabled")), Pattern::Steady);
-        assert_eq!(pattern(false, &sync("")), Pattern::Steady);
-        for state in ["offline", "unauthorized", "clock", "waiting"] {
-            assert_eq!(pattern(false, &sync(state)), Pattern::Blinking, "{state}");
+    fn steady_only_when_forwarding_is_well_and_no_fault() {
+        use SyncState::*;
+        for state in [Online, Disabled, Waiting] {
+            assert_eq!(pattern(false, &sync(state)), Pattern::Steady, "{state:?}");
         }
-        assert_eq!(pattern(true, &sync("online")), Pattern::Blinking);
+        assert_eq!(pattern(false, &SyncSnapshot::default()), Pattern::Steady);
+        for state in [Offline, Unauthorized, Clock] {
+            assert_eq!(pattern(false, &sync(state)), Pattern::Blinking, "{state:?}");
+        }
+        assert_eq!(pattern(true, &sync(Online)), Pattern::Blinking);
     }
 
     #[test]

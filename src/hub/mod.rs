@@ -174,10 +174,13 @@ impl Hub {
         use std::sync::atomic::Ordering::Relaxed;
         self.metrics
             .sync_online
-            .store(i64::from(s.state == "online"), Relaxed);
+            .store(i64::from(s.state.is_well()), Relaxed);
         let event = Event::SyncStatus {
-            online: s.is_online(),
-            detail: s.last_error.clone().unwrap_or_else(|| s.state.clone()),
+            online: s.state.is_well(),
+            detail: s
+                .last_error
+                .clone()
+                .unwrap_or_else(|| s.state.as_str().to_owned()),
             outbox: s.outbox,
         };
         if self.status.set_sync(s) {

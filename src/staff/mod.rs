@@ -13,7 +13,6 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod pages;
-pub mod passcode;
 pub mod prometheus;
 pub mod server;
 pub mod sse;

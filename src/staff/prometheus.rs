@@ -13,6 +13,7 @@ use super::error::ApiError;
 use super::health::Health;
 use super::state::AppState;
 use crate::hub::{Hub, HubError};
+use crate::status::SyncState;
 
 fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display) {
     let _ = writeln!(
@@ -128,23 +129,12 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
         out,
         "# HELP hub_kiosk_sync_state Forwarding state (1 for the current one).\n# TYPE hub_kiosk_sync_state gauge"
     );
-    let state = if health.sync.state.is_empty() {
-        "waiting"
-    } else {
-        health.sync.state.as_str()
-    };
-    for s in [
-        "disabled",
-        "waiting",
-        "online",
-        "offline",
-        "unauthorized",
-        "clock",
-    ] {
+    for s in SyncState::ALL {
         let _ = writeln!(
             out,
-            "hub_kiosk_sync_state{{state=\"{s}\"}} {}",
-            u8::from(s == state)
+            "hub_kiosk_sync_state{{state=\"{}\"}} {}",
+            s.as_str(),
+            u8::from(s == health.sync.state)
         );
     }
     if let Some(t) = health.sync.last_success {

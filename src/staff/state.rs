@@ -39,7 +39,7 @@ impl StaffState {
             tls,
             stopping,
             started: Instant::now(),
-            decoy_hash: super::passcode::hash("not a passcode anyone has"),
+            decoy_hash: crate::web::passcode::hash("not a passcode anyone has"),
         })
     }
 

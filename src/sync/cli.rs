@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::Failure;
+use crate::service::Failure;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]

@@ -64,7 +64,7 @@ pub fn start(hub: &Arc<Hub>) {
         None => {
             tracing::info!("no sync.central_url: footfall stays on this kiosk");
             hub.report_sync(SyncSnapshot {
-                state: "disabled".into(),
+                state: crate::status::SyncState::Disabled,
                 ..SyncSnapshot::default()
             });
         }

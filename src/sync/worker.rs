@@ -12,7 +12,7 @@ use super::client::Client;
 use super::policy::{Outcome, Policy, Step};
 use super::wire::{Bucket, FORMAT_VERSION, Upload};
 use crate::hub::Hub;
-use crate::status::SyncSnapshot;
+use crate::status::{SyncSnapshot, SyncState};
 use crate::store::{OutboxEntry, StoreError};
 
 /// Where the database's random id is kept (see `wire::Upload::database`).
@@ -25,7 +25,7 @@ pub async fn forward(hub: Arc<Hub>, opts: SyncOptions) {
         Err(e) => {
             tracing::error!("forwarding to the central service is off: {e}");
             hub.report_sync(SyncSnapshot {
-                state: "offline".into(),
+                state: SyncState::Offline,
                 last_error: Some(e),
                 ..SyncSnapshot::default()
             });
@@ -42,7 +42,7 @@ pub async fn forward(hub: Arc<Hub>, opts: SyncOptions) {
         client,
         opts,
         status: SyncSnapshot {
-            state: "waiting".into(),
+            state: SyncState::Waiting,
             ..SyncSnapshot::default()
         },
         database: None,
@@ -95,21 +95,21 @@ impl Worker {
                 // Hours counted now may be re-dated once NTP answers, and TLS needs a true
                 // clock: hold everything back until then.
                 self.set(
-                    "clock",
+                    SyncState::Clock,
                     Some("waiting for the clock to synchronise (NTP) before sending".into()),
                 )
                 .await;
                 return self.opts.interval;
             }
             Err(e) => {
-                self.set(&self.status.state.clone(), Some(e)).await;
+                self.set(self.status.state, Some(e)).await;
                 return self.opts.interval;
             }
         };
         let upload = match self.upload(&batch).await {
             Ok(u) => u,
             Err(e) => {
-                self.set(&self.status.state.clone(), Some(e)).await;
+                self.set(self.status.state, Some(e)).await;
                 return self.opts.interval;
             }
         };
@@ -135,11 +135,11 @@ impl Worker {
             Step::Ack => {
                 if let Err(e) = blocking(move || store.outbox_ack(&keys)).await {
                     // The hours stay queued and are sent again: harmless.
-                    self.set("online", Some(e)).await;
+                    self.set(SyncState::Online, Some(e)).await;
                     return self.opts.interval;
                 }
                 self.status.last_success = Some(now);
-                self.set("online", None).await;
+                self.set(SyncState::Online, None).await;
                 if batch.len() < self.policy.limit() as usize {
                     self.policy.drained();
                     self.opts.interval
@@ -154,18 +154,18 @@ impl Worker {
                 if let Err(e) =
                     blocking(move || store.outbox_dead_letter(&keys, status, &reason, now)).await
                 {
-                    self.set("online", Some(e)).await;
+                    self.set(SyncState::Online, Some(e)).await;
                     return self.opts.interval;
                 }
-                self.set("online", Some(why)).await;
+                self.set(SyncState::Online, Some(why)).await;
                 Duration::ZERO
             }
             Step::Retry(wait) => {
-                self.set("offline", Some(why(outcome))).await;
+                self.set(SyncState::Offline, Some(why(outcome))).await;
                 wait
             }
             Step::Pause(wait) => {
-                self.set("unauthorized", Some(why(outcome))).await;
+                self.set(SyncState::Unauthorized, Some(why(outcome))).await;
                 wait
             }
         }
@@ -208,15 +208,16 @@ impl Worker {
     }
 
     /// Records the state and error, logging when either changed, and reports it to the hub.
-    async fn set(&mut self, state: &str, error: Option<String>) {
+    async fn set(&mut self, state: SyncState, error: Option<String>) {
         if self.status.state != state || self.status.last_error != error {
+            let name = state.as_str();
             match (&error, state) {
-                (None, _) => tracing::info!(state, "forwarding"),
-                (Some(e), "online") => tracing::warn!(state, "forwarding: {e}"),
-                (Some(e), _) => tracing::warn!(state, "forwarding paused: {e}"),
+                (None, _) => tracing::info!(state = name, "forwarding"),
+                (Some(e), SyncState::Online) => tracing::warn!(state = name, "forwarding: {e}"),
+                (Some(e), _) => tracing::warn!(state = name, "forwarding paused: {e}"),
             }
         }
-        self.status.state = state.to_owned();
+        self.status.state = state;
         self.status.last_error = error;
         self.report().await;
     }

@@ -74,7 +74,7 @@ fn show_health(s: &Shared) {
     let Some(w) = st.window.upgrade() else { return };
     let sync = st.hub.status.sync();
     let api = w.global::<Api>();
-    api.set_offline(matches!(sync.state.as_str(), "offline" | "unauthorized"));
+    api.set_offline(!sync.state.is_well());
     api.set_door_fault(st.hub.status.door().fault.is_some());
 }
 

@@ -9,9 +9,9 @@ use std::time::Duration;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::{Ui, build_ui};
-use crate::cli::Failure;
 use crate::hub::Hub;
 use crate::scanner::serial::SerialScanner;
+use crate::service::Failure;
 
 /// Sets the rotation for the Pi's linuxkms backend from `[display] rotation`, unless the
 /// environment already says. Call before any thread starts.
@@ -83,14 +83,14 @@ fn notify_after_first_frame(ui: &Ui) {
     let t = told.clone();
     let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
         if matches!(state, slint::RenderingState::AfterRendering) && !t.replace(true) {
-            crate::app::notify_ready();
+            crate::service::notify_ready();
             tracing::info!("first frame shown");
         }
     });
     if notifier.is_err() {
         Timer::single_shot(Duration::ZERO, move || {
             if !told.replace(true) {
-                crate::app::notify_ready();
+                crate::service::notify_ready();
                 tracing::info!("screen shown");
             }
         });
@@ -99,7 +99,7 @@ fn notify_after_first_frame(ui: &Ui) {
 
 /// Pings systemd's watchdog from the UI thread at `watchdog_interval()`; `None` without one.
 fn watchdog_timer() -> Option<Timer> {
-    let every = crate::app::watchdog_interval()?;
+    let every = crate::service::watchdog_interval()?;
     let timer = Timer::default();
     timer.start(TimerMode::Repeated, every, || {
         let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);

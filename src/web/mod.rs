@@ -2,6 +2,7 @@
 //! bearer tokens compared in constant time, cookie sessions, the same-origin check on every
 //! change made with a cookie, safe redirects after sign-in, and the sign-in throttle.
 
+pub mod passcode;
 pub mod session;
 pub mod throttle;
 

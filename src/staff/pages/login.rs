@@ -126,7 +126,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         .map(|l| l.passcode_hash.clone());
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(|| state.decoy_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || super::super::passcode::verify(&hash, &passcode))
+    let ok = tokio::task::spawn_blocking(move || crate::web::passcode::verify(&hash, &passcode))
         .await
         .unwrap_or(false)
         && known;

@@ -10,6 +10,7 @@ use super::{Nav, escape, layout, message};
 use crate::staff::auth::Caller;
 use crate::staff::health::{Health, bytes};
 use crate::staff::state::AppState;
+use crate::status::SyncState;
 
 fn when(hub: &crate::hub::Hub, t: Option<DateTime<Utc>>) -> String {
     t.map(|t| hub.local(t).format("%a %-d %b %Y, %H:%M:%S").to_string())
@@ -26,24 +27,9 @@ fn good(ok: bool, text: &str) -> String {
 
 fn render(hub: &crate::hub::Hub, h: &Health) -> String {
     let sync = &h.sync;
-    let state = if sync.state.is_empty() {
-        "waiting"
-    } else {
-        sync.state.as_str()
-    };
-    let sync_text = match state {
-        "online" => good(true, "online: the central service has our counts"),
-        "disabled" => good(true, "off: no central service is configured"),
-        "waiting" => "<span class=\"muted\">not tried yet</span>".to_owned(),
-        "unauthorized" => good(
-            false,
-            "refused: the central service does not accept this kiosk's token — ask the central team",
-        ),
-        "clock" => good(false, "waiting for the clock to synchronise before sending"),
-        other => good(
-            false,
-            &format!("{other}: retrying; nothing is lost, counts wait in the outbox"),
-        ),
+    let sync_text = match sync.state {
+        SyncState::Waiting => format!("<span class=\"muted\">{}</span>", sync.state.describe()),
+        state => good(state.is_well(), state.describe()),
     };
     let door = match (&h.door.fault, h.door.mode.as_str()) {
         (Some(f), _) => good(false, &format!("fault: {f}")),

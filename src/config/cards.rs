@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use base64::Engine;
 
-use crate::config::{Cards, DEMO_CARD_PUBLIC_KEY};
+use super::{Cards, DEMO_CARD_PUBLIC_KEY};
 use crate::domain::card::{Revocations, key_id_ok};
 
 const ENTRY: &str = "is not a member number (M-1001) or one card of a member (M-1001#2)";
