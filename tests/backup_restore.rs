@@ -267,3 +267,49 @@ async fn after_a_restore_forwarding_resumes_without_losing_or_doubling_counts() 
         "counted after the restore"
     );
 }
+
+#[test]
+fn sync_resend_queues_every_hour_from_a_day_after_the_central_restored_an_older_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.sqlite3");
+    {
+        let store = Store::open(&db).unwrap();
+        pass(&store, "12", 1);
+        pass(&store, "13", 1);
+        let at = "2026-11-22T09:05:00Z".parse().unwrap();
+        store
+            .record_door_pass(&Stamp::synced_at(at), Direction::In)
+            .unwrap();
+        // As if all three hours had been accepted.
+        let sent: Vec<_> = store
+            .outbox_batch(10)
+            .unwrap()
+            .iter()
+            .map(|e| (e.hour, e.revision))
+            .collect();
+        store.outbox_ack(&sent).unwrap();
+        assert_eq!(store.outbox_depth().unwrap(), 0);
+    }
+    let out = hub_kiosk(&[
+        "sync",
+        "resend",
+        "--since",
+        "2026-11-23",
+        "--database",
+        s(&db),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 hours from 2026-11-23"),
+        "{}",
+        text(&out.stdout)
+    );
+    let store = Store::open(&db).unwrap();
+    let queued: Vec<_> = store
+        .outbox_batch(10)
+        .unwrap()
+        .iter()
+        .map(|e| e.hour)
+        .collect();
+    assert_eq!(queued, vec![hour("12"), hour("13")]);
+}
