@@ -1,10 +1,6 @@
 //! Compiles the screen (`ui/app.slint`) with its translations bundled, and writes the list of
 //! bundled languages (code, name in itself, right to left?) read from each `.po` file's header,
 //! so adding a language needs no code: see docs/screen.md.
-//!
-//! Slint's debug info (element ids that the headless UI tests and the layout check look up) is
-//! compiled into debug builds only, or wherever `SLINT_EMIT_DEBUG_INFO` is set; release builds,
-//! and so the packaged binary, go without it.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -12,14 +8,23 @@ use std::path::Path;
 fn main() {
     let translations = Path::new("ui/translations");
     println!("cargo:rerun-if-changed=ui/translations");
-    let debug_info = std::env::var("PROFILE").is_ok_and(|p| p == "debug")
-        || std::env::var_os("SLINT_EMIT_DEBUG_INFO").is_some();
+    // Debug and test builds carry Slint's debug info (element names, the element walk), which
+    // the layout check (`hub-kiosk screenshots --check`) and the UI tests need; release builds,
+    // which the packages ship, carry it only when SLINT_EMIT_DEBUG_INFO=1 asks for it.
+    let debug = std::env::var("PROFILE").is_ok_and(|p| p == "debug");
     println!("cargo:rerun-if-env-changed=SLINT_EMIT_DEBUG_INFO");
-    let config = slint_build::CompilerConfiguration::new()
-        .with_debug_info(debug_info)
+    let mut config = slint_build::CompilerConfiguration::new()
         .with_bundled_translations(translations)
         // Each text is translated once, wherever it appears: .po files carry no msgctxt.
         .with_default_translation_context(slint_build::DefaultTranslationContext::None);
+    if debug {
+        config = config.with_debug_info(true);
+        // The layout check's own fixtures, for tests/ui_fit.rs.
+        println!("cargo:rerun-if-changed=tests/fixtures/fit.slint");
+        let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("fit_fixtures.rs");
+        slint_build::compile_with_output_path("tests/fixtures/fit.slint", out, config.clone())
+            .expect("the layout check's fixtures compile");
+    }
     slint_build::compile_with_config("ui/app.slint", config).expect("the screen compiles");
 
     let mut langs = Vec::new();

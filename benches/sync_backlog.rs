@@ -234,7 +234,7 @@ async fn main() {
                 version: 1,
                 site: "walton".into(),
                 kiosk: "entrance".into(),
-                database: "bench".into(),
+                database: "0be4c400-0000-4000-8000-000000000001".into(),
                 buckets: bs.clone(),
                 software: None,
             };
@@ -256,7 +256,13 @@ async fn main() {
                     }
                     1 => {
                         store
-                            .upsert("walton", "entrance", "bench", &bs, Utc::now())
+                            .upsert(
+                                "walton",
+                                "entrance",
+                                "0be4c400-0000-4000-8000-000000000001",
+                                &bs,
+                                Utc::now(),
+                            )
                             .unwrap();
                         t_store.push(t.elapsed().as_secs_f64());
                     }

@@ -91,6 +91,10 @@ pub struct ScreenshotsArgs {
     /// Screen size in pixels, landscape (portrait shots swap it).
     #[arg(long, default_value = "1280x800", value_parser = parse_size)]
     pub size: (u32, u32),
+    /// Also check that every text fits, on every screen, in every language and reading mode,
+    /// at 1280x800, 800x480 and in portrait; exits 1 listing each one that does not.
+    #[arg(long)]
+    pub check: bool,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -212,11 +216,27 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Card(command) => crate::cards::cli::run(command),
         Command::Screenshots(args) => {
             let config = load_config(args.config.as_ref())?;
+            let shooter = crate::ui::screenshots::Shooter::new(config).map_err(Failure::runtime)?;
             let files =
-                crate::ui::screenshots::write_all(config, &args.out, args.size.0, args.size.1)
+                crate::ui::screenshots::write_all(&shooter, &args.out, args.size.0, args.size.1)
                     .map_err(Failure::runtime)?;
             println!("{} screenshots in {}", files.len(), args.out.display());
-            Ok(())
+            if !args.check {
+                return Ok(());
+            }
+            let problems =
+                crate::ui::check::check_all(&shooter, &args.out).map_err(Failure::runtime)?;
+            if problems.is_empty() {
+                println!("layout check: every text fits");
+                return Ok(());
+            }
+            for p in &problems {
+                println!("{p}");
+            }
+            Err(Failure::runtime(format!(
+                "layout check: {} texts do not fit (listed above)",
+                problems.len()
+            )))
         }
         Command::Backup(a) => {
             let db = database(a.config.as_deref(), a.demo, a.database.as_ref())?;

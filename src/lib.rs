@@ -3,13 +3,15 @@
 //! # Layout
 //! - [`domain`]: the hub's rules — needs, check-ins, the drop-in queue, wait estimates,
 //!   footfall, opening hours. Pure: no I/O, time passed in.
-//! - [`store`]: the SQLite database; the only place SQL lives.
+//! - [`store`]: the SQLite database; the only place the kiosk's SQL lives. [`sqlite`]: opening
+//!   a SQLite file, shared with the central service's own store.
 //! - [`hub`]: the core the other parts call — validate, save in one transaction, publish.
 //! - [`events`]: the one broadcast stream the screen, the staff pages and sync subscribe to.
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
-//! - [`web`]: what the staff and central pages share: tokens, sessions, same-origin, throttle.
+//! - [`web`]: what the staff and central services share: tokens, sessions, sign-in and its
+//!   throttle, same-origin, security headers, serving with timeouts and a connection cap.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
@@ -40,6 +42,7 @@ pub mod metrics;
 pub mod report;
 pub mod scanner;
 pub mod service;
+pub mod sqlite;
 pub mod staff;
 pub mod status;
 pub mod store;

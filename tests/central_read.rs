@@ -21,7 +21,7 @@ async fn daily_footfall_as_json_and_csv_in_site_local_days() {
         f.put(KIOSK_TOKEN, &upload("d", buckets)).await.0,
         StatusCode::OK
     );
-    let bootle = json!({"version": 1, "site": "bootle", "kiosk": "entrance", "database": "b",
+    let bootle = json!({"version": 1, "site": "bootle", "kiosk": "entrance", "database": database_id("b"),
         "buckets": [bucket("2026-11-23T11:00:00Z", 1, 10)]});
     assert_eq!(
         f.put("kiosk-token-bootle-entrance-0123456789", &bootle)
@@ -113,7 +113,7 @@ async fn daily_footfall_as_json_and_csv_in_site_local_days() {
         let r = f.get(Some(READER_TOKEN), path).await;
         assert_eq!(r.status().as_u16(), status, "{path}");
         let v: Value = r.json().await.unwrap();
-        assert!(v["error"].as_str().unwrap().contains(words), "{path}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains(words), "{path}: {v}");
     }
     assert_eq!(
         f.get(None, "/api/v1/footfall/daily").await.status(),

@@ -68,7 +68,7 @@ async fn bad_uploads_are_refused_with_what_is_wrong() {
     );
     assert!(fields.contains(&"hour"), "the same hour twice: {body}");
     assert_eq!(problems[0]["bucket"], json!(1));
-    assert!(body["error"].as_str().unwrap().contains("none was stored"));
+    assert!(body["detail"].as_str().unwrap().contains("none was stored"));
     assert_eq!(f.door_in(ok), 0, "a refused upload stores nothing");
 
     let far = bucket("2026-11-25T10:00:00Z", 1, 1);
@@ -102,7 +102,7 @@ async fn bad_uploads_are_refused_with_what_is_wrong() {
     v2["version"] = json!(2);
     let (s, body) = f.put(KIOSK_TOKEN, &v2).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["error"].as_str().unwrap().contains("version 2"));
+    assert!(body["detail"].as_str().unwrap().contains("version 2"));
 
     let many: Vec<Value> = (0..1001).map(|_| bucket(ok, 1, 1)).collect();
     let (s, _) = f.put(KIOSK_TOKEN, &upload("d", json!(many))).await;
@@ -111,7 +111,7 @@ async fn bad_uploads_are_refused_with_what_is_wrong() {
     let (s, body) = f.put(KIOSK_TOKEN, &json!({"site": "walton"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(
-        body["error"].as_str().unwrap().contains("missing field"),
+        body["detail"].as_str().unwrap().contains("missing field"),
         "{body}"
     );
     let mut bad_need = bucket(ok, 1, 1);
@@ -119,7 +119,7 @@ async fn bad_uploads_are_refused_with_what_is_wrong() {
     let (s, body) = f.put(KIOSK_TOKEN, &upload("d", json!([bad_need]))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(
-        body["error"]
+        body["detail"]
             .as_str()
             .unwrap()
             .contains("not a valid need id"),
@@ -133,7 +133,12 @@ async fn unknown_kiosks_and_mismatched_tokens_are_refused_by_name() {
     let body = upload("d", json!([bucket("2026-11-23T10:00:00Z", 1, 1)]));
     let (s, e) = f.put("no-such-token-0123456789abcdef", &body).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    assert!(e["error"].as_str().unwrap().contains("unknown kiosk token"));
+    assert!(
+        e["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown kiosk token")
+    );
     let r = f
         .http
         .put(format!("{}/api/v1/footfall", f.central.url))
@@ -145,7 +150,7 @@ async fn unknown_kiosks_and_mismatched_tokens_are_refused_by_name() {
     // Bootle's token cannot write Walton's counts.
     let (s, e) = f.put("kiosk-token-bootle-entrance-0123456789", &body).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let msg = e["error"].as_str().unwrap();
+    let msg = e["detail"].as_str().unwrap();
     assert!(
         msg.contains("`bootle`") && msg.contains("`walton`"),
         "{msg}"

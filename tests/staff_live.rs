@@ -102,7 +102,13 @@ async fn pages_show_the_queue_footfall_and_status() {
         queue.contains("class=\"waiting amber\""),
         "amber from 0 minutes"
     );
-    assert!(queue.contains("new EventSource('/api/v1/events')"));
+    // The script is a file of its own (no inline script under the content security policy).
+    assert!(queue.contains("<script src=\"/queue.js\"></script>"));
+    assert!(
+        page("/queue.js")
+            .await
+            .contains("new EventSource('/api/v1/events')")
+    );
     let table = page("/queue/table").await;
     assert!(table.starts_with("<div class=\"summary card\">") && table.contains("A 001"));
     assert!(!table.contains("<html"));

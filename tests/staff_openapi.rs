@@ -148,3 +148,27 @@ async fn every_documented_route_answers_on_the_real_server() {
     }
     k.stop().await;
 }
+
+/// The limits the server enforces are the ones the document states.
+#[test]
+fn the_document_states_the_limits_the_server_enforces() {
+    let doc = document();
+    let daily = &doc["paths"]["/api/v1/footfall/daily"]["get"];
+    assert_eq!(
+        daily["x-max-range-days"],
+        json!(hub_kiosk::staff::api::MAX_DAYS)
+    );
+    let key = &doc["components"]["parameters"]["IdempotencyKey"]["schema"]["pattern"];
+    let most = hub_kiosk::store::idempotency::MAX_KEY_LEN;
+    assert_eq!(key, &json!(format!("^[A-Za-z0-9._:-]{{1,{most}}}$")));
+    assert!(
+        doc["info"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{} KiB", hub_kiosk::staff::BODY_LIMIT / 1024))
+    );
+    let catalogue = hub_kiosk::domain::Catalogue::life_rooms();
+    let needs = &doc["components"]["schemas"]["WalkIn"]["properties"]["needs"];
+    let ids: Vec<&str> = catalogue.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(needs["items"]["enum"], json!(ids));
+}

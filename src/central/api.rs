@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,16 +16,17 @@ use super::Central;
 use super::auth::reader;
 use super::config::{Reader, Site};
 use super::ingest::ApiError;
-use super::store::Contact;
+use super::store::{CentralStoreError, Contact};
 use crate::domain::needs::Need;
 use crate::domain::{Catalogue, Counts, DayTotals};
 use crate::report::{csv_line, headings, row};
+use crate::web::query::{date, refuse_empty};
 
 /// The OpenAPI document, served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../docs/central-openapi.json");
 
 /// Longest range one request may ask for.
-const MOST_DAYS: i64 = 366;
+pub const MOST_DAYS: i64 = 366;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD&site=ID&format=json|csv`, all optional.
 #[derive(Debug, Default, Deserialize)]
@@ -36,14 +38,29 @@ pub struct RangeQuery {
 }
 
 impl RangeQuery {
+    /// The API refuses `from=`, `to=`, `site=` or `format=` given empty (the pages take an
+    /// empty date from their form as "not given").
+    pub fn refuse_empty(&self) -> Result<(), ApiError> {
+        refuse_empty(&[
+            ("from", &self.from),
+            ("to", &self.to),
+            ("site", &self.site),
+            ("format", &self.format),
+        ])
+    }
+
     /// The days asked for; by default the week ending today (in the first site's time zone).
     pub fn range(&self, c: &Central) -> Result<(NaiveDate, NaiveDate), String> {
         let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
             v.as_deref()
                 .filter(|s| !s.is_empty())
                 .map(|s| {
-                    s.parse::<NaiveDate>()
-                        .map_err(|_| format!("{name}=`{s}` is not a date: write it as YYYY-MM-DD"))
+                    date(s).ok_or_else(|| {
+                        format!(
+                            "{name}=`{}` is not a date: write it as YYYY-MM-DD",
+                            s.chars().take(20).collect::<String>()
+                        )
+                    })
                 })
                 .transpose()
         };
@@ -63,6 +80,12 @@ impl RangeQuery {
         }
         Ok((from, to))
     }
+}
+
+/// The query of a footfall request, or why it cannot be read (a parameter given twice…).
+pub fn range_query(q: Result<Query<RangeQuery>, QueryRejection>) -> Result<RangeQuery, String> {
+    q.map(|Query(q)| q)
+        .map_err(|e| format!("the query is not right: {}", e.body_text()))
 }
 
 /// One site's days.
@@ -90,7 +113,7 @@ pub async fn load_days(
             let days = store.daily(&site.id, from, to, &site.timezone)?;
             out.push(SiteDays { site, days });
         }
-        Ok::<_, crate::store::StoreError>((out, store.contacts()?))
+        Ok::<_, CentralStoreError>((out, store.contacts()?))
     })
     .await;
     match read {
@@ -154,76 +177,84 @@ struct DayJson {
     counts: Counts,
 }
 
-pub async fn daily(
-    State(c): State<Arc<Central>>,
-    headers: HeaderMap,
-    Query(q): Query<RangeQuery>,
-) -> Result<Response, ApiError> {
-    let who = readable(&c, &headers)?;
-    let (from, to) = q
-        .range(&c)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
-    let sites: Vec<String> = match &q.site {
+/// The sites a footfall request asks for: `site`, or every site the reader may see.
+fn chosen_sites(c: &Central, who: &Reader, site: Option<&String>) -> Result<Vec<String>, ApiError> {
+    match site {
         Some(id) if c.config.site(id).is_none() => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("there is no site `{id}`"),
-            ));
+            Err(ApiError::not_found(format!("there is no site `{id}`")))
         }
-        Some(id) if !who.may_see(id) => {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                format!("{} may not see site `{id}`", who.name),
-            ));
-        }
-        Some(id) => vec![id.clone()],
-        None => c
+        Some(id) if !who.may_see(id) => Err(ApiError::forbidden(format!(
+            "{} may not see site `{id}`",
+            who.name
+        ))),
+        Some(id) => Ok(vec![id.clone()]),
+        None => Ok(c
             .config
             .sites
             .iter()
             .filter(|s| who.may_see(&s.id))
             .map(|s| s.id.clone())
-            .collect(),
-    };
-    let csv = match q.format.as_deref() {
-        None | Some("json") => headers
+            .collect()),
+    }
+}
+
+/// Whether the answer is CSV: `format=csv`, or `Accept: text/csv`.
+fn wants_csv(q: &RangeQuery, headers: &HeaderMap) -> Result<bool, ApiError> {
+    match q.format.as_deref() {
+        None | Some("json") => Ok(headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.starts_with("text/csv")),
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("format=`{other}`: use json or csv"),
-            ));
+            .is_some_and(|a| a.starts_with("text/csv"))),
+        Some("csv") => Ok(true),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "format=`{}`: use json or csv",
+            other.chars().take(20).collect::<String>()
+        ))),
+    }
+}
+
+/// One row per site and day, `site` first, then the columns of `hub-kiosk report daily --csv`.
+fn csv_answer(c: &Central, all: &[SiteDays], from: NaiveDate, to: NaiveDate) -> Response {
+    let every: Vec<DayTotals> = all.iter().flat_map(|s| s.days.iter().cloned()).collect();
+    let catalogue = catalogue_for(&c.config.catalogue, &every);
+    let mut out = csv_line(&[vec!["site".to_owned()], headings(&catalogue)].concat());
+    for s in all {
+        for d in &s.days {
+            let cells = [
+                vec![s.site.id.clone()],
+                row(d, &catalogue, s.site.door_calibration),
+            ]
+            .concat();
+            out.push_str(&csv_line(&cells));
         }
-    };
+    }
+    let name = format!("attachment; filename=\"footfall-{from}-{to}.csv\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+pub async fn daily(
+    State(c): State<Arc<Central>>,
+    headers: HeaderMap,
+    q: Result<Query<RangeQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let who = readable(&c, &headers)?;
+    let q = range_query(q).map_err(ApiError::bad_request)?;
+    q.refuse_empty()?;
+    let (from, to) = q.range(&c).map_err(ApiError::bad_request)?;
+    let sites = chosen_sites(&c, who, q.site.as_ref())?;
+    let csv = wants_csv(&q, &headers)?;
     let (all, _) = load_days(&c, sites, from, to)
         .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+        .map_err(ApiError::unavailable)?;
     if csv {
-        let every: Vec<DayTotals> = all.iter().flat_map(|s| s.days.iter().cloned()).collect();
-        let catalogue = catalogue_for(&c.config.catalogue, &every);
-        let mut out = csv_line(&[vec!["site".to_owned()], headings(&catalogue)].concat());
-        for s in &all {
-            for d in &s.days {
-                let cells = [
-                    vec![s.site.id.clone()],
-                    row(d, &catalogue, s.site.door_calibration),
-                ]
-                .concat();
-                out.push_str(&csv_line(&cells));
-            }
-        }
-        let name = format!("attachment; filename=\"footfall-{from}-{to}.csv\"");
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, name),
-            ],
-            out,
-        )
-            .into_response());
+        return Ok(csv_answer(&c, &all, from, to));
     }
     let sites = all
         .into_iter()
@@ -264,32 +295,68 @@ pub async fn kiosks(
     ))
 }
 
-/// `200 ok` while the database answers; no sign-in needed.
+/// `200 ok` while the database answers; no sign-in needed. A problem (503) when it does not.
 pub async fn healthz(State(c): State<Arc<Central>>) -> Response {
     let store = c.store.clone();
-    match tokio::task::spawn_blocking(move || store.bucket_count()).await {
-        Ok(Ok(_)) => (StatusCode::OK, "ok\n").into_response(),
-        Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n")).into_response(),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}\n")).into_response(),
+    let answer = tokio::task::spawn_blocking(move || store.bucket_count())
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    match answer {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => ApiError::unavailable(format!("the central database does not answer: {e}"))
+            .into_response(),
     }
 }
 
-/// Prometheus text format, for readers (a token suits a scraper).
+/// Prometheus text format, for readers (a token suits a scraper): the service's counters, and
+/// the buckets and kiosks of the sites the reader may see.
 pub async fn metrics(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    readable(&c, &headers)?;
+    let who = readable(&c, &headers)?.clone();
     let store = c.store.clone();
-    let (buckets, contacts) = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::store::StoreError>((store.bucket_count()?, store.contacts()?))
+    let (by_site, contacts) = tokio::task::spawn_blocking(move || {
+        Ok::<_, CentralStoreError>((store.buckets_by_site()?, store.contacts()?))
     })
     .await
     .map_err(|e| e.to_string())
     .and_then(|r| r.map_err(|e| e.to_string()))
-    .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+    .map_err(ApiError::unavailable)?;
+    let buckets = by_site
+        .iter()
+        .filter(|(site, _)| who.may_see(site))
+        .map(|(_, n)| n)
+        .sum();
+    let contacts: Vec<Contact> = contacts
+        .into_iter()
+        .filter(|k| who.may_see(&k.site))
+        .collect();
     let text = c.metrics.render(buckets, &contacts, c.now());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
+/// Where the API is described.
+const DESCRIBED_AT: &str = "/api/v1/openapi.json";
+
+/// Unknown addresses: a problem for API clients, a short page for people.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path == "/metrics" || path == "/healthz" {
+        return crate::web::error::not_found(DESCRIBED_AT).into_response();
+    }
+    let page = super::pages::layout(
+        "Not found",
+        None,
+        "<h1>Not found</h1><p>There is no page here. Go to <a href=\"/\">the overview</a>.</p>",
+    );
+    (StatusCode::NOT_FOUND, axum::response::Html(page)).into_response()
+}
+
+/// A known address asked with a method it does not take.
+pub async fn method_not_allowed() -> ApiError {
+    crate::web::error::method_not_allowed(DESCRIBED_AT)
 }
 
 pub async fn openapi() -> Response {

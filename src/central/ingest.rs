@@ -1,9 +1,11 @@
 //! `PUT /api/v1/footfall`: a kiosk's hourly buckets, checked and stored.
 //!
 //! The answer tells the kiosk what to do (see `sync::policy`): 200 stored; 400 not JSON of the
-//! right shape; 401 unknown token; 403 the token belongs to another site or kiosk; 413 too many
-//! buckets; 422 a bucket is wrong (each problem named); 503 the database could not store it
-//! (try again). A refused upload stores nothing.
+//! right shape; 401 unknown token; 403 the token belongs to another site or kiosk; 409 the
+//! upload comes from a kiosk database replaced since (ignored); 413 too large; 415 not JSON;
+//! 422 a field or bucket is wrong (each problem named); 503 the database could not store it
+//! (try again). A refused upload stores nothing. Errors are problem details
+//! (`crate::web::error`); what a kiosk sent reaches the log only through `loggable`.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -12,88 +14,126 @@ use std::sync::atomic::Ordering;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Timelike, Utc};
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::Duration;
 
 use super::Central;
 use super::config::KioskEntry;
-use crate::sync::wire::{Accepted, ErrorBody, FORMAT_VERSION, MAX_BUCKETS, Problem, Upload};
+use super::store::Upsert;
+use super::validate::{check, names};
+use crate::sync::wire::{Accepted, FORMAT_VERSION, MAX_BUCKETS, Problem, Upload};
+pub use crate::web::error::ApiError;
+use crate::web::error::loggable;
 use crate::web::{bearer, same_secret};
-
-/// No hour before this: a kiosk whose clock says so has never been set.
-const EARLIEST: &str = crate::clock::BUILD_FLOOR;
-/// More than this in one hour is a bug, not footfall.
-const MOST_PER_HOUR: i64 = 100_000;
-/// Longest plausible wait, in minutes (a week).
-const LONGEST_WAIT: i64 = 7 * 24 * 60;
-
-/// An error answer: its status and JSON body.
-#[derive(Debug)]
-pub struct ApiError(pub StatusCode, pub ErrorBody);
-
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError(status, ErrorBody::new(message))
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.0, Json(self.1)).into_response()
-    }
-}
 
 pub async fn put_footfall(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Accepted>, ApiError> {
-    let outcome = receive(&c, &headers, &body).await;
+    let outcome = receive(&c, &headers, body).await;
     let label = match &outcome {
         Ok(_) => "accepted",
-        Err(ApiError(s, _)) => match s.as_u16() {
-            400 => "malformed",
+        Err(e) => match e.status.as_u16() {
+            400 | 415 => "malformed",
             401 => "unauthorized",
             403 => "forbidden",
+            409 => "superseded",
             413 | 422 => "invalid",
             _ => "error",
         },
     };
     c.metrics.uploads.inc(label);
-    if let Err(ApiError(status, e)) = &outcome
-        && status.as_u16() != 401
+    if let Err(e) = &outcome
+        && e.status != StatusCode::UNAUTHORIZED
     {
-        tracing::warn!(%status, "refused an upload: {}", e.summary());
+        tracing::warn!(status = %e.status, "refused an upload: {}", loggable(&summary(e)));
     }
     outcome.map(Json)
 }
 
-async fn receive(c: &Arc<Central>, headers: &HeaderMap, body: &[u8]) -> Result<Accepted, ApiError> {
-    let kiosk = authenticate(c, headers)?.clone();
-    let upload: Upload = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("the body is not a footfall upload (see /api/v1/openapi.json): {e}"),
-        )
-    })?;
-    if upload.site != kiosk.site || upload.kiosk != kiosk.id {
+/// The message with the first problems, for the log.
+fn summary(e: &ApiError) -> String {
+    let mut s = e.message.clone();
+    let problems: Vec<Problem> = e
+        .extensions
+        .get("problems")
+        .and_then(|p| serde_json::from_value(p.clone()).ok())
+        .unwrap_or_default();
+    for p in problems.iter().take(3) {
+        s.push_str(&format!("; {} {}: {}", p.hour, p.field, p.message));
+    }
+    if problems.len() > 3 {
+        s.push_str(&format!("; and {} more", problems.len() - 3));
+    }
+    s
+}
+
+/// `application/json`, with or without parameters.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Writes numbers with a zero fraction (`7.0`) as the whole numbers they are: JSON does not
+/// tell them apart, so neither does the upload's schema.
+fn whole_numbers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| !n.is_i64() && !n.is_u64())
+                && f.fract() == 0.0
+                && (i64::MIN as f64..i64::MAX as f64).contains(&f)
+            {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_numbers),
+        Value::Object(o) => o.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// The upload in `body`, read and checked as far as it can be without the database.
+fn read(
+    c: &Central,
+    kiosk: &KioskEntry,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Upload, ApiError> {
+    if !is_json(headers) {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!(
-                "this token belongs to kiosk `{}` of site `{}`, but the upload says kiosk `{}` of site `{}`: make [site] id and [kiosk] id match central.toml, or ask for this kiosk's own token",
-                kiosk.id, kiosk.site, upload.kiosk, upload.site
-            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the upload as JSON with `Content-Type: application/json`",
         ));
     }
+    let body = body?;
+    let not_an_upload = |e: serde_json::Error| {
+        ApiError::bad_request(format!(
+            "the body is not a footfall upload (see /api/v1/openapi.json): {e}"
+        ))
+    };
+    let mut json: serde_json::Value = serde_json::from_slice(&body).map_err(not_an_upload)?;
+    whole_numbers(&mut json);
+    let upload: Upload = serde_json::from_value(json).map_err(not_an_upload)?;
+    if let Some(why) = names(&upload) {
+        return Err(ApiError::unprocessable(why));
+    }
+    if upload.site != kiosk.site || upload.kiosk != kiosk.id {
+        return Err(ApiError::forbidden(format!(
+            "this token belongs to kiosk `{}` of site `{}`, but the upload says kiosk `{}` of site `{}`: make [site] id and [kiosk] id match central.toml, or ask for this kiosk's own token",
+            kiosk.id, kiosk.site, upload.kiosk, upload.site
+        )));
+    }
     if upload.version != FORMAT_VERSION {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "upload format version {} is not known here (this service speaks {FORMAT_VERSION}): update the central service",
-                upload.version
-            ),
-        ));
+        return Err(ApiError::unprocessable(format!(
+            "upload format version {} is not known here (this service speaks {FORMAT_VERSION}): update the central service",
+            upload.version
+        )));
     }
     if upload.buckets.len() > MAX_BUCKETS {
         return Err(ApiError::new(
@@ -107,24 +147,33 @@ async fn receive(c: &Arc<Central>, headers: &HeaderMap, body: &[u8]) -> Result<A
     let max_future = Duration::minutes(i64::from(c.config.service.max_future_minutes));
     let problems = check(&upload, c.now(), max_future);
     if !problems.is_empty() {
-        return Err(ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorBody {
-                error: format!(
-                    "{} of {} buckets are not valid, so none was stored",
-                    problems
-                        .iter()
-                        .map(|p| p.bucket)
-                        .collect::<BTreeSet<_>>()
-                        .len(),
-                    upload.buckets.len()
-                ),
-                problems,
-            },
+        let wrong = problems
+            .iter()
+            .map(|p| p.bucket)
+            .collect::<BTreeSet<_>>()
+            .len();
+        return Err(ApiError::unprocessable(format!(
+            "{wrong} of {} buckets are not valid, so none was stored",
+            upload.buckets.len()
+        ))
+        .with(
+            "problems",
+            serde_json::to_value(problems).unwrap_or_default(),
         ));
     }
+    Ok(upload)
+}
+
+async fn receive(
+    c: &Arc<Central>,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Accepted, ApiError> {
+    let kiosk = authenticate(c, headers)?.clone();
+    let upload = read(c, &kiosk, headers, body)?;
     let store = c.store.clone();
     let now = c.now();
+    let database = upload.database.clone();
     let done = tokio::task::spawn_blocking(move || {
         let done = store.upsert(
             &upload.site,
@@ -136,18 +185,26 @@ async fn receive(c: &Arc<Central>, headers: &HeaderMap, body: &[u8]) -> Result<A
         if let Some(v) = software(&upload) {
             store.note_software(&upload.site, &upload.kiosk, v)?;
         }
-        Ok::<_, crate::store::StoreError>(done)
+        Ok::<_, super::store::CentralStoreError>(done)
     })
     .await
     .map_err(|e| e.to_string())
     .and_then(|r| r.map_err(|e| e.to_string()))
     .map_err(|e| {
         tracing::error!("could not store an upload: {e}");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+        ApiError::unavailable(
             "the central database could not store this just now: send it again later",
         )
     })?;
+    let done = match done {
+        Upsert::Done(d) => d,
+        Upsert::Superseded { current_since } => {
+            return Err(ApiError::conflict(format!(
+                "kiosk database {database} was replaced by a newer one first heard from at {}: uploads from the old one are ignored and nothing was stored",
+                current_since.format("%Y-%m-%d %H:%M UTC")
+            )));
+        }
+    };
     c.metrics
         .buckets_stored
         .fetch_add(done.stored as u64, Ordering::Relaxed);
@@ -189,82 +246,4 @@ fn authenticate<'a>(c: &'a Central, headers: &HeaderMap) -> Result<&'a KioskEntr
                 "unknown kiosk token: ask the central team to add this kiosk to central.toml, then set its sync.token",
             )
         })
-}
-
-/// Everything wrong with the buckets of `up`, judged at `now`.
-pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Problem> {
-    let earliest: DateTime<Utc> = EARLIEST.parse().unwrap_or_default();
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (i, b) in up.buckets.iter().enumerate() {
-        let mut problem = |field: &str, message: String| {
-            out.push(Problem {
-                bucket: i,
-                hour: b.hour.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                field: field.to_owned(),
-                message,
-            })
-        };
-        let h = b.hour;
-        if h.minute() != 0 || h.second() != 0 || h.nanosecond() != 0 {
-            problem("hour", "is not the start of an hour".into());
-        }
-        if h < earliest {
-            problem(
-                "hour",
-                format!("is before {EARLIEST}: the kiosk's clock was not set when it counted"),
-            );
-        } else if h > now + max_future {
-            problem(
-                "hour",
-                format!(
-                    "starts {} hours after this server's time ({}): check the kiosk's clock",
-                    (h - now).num_hours(),
-                    now.format("%Y-%m-%d %H:%M UTC")
-                ),
-            );
-        }
-        if !seen.insert(h) {
-            problem("hour", "appears twice in this upload".into());
-        }
-        if b.revision < 0 {
-            problem("revision", "is negative".into());
-        }
-        let cs = &b.counts;
-        let named = [
-            ("door_in", cs.door_in),
-            ("door_out", cs.door_out),
-            ("checkins_anonymous", cs.checkins_anonymous),
-            ("checkins_member", cs.checkins_member),
-            ("dropins_joined", cs.dropins_joined),
-            ("dropins_seen", cs.dropins_seen),
-            ("dropins_no_show", cs.dropins_no_show),
-        ];
-        let needs = cs.needs.iter().map(|(k, v)| (format!("needs.{k}"), *v));
-        let waits = cs.waits.iter().map(|(k, v)| (format!("waits.{k}"), *v));
-        for (field, n) in named
-            .iter()
-            .map(|(f, n)| (f.to_string(), *n))
-            .chain(needs)
-            .chain(waits)
-        {
-            if n < 0 {
-                problem(&format!("counts.{field}"), format!("is negative ({n})"));
-            } else if n > MOST_PER_HOUR {
-                problem(
-                    &format!("counts.{field}"),
-                    format!("is {n}, more than {MOST_PER_HOUR} in one hour"),
-                );
-            }
-        }
-        for m in cs.waits.keys() {
-            if !(0..=LONGEST_WAIT).contains(m) {
-                problem(
-                    &format!("counts.waits.{m}"),
-                    format!("a wait of {m} minutes is not possible (0 to {LONGEST_WAIT})"),
-                );
-            }
-        }
-    }
-    out
 }

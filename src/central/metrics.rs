@@ -13,7 +13,7 @@ use crate::metrics::Labelled;
 #[derive(Debug)]
 pub struct CentralMetrics {
     /// Uploads by what came of them.
-    pub uploads: Labelled<6>,
+    pub uploads: Labelled<7>,
     /// Buckets stored, and ignored as older than the stored revision.
     pub buckets_stored: AtomicU64,
     pub buckets_stale: AtomicU64,
@@ -32,6 +32,7 @@ impl Default for CentralMetrics {
                     "malformed",
                     "unauthorized",
                     "forbidden",
+                    "superseded",
                     "error",
                 ],
             ),
@@ -43,7 +44,8 @@ impl Default for CentralMetrics {
 }
 
 impl CentralMetrics {
-    /// Every counter, then per kiosk the seconds since it was last heard from.
+    /// Every counter, then per kiosk the seconds since it was last heard from. `buckets` and
+    /// `contacts` are the reader's: only the sites they may see.
     pub fn render(&self, buckets: i64, contacts: &[Contact], now: DateTime<Utc>) -> String {
         let mut out = String::new();
         crate::metrics::build_info(

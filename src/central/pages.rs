@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Central;
-use super::api::{RangeQuery, SiteDays, catalogue_for, load_days};
+use super::api::{RangeQuery, SiteDays, catalogue_for, load_days, range_query};
 use super::auth::reader;
 use super::config::Reader;
 use super::store::Contact;
@@ -24,7 +25,13 @@ table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}th,td{border:1px s
 th[scope=col]{background:#efe9df}th[scope=row]{text-align:left}tr.total{font-weight:bold}
 .chart{max-width:52rem;width:100%;height:auto;display:block;margin:.5rem 0 1.2rem}
 .error{color:#9b1c1c;font-weight:bold}.note{color:#555;font-size:.9rem}.stale{color:#9b1c1c}
-form.range label,form.sign-in label{display:block;margin:.4rem 0}input,button{font-size:1rem;padding:.3rem .5rem}";
+form.range label,form.sign-in label{display:block;margin:.4rem 0}input,button{font-size:1rem;padding:.3rem .5rem}
+.scroll,table.sites{display:block;max-width:100%;overflow-x:auto}.scroll table{margin:0}td{overflow-wrap:anywhere}
+.scroll:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+@media print{@page{margin:12mm}body{background:#fff;color:#000;font-size:10pt}
+header{background:none;color:#000;border-bottom:1px solid #000;padding:0 0 .5rem}header a,header form,form,button{display:none}
+main{max-width:none;padding:0}.scroll{overflow:visible}table.sites{display:table;overflow:visible}table{font-size:8.5pt}
+thead{display:table-header-group}tr,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 const COLOURS: [&str; 8] = [
     "#24406e", "#0f7b67", "#c8661e", "#7a3e9d", "#b3263e", "#3a7d2c", "#8a6d00", "#2b7bb9",
@@ -122,13 +129,13 @@ pub async fn overview(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<RangeQuery>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
 ) -> Response {
     let who = match signed_in(&c, &headers, &uri) {
         Ok(r) => r,
         Err(redirect) => return redirect.into_response(),
     };
-    let (from, to) = match q.range(&c) {
+    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
     };
@@ -207,7 +214,7 @@ pub async fn site(
     Path(site): Path<String>,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<RangeQuery>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
 ) -> Response {
     let who = match signed_in(&c, &headers, &uri) {
         Ok(r) => r,
@@ -227,7 +234,7 @@ pub async fn site(
             &format!("{} may not see site `{site}`", who.name),
         );
     }
-    let (from, to) = match q.range(&c) {
+    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
     };
@@ -252,7 +259,7 @@ pub async fn site(
         escape(&s.site.name),
         range_form(&format!("/sites/{}", s.site.id), from, to),
         kiosk_list(&contacts, &s.site.id, c.now()),
-        daily_chart(&s.days, s.site.door_calibration),
+        daily_chart(&s.days, from, to, s.site.door_calibration),
         s.site.door_calibration,
         s.site.timezone.name(),
     );

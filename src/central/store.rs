@@ -1,52 +1,50 @@
 //! The central service's SQLite database (its own file, not a kiosk's): one row per
-//! (site, kiosk, hour) holding that hour's absolute totals, replaced by each newer revision, and
-//! when each kiosk was last heard from. The only place the central service's SQL lives.
+//! (site, kiosk, hour) holding that hour's absolute totals, replaced by each newer revision; each
+//! kiosk database's id, stored once and numbered in the order this service first heard of it;
+//! and when each kiosk was last heard from. With `schema`, the only place the central service's
+//! SQL lives. It shares with the kiosk's store only how a SQLite file is opened (`crate::sqlite`).
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
 use crate::domain::footfall::{daily_between, utc_window};
 use crate::domain::{Counts, DayTotals};
-use crate::store::{Result, StoreError, open_database};
+use crate::sqlite::OpenError;
 use crate::sync::wire::Bucket;
 
-/// Migration `i` brings the schema from version `i` to `i + 1`. Never edit a released one.
-const MIGRATIONS: &[&str] = &[
-    r#"
-    CREATE TABLE bucket (
-        site               TEXT    NOT NULL,
-        kiosk              TEXT    NOT NULL,
-        hour               INTEGER NOT NULL,   -- Unix seconds of the UTC hour's start
-        database           TEXT    NOT NULL,   -- the kiosk database's random id
-        revision           INTEGER NOT NULL,
-        door_in            INTEGER NOT NULL,
-        door_out           INTEGER NOT NULL,
-        checkins_anonymous INTEGER NOT NULL,
-        checkins_member    INTEGER NOT NULL,
-        dropins_joined     INTEGER NOT NULL,
-        dropins_seen       INTEGER NOT NULL,
-        dropins_no_show    INTEGER NOT NULL,
-        needs              TEXT    NOT NULL,   -- JSON: need id -> count
-        waits              TEXT    NOT NULL,   -- JSON: whole minutes -> count
-        received_ms        INTEGER NOT NULL,
-        PRIMARY KEY (site, kiosk, hour)
-    ) WITHOUT ROWID;
-    CREATE INDEX bucket_site_hour ON bucket (site, hour);
+/// Why the central database could not do something.
+#[derive(Debug, thiserror::Error)]
+pub enum CentralStoreError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("the central server's disk is full, so this was not stored: free some space there")]
+    DiskFull,
+    #[error(
+        "the central database cannot be written (read-only file or file system): check its directory's permissions and that its disk is mounted read-write"
+    )]
+    ReadOnly,
+    #[error("central database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("a stored value is not valid: {0}")]
+    BadRow(String),
+}
 
-    CREATE TABLE kiosk_contact (
-        site           TEXT    NOT NULL,
-        kiosk          TEXT    NOT NULL,
-        last_ms        INTEGER NOT NULL,       -- last accepted request, even an empty one
-        last_data_ms   INTEGER,                -- last request that carried buckets
-        PRIMARY KEY (site, kiosk)
-    ) WITHOUT ROWID;
-    "#,
-    // 2: the software version each kiosk last reported.
-    "ALTER TABLE kiosk_contact ADD COLUMN software TEXT",
-];
+impl From<rusqlite::Error> for CentralStoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => CentralStoreError::DiskFull,
+            Some(ErrorCode::ReadOnly) => CentralStoreError::ReadOnly,
+            _ => CentralStoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T, E = CentralStoreError> = std::result::Result<T, E>;
 
 /// When a kiosk was last heard from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -65,6 +63,16 @@ pub struct Contact {
 pub struct Upserted {
     pub stored: usize,
     pub stale: usize,
+}
+
+/// The answer to an upsert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upsert {
+    /// The buckets were taken (newer than what was held) or ignored as stale.
+    Done(Upserted),
+    /// The upload came from a kiosk database older than one heard from since (`current_since`):
+    /// nothing was stored.
+    Superseded { current_since: DateTime<Utc> },
 }
 
 /// The central database.
@@ -86,14 +94,94 @@ fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::BadRow(e.to_string())
+fn json_err(e: serde_json::Error) -> CentralStoreError {
+    CentralStoreError::BadRow(e.to_string())
+}
+
+/// The number of `uuid` among the kiosk's databases (added if new), and the newest number.
+fn database_ids(
+    tx: &Transaction<'_>,
+    site: &str,
+    kiosk: &str,
+    uuid: &str,
+    now_ms: i64,
+) -> Result<(i64, i64)> {
+    let known: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM kiosk_database WHERE site = ?1 AND kiosk = ?2 AND uuid = ?3",
+            params![site, kiosk, uuid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = match known {
+        Some(id) => id,
+        None => {
+            tx.execute(
+                "INSERT INTO kiosk_database (site, kiosk, uuid, first_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![site, kiosk, uuid, now_ms],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+    let newest: i64 = tx.query_row(
+        "SELECT MAX(id) FROM kiosk_database WHERE site = ?1 AND kiosk = ?2",
+        params![site, kiosk],
+        |r| r.get(0),
+    )?;
+    Ok((id, newest))
+}
+
+/// Stores one bucket unless a newer revision of the same database is held; whether it did.
+fn put_bucket(
+    tx: &Transaction<'_>,
+    key: (&str, &str, i64),
+    b: &Bucket,
+    now_ms: i64,
+) -> Result<bool> {
+    let (site, kiosk, database) = key;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
+            checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
+            dropins_no_show, needs, waits, received_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (site, kiosk, hour) DO UPDATE SET
+            database_id = excluded.database_id, revision = excluded.revision,
+            door_in = excluded.door_in, door_out = excluded.door_out,
+            checkins_anonymous = excluded.checkins_anonymous,
+            checkins_member = excluded.checkins_member,
+            dropins_joined = excluded.dropins_joined,
+            dropins_seen = excluded.dropins_seen,
+            dropins_no_show = excluded.dropins_no_show,
+            needs = excluded.needs, waits = excluded.waits,
+            received_ms = excluded.received_ms
+         WHERE bucket.database_id < excluded.database_id
+            OR bucket.revision <= excluded.revision",
+    )?;
+    let c = &b.counts;
+    let changed = stmt.execute(params![
+        site,
+        kiosk,
+        b.hour.timestamp(),
+        database,
+        b.revision,
+        c.door_in,
+        c.door_out,
+        c.checkins_anonymous,
+        c.checkins_member,
+        c.dropins_joined,
+        c.dropins_seen,
+        c.dropins_no_show,
+        serde_json::to_string(&c.needs).map_err(json_err)?,
+        serde_json::to_string(&c.waits).map_err(json_err)?,
+        now_ms,
+    ])?;
+    Ok(changed == 1)
 }
 
 impl CentralStore {
     pub fn open(path: &Path) -> Result<CentralStore> {
         Ok(CentralStore {
-            conn: Mutex::new(open_database(path, MIGRATIONS)?),
+            conn: Mutex::new(crate::sqlite::open(path, super::schema::MIGRATIONS)?),
         })
     }
 
@@ -101,8 +189,10 @@ impl CentralStore {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Stores `buckets` of one kiosk in one transaction. A bucket replaces the stored one unless
-    /// that came from the same kiosk database with a higher revision (a delayed request).
+    /// Stores `buckets` of one kiosk database in one transaction. A bucket replaces the stored
+    /// one unless that came from the same database with a higher revision (a delayed request).
+    /// An upload from a database older than the newest one heard from for this kiosk (a late
+    /// request from a replaced database) stores nothing.
     pub fn upsert(
         &self,
         site: &str,
@@ -110,68 +200,37 @@ impl CentralStore {
         database: &str,
         buckets: &[Bucket],
         now: DateTime<Utc>,
-    ) -> Result<Upserted> {
+    ) -> Result<Upsert> {
+        let now_ms = now.timestamp_millis();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut done = Upserted::default();
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO bucket (site, kiosk, hour, database, revision, door_in, door_out,
-                    checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
-                    dropins_no_show, needs, waits, received_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT (site, kiosk, hour) DO UPDATE SET
-                    database = excluded.database, revision = excluded.revision,
-                    door_in = excluded.door_in, door_out = excluded.door_out,
-                    checkins_anonymous = excluded.checkins_anonymous,
-                    checkins_member = excluded.checkins_member,
-                    dropins_joined = excluded.dropins_joined,
-                    dropins_seen = excluded.dropins_seen,
-                    dropins_no_show = excluded.dropins_no_show,
-                    needs = excluded.needs, waits = excluded.waits,
-                    received_ms = excluded.received_ms
-                 WHERE bucket.database <> excluded.database
-                    OR bucket.revision <= excluded.revision",
+        let (id, newest) = database_ids(&tx, site, kiosk, database, now_ms)?;
+        if id < newest {
+            let first_ms: i64 = tx.query_row(
+                "SELECT first_ms FROM kiosk_database WHERE id = ?1",
+                [newest],
+                |r| r.get(0),
             )?;
-            for b in buckets {
-                let c = &b.counts;
-                let changed = stmt.execute(params![
-                    site,
-                    kiosk,
-                    b.hour.timestamp(),
-                    database,
-                    b.revision,
-                    c.door_in,
-                    c.door_out,
-                    c.checkins_anonymous,
-                    c.checkins_member,
-                    c.dropins_joined,
-                    c.dropins_seen,
-                    c.dropins_no_show,
-                    serde_json::to_string(&c.needs).map_err(json_err)?,
-                    serde_json::to_string(&c.waits).map_err(json_err)?,
-                    now.timestamp_millis(),
-                ])?;
-                if changed == 1 {
-                    done.stored += 1;
-                } else {
-                    done.stale += 1;
-                }
+            return Ok(Upsert::Superseded {
+                current_since: from_ms(first_ms),
+            });
+        }
+        let mut done = Upserted::default();
+        for b in buckets {
+            if put_bucket(&tx, (site, kiosk, id), b, now_ms)? {
+                done.stored += 1;
+            } else {
+                done.stale += 1;
             }
         }
         tx.execute(
             "INSERT INTO kiosk_contact (site, kiosk, last_ms, last_data_ms) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (site, kiosk) DO UPDATE SET last_ms = excluded.last_ms,
                 last_data_ms = COALESCE(excluded.last_data_ms, kiosk_contact.last_data_ms)",
-            params![
-                site,
-                kiosk,
-                now.timestamp_millis(),
-                (!buckets.is_empty()).then(|| now.timestamp_millis())
-            ],
+            params![site, kiosk, now_ms, (!buckets.is_empty()).then_some(now_ms)],
         )?;
         tx.commit()?;
-        Ok(done)
+        Ok(Upsert::Done(done))
     }
 
     /// Hourly totals of a site (every kiosk added up, or one kiosk) for hours in `[from, to)`.
@@ -259,5 +318,16 @@ impl CentralStore {
         Ok(self
             .conn()
             .query_row("SELECT COUNT(*) FROM bucket", [], |r| r.get(0))?)
+    }
+
+    /// Number of stored buckets of each site that has any.
+    pub fn buckets_by_site(&self) -> Result<Vec<(String, i64)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT site, COUNT(*) FROM bucket GROUP BY site ORDER BY site")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 }

@@ -21,9 +21,13 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A `<table>` of days with a total row when there is more than one day.
+/// A `<table>` of days with a total row when there is more than one day, in a box that scrolls
+/// sideways on its own (one column per need makes it wide), so the page never does. The box is
+/// a labelled region that takes keyboard focus, so it can be scrolled without a mouse.
 pub fn html_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -> String {
-    let mut out = String::from("<table class=\"footfall\">\n<thead><tr>");
+    let mut out = String::from(
+        "<div class=\"scroll\" role=\"region\" aria-label=\"Footfall by day\" tabindex=\"0\">\n<table class=\"footfall\">\n<thead><tr>",
+    );
     for h in human_headings(catalogue) {
         out.push_str(&format!("<th scope=\"col\">{}</th>", escape(&h)));
     }
@@ -60,7 +64,7 @@ pub fn html_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -
         cells[0] = "Total".into();
         push_row(cells, true);
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     out
 }
 

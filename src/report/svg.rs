@@ -4,6 +4,8 @@
 use std::fmt::Write;
 
 use super::html::escape;
+use chrono::NaiveDate;
+
 use crate::domain::DayTotals;
 
 /// One coloured set of bars.
@@ -82,13 +84,13 @@ pub fn bar_chart(title: &str, labels: &[String], series: &[Series<'_>]) -> Strin
         if rotate {
             let _ = write!(
                 s,
-                "<text x=\"{cx:.1}\" y=\"{ly:.1}\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-45 {cx:.1} {ly:.1})\" fill=\"#444\">{}</text>",
+                "<text class=\"day\" x=\"{cx:.1}\" y=\"{ly:.1}\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-45 {cx:.1} {ly:.1})\" fill=\"#444\">{}</text>",
                 escape(label)
             );
         } else {
             let _ = write!(
                 s,
-                "<text x=\"{cx:.1}\" y=\"{ly:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
+                "<text class=\"day\" x=\"{cx:.1}\" y=\"{ly:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
                 escape(label)
             );
         }
@@ -108,11 +110,17 @@ pub fn bar_chart(title: &str, labels: &[String], series: &[Series<'_>]) -> Strin
     s
 }
 
-/// The usual daily chart: people through the door, check-ins, drop-ins joined.
-pub fn daily_chart(days: &[DayTotals], calibration: f64) -> String {
-    let labels: Vec<String> = days
+/// The usual daily chart: people through the door, check-ins, drop-ins joined — one group of
+/// bars for every day `from..=to`, days with nothing counted drawn as zeros.
+pub fn daily_chart(days: &[DayTotals], from: NaiveDate, to: NaiveDate, calibration: f64) -> String {
+    let dates: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+    let on = |date: &NaiveDate| days.iter().find(|d| d.date == *date);
+    let values = |f: &dyn Fn(&DayTotals) -> i64| -> Vec<i64> {
+        dates.iter().map(|d| on(d).map_or(0, f)).collect()
+    };
+    let labels: Vec<String> = dates
         .iter()
-        .map(|d| d.date.format("%a %-d %b").to_string())
+        .map(|d| d.format("%a %-d %b").to_string())
         .collect();
     bar_chart(
         "Daily footfall: door, check-ins and drop-ins",
@@ -121,20 +129,17 @@ pub fn daily_chart(days: &[DayTotals], calibration: f64) -> String {
             Series {
                 name: "Door in",
                 colour: "#24406e",
-                values: days
-                    .iter()
-                    .map(|d| d.door_in_calibrated(calibration))
-                    .collect(),
+                values: values(&|d| d.door_in_calibrated(calibration)),
             },
             Series {
                 name: "Check-ins",
                 colour: "#0f7b67",
-                values: days.iter().map(|d| d.counts.checkins()).collect(),
+                values: values(&|d| d.counts.checkins()),
             },
             Series {
                 name: "Drop-ins",
                 colour: "#c8661e",
-                values: days.iter().map(|d| d.counts.dropins_joined).collect(),
+                values: values(&|d| d.counts.dropins_joined),
             },
         ],
     )
@@ -173,5 +178,24 @@ mod tests {
             .collect();
         assert_eq!(heights.len(), 2, "{svg}");
         assert!((heights[0] / heights[1] - 2.0).abs() < 0.05, "{heights:?}");
+    }
+
+    #[test]
+    fn the_daily_chart_draws_every_day_of_the_range_with_zeros() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let counts = crate::domain::Counts {
+            door_in: 9,
+            ..Default::default()
+        };
+        let days: Vec<DayTotals> = [23, 24, 26, 28]
+            .into_iter()
+            .map(|d| DayTotals {
+                date: day(d),
+                counts: counts.clone(),
+            })
+            .collect();
+        let svg = daily_chart(&days, day(23), day(29), 1.0);
+        assert_eq!(svg.matches("class=\"day\"").count(), 7, "{svg}");
+        assert!(svg.contains(">Wed 25 Nov<") && svg.contains(">Sun 29 Nov<"));
     }
 }

@@ -1,62 +1,29 @@
-//! Errors at the web edge: every refusal is a JSON body `{"error": "…"}` with a 4xx status that
-//! says what happened and what to do; store failures are 503. Hub errors map here and nowhere
-//! else, and so do the rejections of bad JSON, bad paths and bad queries.
+//! The staff API's refusals: `crate::web::error::ApiError` (problem details, shared with the
+//! central service) made from hub errors and from the rejections of bad JSON, bad paths and bad
+//! queries. Hub errors map here and nowhere else: 4xx says what to do, store failures are 503.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+
+pub use crate::web::error::ApiError;
 
 use crate::domain::QueueError;
 use crate::hub::HubError;
 
-/// A refusal, with the words to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub message: String,
-    /// Seconds to wait before trying again (lock-outs).
-    pub retry_after: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a str,
-    status: u16,
-}
+/// Where the staff API is described.
+const DESCRIBED_AT: &str = "/api/v1/openapi.json";
 
 impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, message)
-    }
-
+    /// The staff server's 401: how to sign in.
     pub fn unauthorized() -> Self {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "sign in first: open /login in a browser, or send `Authorization: Bearer <token>` with a token from staff.api_tokens",
         )
-    }
-
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::FORBIDDEN, message)
-    }
-
-    pub fn unavailable(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
     }
 }
 
@@ -65,42 +32,20 @@ impl From<HubError> for ApiError {
         let status = match &e {
             HubError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::Queue(QueueError::UnknownTicket(_)) => StatusCode::NOT_FOUND,
-            HubError::Queue(_) | HubError::RepeatScan { .. } => StatusCode::CONFLICT,
+            HubError::Queue(_)
+            | HubError::RepeatScan { .. }
+            | HubError::Store(crate::store::StoreError::KeyUsed) => StatusCode::CONFLICT,
             HubError::Store(_) => {
                 tracing::error!("staff request not saved: {e}");
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };
         let message = match &e {
+            HubError::Store(crate::store::StoreError::KeyUsed) => e.to_string(),
             HubError::Store(_) => format!("the kiosk could not do this, nothing changed: {e}"),
             _ => e.to_string(),
         };
         ApiError::new(status, message)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut res = (
-            self.status,
-            Json(Body {
-                error: &self.message,
-                status: self.status.as_u16(),
-            }),
-        )
-            .into_response();
-        if let Some(secs) = self.retry_after
-            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
-        {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        if self.status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"hub-kiosk\""),
-            );
-        }
-        res
     }
 }
 
@@ -165,17 +110,12 @@ pub struct ApiQuery<T>(pub T);
 
 /// Unknown addresses under the API.
 pub async fn not_found() -> ApiError {
-    ApiError::not_found(
-        "there is nothing at this address: the API is described at /api/v1/openapi.json",
-    )
+    crate::web::error::not_found(DESCRIBED_AT)
 }
 
 /// A known address asked with the wrong method.
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "this address does not take that method: see /api/v1/openapi.json for what it takes",
-    )
+    crate::web::error::method_not_allowed(DESCRIBED_AT)
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! managers' footfall page, the status page, the JSON API under `/api/v1/` with its event stream,
 //! `/metrics` and `/healthz`. axum on the kiosk's tokio runtime; optional TLS with rustls.
 //!
-//! Layout: `server` (listening, TLS, stopping), `auth` (sign-in, cookies, bearer tokens,
-//! same-origin checks and lock-out, built on `crate::web`), `api` (JSON handlers), `sse` (event stream),
-//! `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error` (refusals as JSON),
-//! `pages/` (HTML). Every route is listed once, in `routes()`; `docs/openapi.json` describes
-//! the API part of that list and a test keeps the two equal.
+//! Layout: `server` (listening, TLS, stopping, through `crate::web::serve`), `auth` (sessions,
+//! bearer tokens, same-origin checks, built on `crate::web`), `api` (JSON handlers), `sse`
+//! (event stream), `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error`
+//! (refusals as JSON), `pages/` (HTML, the sign-in form and the queue page's script). Every
+//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`;
+//! `docs/openapi.json` describes the API part of that list and a test keeps the two equal.
 
 pub mod api;
 pub mod auth;
@@ -21,8 +22,8 @@ pub mod state;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::http::{Method, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Extension, Router};
@@ -73,7 +74,8 @@ fn ticket_move(path: &'static str, step: Move) -> Route {
         post(
             move |State(s): State<AppState>,
                   Extension(c): Extension<Caller>,
-                  ApiPath(id): ApiPath<i64>| api::act(s, c, id, step),
+                  headers: axum::http::HeaderMap,
+                  ApiPath(id): ApiPath<i64>| api::act(s, c, headers, id, step),
         ),
     )
 }
@@ -84,7 +86,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         api(M::GET, "/healthz", get(prometheus::healthz)),
         api(M::GET, "/metrics", get(prometheus::metrics)),
-        api(M::GET, "/api/v1/openapi.json", get(openapi)),
+        api(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         api(M::GET, "/api/v1/queue", get(api::queue)),
         api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
         api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
@@ -111,13 +113,10 @@ pub fn routes() -> Vec<Route> {
         page(M::POST, "/logout", post(pages::login::sign_out)),
         page(M::GET, "/queue", get(pages::queue::page)),
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
+        page(M::GET, "/queue.js", get(pages::queue_script)),
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
     ]
-}
-
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// Unknown addresses: JSON for API clients, a short page for people.
@@ -139,27 +138,6 @@ async fn not_found(req: Request) -> Response {
         .into_response()
 }
 
-/// Headers every answer carries: no sniffing, no framing, scripts and styles only from here.
-async fn safety_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    for (name, value) in [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "same-origin"),
-        (
-            "content-security-policy",
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        ),
-    ] {
-        h.insert(name, HeaderValue::from_static(value));
-    }
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    res
-}
-
 /// The whole staff application.
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
@@ -174,10 +152,9 @@ pub fn router(state: AppState) -> Router {
             auth::require_caller,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(middleware::from_fn(safety_headers))
+        .layer(middleware::from_fn(|req, next| {
+            crate::web::error::within(REQUEST_TIMEOUT, req, next)
+        }))
+        .layer(middleware::from_fn(crate::web::headers::security))
         .with_state(state)
 }

@@ -32,7 +32,7 @@ impl Store {
     /// Saves a check-in, with its ticket if it gets one, and counts it — all or nothing.
     /// When this returns Ok the check-in is on disk.
     pub fn record_check_in(&self, c: &CheckIn, ticket: Option<NewTicket>) -> Result<Receipt> {
-        self.write(|tx| {
+        self.write_keyed(|r: &Receipt| r.check_in_id, |tx| {
             tx.execute(
                 "INSERT INTO checkin (at_ms, mono_ms, boot_id, clock_synced, member_id, language, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

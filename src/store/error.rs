@@ -3,6 +3,7 @@
 use rusqlite::ErrorCode;
 
 use crate::domain::QueueError;
+use crate::sqlite::OpenError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -38,6 +39,10 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("a stored value is not valid: {0}")]
     BadRow(String),
+    /// The request's `Idempotency-Key` was recorded by an earlier request (see `idempotency`):
+    /// nothing changed.
+    #[error("a request with this Idempotency-Key was carried out already: nothing changed")]
+    KeyUsed,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -49,6 +54,16 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Damaged(e.to_string())
             }
             _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl From<OpenError> for StoreError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::Corrupt { path, detail } => StoreError::Corrupt { path, detail },
+            OpenError::Open { path, detail } => StoreError::Open { path, detail },
+            OpenError::TooNew { path, found, known } => StoreError::TooNew { path, found, known },
         }
     }
 }

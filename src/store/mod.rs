@@ -11,6 +11,7 @@ mod checkins;
 mod door;
 mod error;
 mod footfall;
+pub mod idempotency;
 mod meta;
 mod outbox;
 mod redate;
@@ -20,10 +21,13 @@ mod schema;
 mod tickets;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::sqlite::open_error;
 
 pub use checkins::{NewTicket, Receipt};
 pub use error::{Result, StoreError};
@@ -35,6 +39,8 @@ pub use retention::Purged;
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// Tests only: the next keyed change fails after its commit (see `idempotency`).
+    fault_after_commit: AtomicBool,
 }
 
 impl std::fmt::Debug for Store {
@@ -48,8 +54,9 @@ impl Store {
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         Ok(Store {
-            conn: Mutex::new(open_database(path, schema::MIGRATIONS)?),
+            conn: Mutex::new(crate::sqlite::open(path, schema::MIGRATIONS)?),
             path: path.to_owned(),
+            fault_after_commit: AtomicBool::new(false),
         })
     }
 
@@ -66,12 +73,12 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| open_error(&shown, e))?;
+        .map_err(|e| StoreError::from(open_error(&shown, e)))?;
         conn.busy_timeout(Duration::from_secs(5))
-            .map_err(|e| open_error(&shown, e))?;
+            .map_err(|e| StoreError::from(open_error(&shown, e)))?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| open_error(&shown, e))?;
+            .map_err(|e| StoreError::from(open_error(&shown, e)))?;
         if version as usize > schema::MIGRATIONS.len() {
             return Err(StoreError::TooNew {
                 path: shown,
@@ -82,6 +89,7 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             path: path.to_owned(),
+            fault_after_commit: AtomicBool::new(false),
         })
     }
 
@@ -113,114 +121,6 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(rows.join("; "))
     }
-}
-
-/// Opens (creating if needed) a database with the kiosk's settings (WAL, `synchronous=FULL`),
-/// checks its integrity and applies `migrations`. The central service's store uses it too.
-pub(crate) fn open_database(path: &Path, migrations: &[&str]) -> Result<Connection> {
-    let shown = path.display().to_string();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-            path: shown.clone(),
-            detail: format!("cannot create the directory {}: {e}", dir.display()),
-        })?;
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| open_error(&shown, e))?;
-    configure(&conn).map_err(|e| open_error(&shown, e))?;
-    check_integrity(&conn, &shown)?;
-    migrate(&conn, &shown, migrations)?;
-    Ok(conn)
-}
-
-fn open_error(path: &str, e: rusqlite::Error) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
-            StoreError::Corrupt {
-                path: path.to_owned(),
-                detail: e.to_string(),
-            }
-        }
-        Some(
-            rusqlite::ErrorCode::ReadOnly
-            | rusqlite::ErrorCode::CannotOpen
-            | rusqlite::ErrorCode::PermissionDenied,
-        ) => StoreError::Open {
-            path: path.to_owned(),
-            detail: format!(
-                "{e}: check that the directory exists and the kiosk's user may write to it"
-            ),
-        },
-        Some(rusqlite::ErrorCode::DiskFull) => StoreError::Open {
-            path: path.to_owned(),
-            detail: "the disk is full: free some space and start again".into(),
-        },
-        _ => StoreError::Open {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        },
-    }
-}
-
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        tracing::warn!(mode, "the database could not switch to WAL mode");
-    }
-    conn.execute_batch(
-        "PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;
-         PRAGMA trusted_schema = OFF;",
-    )
-}
-
-fn check_integrity(conn: &Connection, path: &str) -> Result<()> {
-    let result: rusqlite::Result<Vec<String>> = conn
-        .prepare("PRAGMA integrity_check")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
-    match result {
-        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
-        Ok(rows) => Err(StoreError::Corrupt {
-            path: path.to_owned(),
-            detail: rows.into_iter().take(3).collect::<Vec<_>>().join("; "),
-        }),
-        Err(e) => Err(match open_error(path, e) {
-            StoreError::Open { path, detail } => StoreError::Corrupt { path, detail },
-            other => other,
-        }),
-    }
-}
-
-fn migrate(conn: &Connection, path: &str, migrations: &[&str]) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = migrations.len() as i64;
-    if version > known {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found: version,
-            known,
-        });
-    }
-    for (i, sql) in migrations.iter().enumerate().skip(version as usize) {
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {}; COMMIT;",
-            i + 1
-        ))
-        .map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            StoreError::Open {
-                path: path.to_owned(),
-                detail: format!("schema migration {} failed: {e}", i + 1),
-            }
-        })?;
-    }
-    Ok(())
 }
 
 impl Store {

@@ -32,6 +32,8 @@ impl Store {
                 [c],
             )?;
             let door_passes = tx.execute("DELETE FROM door_pass WHERE at_ms < ?1", [c])?;
+            // Kept answers may name a member: they go with the rows they describe.
+            tx.execute("DELETE FROM idempotency_key WHERE created_ms < ?1", [c])?;
             Ok(Purged {
                 check_ins,
                 tickets,

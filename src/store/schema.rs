@@ -112,4 +112,19 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // 2: Idempotency-Key of staff API requests: a retry gets the first answer (see
+    // `store::idempotency`). Written in the same transaction as the change it names.
+    r#"
+    CREATE TABLE idempotency_key (
+        caller     TEXT    NOT NULL,              -- the API token's or login's name
+        key        TEXT    NOT NULL,              -- the client's Idempotency-Key
+        request    TEXT    NOT NULL,              -- method, path and a hash of the body
+        subject    INTEGER NOT NULL,              -- the check-in or ticket it made or moved
+        status     INTEGER,                       -- the answer, once given
+        answer     TEXT,
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY (caller, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX idempotency_key_created ON idempotency_key (created_ms);
+    "#,
 ];

@@ -105,20 +105,28 @@ impl Store {
     /// Applies `action` to ticket `id`. Two advisors acting at once are serialised: the second
     /// sees the ticket as the first left it (e.g. "already called by Desk 1").
     pub fn act(&self, id: i64, action: &Action, now: DateTime<Utc>) -> Result<Ticket> {
-        self.write(|tx| act_in(tx, id, action, now))
+        self.write_keyed(|t: &Ticket| t.id, |tx| act_in(tx, id, action, now))
+    }
+
+    /// The ticket a check-in got, if any.
+    pub fn ticket_of_check_in(&self, check_in: i64) -> Result<Option<Ticket>> {
+        Ok(query(&self.conn(), "checkin_id = ?1", [check_in])?.pop())
     }
 
     /// Calls whoever `policy` puts first among the open tickets.
     pub fn call_next(&self, desk: &str, policy: &CallPolicy, now: DateTime<Utc>) -> Result<Ticket> {
-        self.write(|tx| {
-            let open = query(tx, "state = 'waiting'", [])?;
-            let next = policy
-                .order(&open, now)
-                .first()
-                .map(|t| t.id)
-                .ok_or(QueueError::Empty)?;
-            act_in(tx, next, &Action::Call { desk: desk.into() }, now)
-        })
+        self.write_keyed(
+            |t: &Ticket| t.id,
+            |tx| {
+                let open = query(tx, "state = 'waiting'", [])?;
+                let next = policy
+                    .order(&open, now)
+                    .first()
+                    .map(|t| t.id)
+                    .ok_or(QueueError::Empty)?;
+                act_in(tx, next, &Action::Call { desk: desk.into() }, now)
+            },
+        )
     }
 
     /// Closes every open ticket of days before `today`, and of `today` too when `including_today`.

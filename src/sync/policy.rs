@@ -11,8 +11,9 @@
 //! - 400, 413, 422: the central service refuses the content. A batch of several hours is halved
 //!   and sent again, so one bad hour cannot hold the others back; a single refused hour is moved
 //!   to the dead letters (kept for inspection, sent again by `hub-kiosk sync retry`).
-//! - 401, 403: the token is wrong or not allowed. Stop sending for `unauthorized_pause`, show it,
-//!   keep every hour.
+//! - 401, 403: the token is wrong or not allowed; 409: this kiosk's database was replaced by a
+//!   newer one at the central service, which ignores the old one. Either way the service will
+//!   not take these hours: stop sending for `unauthorized_pause`, show it, keep every hour.
 
 use std::time::Duration;
 
@@ -72,7 +73,7 @@ pub enum Outcome {
     },
     /// 400, 413 or 422: the content was refused.
     Refused { status: u16, why: String },
-    /// 401 or 403: the token was refused.
+    /// 401 or 403: the token was refused; 409: the database was superseded.
     Unauthorized { status: u16, why: String },
 }
 
@@ -82,7 +83,7 @@ impl Outcome {
         match status {
             200..=299 => Outcome::Accepted,
             400 | 413 | 422 => Outcome::Refused { status, why },
-            401 | 403 => Outcome::Unauthorized { status, why },
+            401 | 403 | 409 => Outcome::Unauthorized { status, why },
             _ => Outcome::Retry {
                 kind: "retry",
                 why,
@@ -229,13 +230,14 @@ mod tests {
         let c = |s| Outcome::from_status(s, String::new(), None).metric();
         assert_eq!(c(200), "ok");
         assert_eq!(c(204), "ok");
-        for s in [408, 429, 500, 502, 503, 504, 404, 409] {
+        for s in [408, 429, 500, 502, 503, 504, 404] {
             assert_eq!(c(s), "retry", "{s}");
         }
         for s in [400, 413, 422] {
             assert_eq!(c(s), "rejected", "{s}");
         }
-        for s in [401, 403] {
+        // 409: the central service ignores this kiosk database (replaced by a newer one).
+        for s in [401, 403, 409] {
             assert_eq!(c(s), "unauthorized", "{s}");
         }
     }

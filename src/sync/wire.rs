@@ -28,9 +28,11 @@ pub struct Upload {
     pub site: String,
     /// `[kiosk] id` of the kiosk's configuration.
     pub kiosk: String,
-    /// A random id of the kiosk's database, made once. Revisions count up within one database;
-    /// a new database (after a replacement) starts again, and the central service then takes
-    /// its buckets whatever their revision.
+    /// A random id (a UUID, lower case) of the kiosk's database, made once. Revisions count up
+    /// within one database; a new database (after a replacement) starts again. The central
+    /// service orders a kiosk's database ids by when it first heard of each: the newest one's
+    /// buckets are taken whatever their revision, and uploads from an older one are refused
+    /// with 409 (a late request from the replaced database must not undo newer totals).
     pub database: String,
     pub buckets: Vec<Bucket>,
     /// The kiosk's software version (as its `/healthz` reports it), so the central service can
@@ -45,12 +47,51 @@ pub const MAX_SOFTWARE_LEN: usize = 40;
 /// One hour's absolute totals. Sending it again replaces it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
-    /// Start of the UTC hour, RFC 3339 (`2026-11-23T10:00:00Z`).
+    /// Start of the UTC hour, RFC 3339 in UTC (`2026-11-23T10:00:00Z`): read only in that
+    /// form, `Z` and all, with an optional fraction (the central service then refuses an hour
+    /// that does not start an hour).
+    #[serde(deserialize_with = "utc_time")]
     pub hour: DateTime<Utc>,
     /// Goes up every time the hour's totals change at the kiosk. The central service ignores a
     /// bucket older than the one it holds, so a delayed request cannot undo a newer one.
     pub revision: i64,
     pub counts: Counts,
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` and nothing looser (no offsets, spaces or lower case), so
+/// what is taken is exactly what `docs/central-openapi.json` describes.
+fn utc_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let s = String::deserialize(d)?;
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let fraction = b.get(19..b.len().saturating_sub(1)).unwrap_or_default();
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b.ends_with(b"Z")
+        && (fraction.is_empty()
+            || (fraction.len() >= 2
+                && fraction[0] == b'.'
+                && fraction[1..].iter().all(u8::is_ascii_digit)));
+    let parsed = shape
+        .then(|| DateTime::parse_from_rfc3339(&s).ok())
+        .flatten();
+    parsed.map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "`{}` is not a UTC time written like 2026-11-23T10:00:00Z",
+            s.chars().take(40).collect::<String>()
+        ))
+    })
 }
 
 /// The answer to an accepted upload.
@@ -62,7 +103,8 @@ pub struct Accepted {
     pub stale: usize,
 }
 
-/// The body of every error answer of the central service.
+/// What the kiosk reads of an error answer of the central service (a problem details object,
+/// RFC 9457, whose `error` member repeats `detail`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// What is wrong and what to do, in one sentence.
@@ -139,6 +181,34 @@ mod tests {
         assert!(!json.contains("member_id") && !json.contains("ticket"));
         let back: Upload = serde_json::from_str(&json).unwrap();
         assert_eq!(back, up);
+    }
+
+    #[test]
+    fn hours_are_read_only_as_utc_times() {
+        let hour = |h: &str| {
+            serde_json::from_str::<Bucket>(&format!(
+                r#"{{"hour":"{h}","revision":1,"counts":{{}}}}"#
+            ))
+            .map(|b| b.hour)
+        };
+        let ten: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        assert_eq!(hour("2026-11-23T10:00:00Z").unwrap(), ten);
+        assert_eq!(hour("2026-11-23T10:00:00.000Z").unwrap(), ten);
+        assert!(
+            hour("2026-11-23T10:30:00Z").is_ok(),
+            "read, then refused as no hour's start"
+        );
+        for bad in [
+            "2026-11-23T10:00:00+00:00",
+            "2026-11-23 10:00:00Z",
+            "2026-11-23t10:00:00z",
+            "2026-11-23T10:00:00.Z",
+            "2026-11-23T24:00:00Z",
+            "2026-02-30T10:00:00Z",
+            "2026-11-23T10:00:00Z ",
+        ] {
+            assert!(hour(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

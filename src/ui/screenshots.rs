@@ -1,20 +1,25 @@
 //! `hub-kiosk screenshots --out DIR`: every screen in every language, and each screen in high
 //! contrast, large text and portrait, drawn by Slint's software renderer into memory and saved
-//! as PNG. No display is needed; the benchmark (`benches/ui_frames.rs`) times the same frames.
+//! as PNG. Each screen is reached through the visitor's real flow (taps, a scan, an answer from
+//! the worker), with a stand-in worker giving set answers, so nothing is saved. No display is
+//! needed; the benchmark (`benches/ui_frames.rs`) times the same frames.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use chrono::NaiveDate;
 use slint::Rgb8Pixel;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
-use slint::{ComponentHandle, ModelRc, PhysicalSize, SharedString, VecModel};
+use slint::{ComponentHandle, PhysicalSize};
 
-use super::state::{Called, reset};
-use super::{Api, Notice, Screen, Theme, Ui, build_ui, flow};
-use crate::config::Config;
+use super::visit::{Card, Checked, Effect, Input, Queued, Saved};
+use super::{Theme, Ui, build_ui_with};
+use crate::config::{Config, Texts};
 use crate::domain::MemberId;
 use crate::hub::Hub;
+use crate::scanner::Scanned;
 
 /// A screen as a visitor meets it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,17 +29,20 @@ pub enum Scene {
     Member,
     CardRefused,
     Done,
+    /// The done screen when drop-in advice is closed: when it opens again.
+    Closed,
     Calling,
     Countdown,
 }
 
 impl Scene {
-    pub const ALL: [Scene; 7] = [
+    pub const ALL: [Scene; 8] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
         Scene::CardRefused,
         Scene::Done,
+        Scene::Closed,
         Scene::Calling,
         Scene::Countdown,
     ];
@@ -47,6 +55,7 @@ impl Scene {
             Scene::Member => "member",
             Scene::CardRefused => "card-refused",
             Scene::Done => "done",
+            Scene::Closed => "closed",
             Scene::Calling => "calling",
             Scene::Countdown => "countdown",
         }
@@ -68,10 +77,18 @@ impl Platform for OneWindow {
     }
 }
 
+/// The answers the stand-in worker gives.
+#[derive(Clone, Debug)]
+struct Answers {
+    saved: Saved,
+    card: Card,
+}
+
 /// The screen on an in-memory window. Only one per process (it installs Slint's platform).
 pub struct Shooter {
     pub ui: Ui,
     window: Rc<MinimalSoftwareWindow>,
+    answers: Rc<RefCell<Answers>>,
     dir: PathBuf,
 }
 
@@ -79,6 +96,11 @@ impl Drop for Shooter {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Saturday 5 December 2026: the done screens' day, so "opens again on Monday" stays put.
+fn shot_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 5).expect("a real date")
 }
 
 impl Shooter {
@@ -90,96 +112,147 @@ impl Shooter {
         let dir = std::env::temp_dir().join(format!("hub-kiosk-screens-{}", std::process::id()));
         config.kiosk.data_dir = dir.clone();
         let hub = Hub::open(config).map_err(|e| e.to_string())?;
-        let ui = build_ui(hub).map_err(|e| e.to_string())?;
+        let answers = Rc::new(RefCell::new(Answers {
+            saved: Saved::Failed("no answer set".into()),
+            card: Card::Refused,
+        }));
+        let given = answers.clone();
+        let stand = Rc::new(move |job: &Effect| {
+            let a = given.borrow();
+            match job {
+                Effect::CheckIn { generation, .. } => Some(Input::CheckInAnswered {
+                    generation: *generation,
+                    saved: a.saved.clone(),
+                }),
+                Effect::CheckCard { generation, .. } => Some(Input::CardAnswered {
+                    generation: *generation,
+                    card: a.card.clone(),
+                }),
+                _ => None,
+            }
+        });
+        let ui = build_ui_with(hub, stand).map_err(|e| e.to_string())?;
         ui.window.show().map_err(|e| e.to_string())?;
-        Ok(Shooter { ui, window, dir })
+        Ok(Shooter {
+            ui,
+            window,
+            answers,
+            dir,
+        })
     }
 
-    /// Sets the screen up as `scene` in `lang` with `look`.
+    /// The configured languages, and the default one.
+    pub fn languages(&self) -> (Vec<String>, String) {
+        let visit = self.ui.visit();
+        let site = &visit.config().site;
+        let langs = site
+            .languages
+            .iter()
+            .map(|l| l.as_str().to_owned())
+            .collect();
+        (langs, site.default_language.as_str().to_owned())
+    }
+
+    /// The positions of the first of `ids` the catalogue has (else its first needs).
+    fn needs(&self, ids: &[&str]) -> Vec<usize> {
+        let visit = self.ui.visit();
+        let catalogue = &visit.config().catalogue;
+        let found: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| catalogue.iter().position(|n| n.id.as_str() == *id))
+            .collect();
+        if found.is_empty() {
+            (0..catalogue.len().min(ids.len())).collect()
+        } else {
+            found
+        }
+    }
+
+    /// Sets the screen up as `scene` in `lang` with `look`, the way a visitor gets there.
     pub fn stage(&self, scene: Scene, lang: &str, look: Look) {
-        let s = &self.ui.state;
-        reset(s);
-        flow::choose_language(s, lang);
-        let w = &self.ui.window;
-        let api = w.global::<Api>();
-        let theme = w.global::<Theme>();
-        theme.set_high_contrast(look.high_contrast);
-        theme.set_large_text(look.large_text);
-        let choose = |ids: &[&str]| {
-            let mut st = s.borrow_mut();
-            let ids_in: Vec<bool> = st
-                .hub
-                .config
-                .catalogue
-                .iter()
-                .map(|n| ids.contains(&n.id.as_str()))
-                .collect();
-            st.chosen = ids_in;
-            st.show_choices(w);
+        let ui = &self.ui;
+        ui.reset();
+        ui.calls_expired();
+        ui.input(Input::Language(lang.to_owned()));
+        if look.large_text {
+            ui.input(Input::LargeText);
+        }
+        if look.high_contrast {
+            ui.input(Input::HighContrast);
+        }
+        let tap_needs = |ids: &[&str]| {
+            ui.input(Input::CheckIn);
+            for i in self.needs(ids) {
+                ui.input(Input::Need(i));
+            }
+        };
+        let scan = |card: Card| {
+            self.answers.borrow_mut().card = card;
+            ui.input(Input::Scanned(Scanned::Line(b"HK1:a card".to_vec())));
         };
         match scene {
             Scene::Welcome => {}
-            Scene::Needs | Scene::Countdown => {
-                choose(&["advisor", "courses"]);
-                api.set_screen(Screen::Needs);
-                if scene == Scene::Countdown {
-                    api.set_countdown(7);
-                }
+            Scene::Needs => tap_needs(&["advisor", "courses"]),
+            Scene::Countdown => {
+                tap_needs(&["advisor", "courses"]);
+                ui.input(Input::IdleElapsed);
             }
             Scene::Member => {
-                s.borrow_mut().member = MemberId::new("M-1001").ok();
-                api.set_member("M-1001".into());
-                choose(&["housing"]);
-                api.set_screen(Screen::Needs);
+                scan(Card::Member(
+                    MemberId::new("M-1001").expect("a valid number"),
+                ));
+                for i in self.needs(&["housing"]) {
+                    ui.input(Input::Need(i));
+                }
             }
-            Scene::CardRefused => {
-                api.set_notice_kind(Notice::CardExpired);
-                api.set_screen(Screen::Needs);
-            }
-            Scene::Done => {
-                api.set_ticket("A 014".into());
-                api.set_position(3);
-                api.set_wait_low(15);
-                api.set_wait_high(30);
-                let st = s.borrow();
-                let lines: Vec<SharedString> = st
-                    .hub
-                    .config
-                    .catalogue
-                    .get("courses")
-                    .and_then(|n| {
-                        n.directions(lang)
-                            .map(|d| format!("{}: {d}", n.label(lang)).into())
-                    })
-                    .into_iter()
-                    .collect();
-                api.set_directions(ModelRc::new(VecModel::from(lines)));
-                api.set_screen(Screen::Done);
-            }
+            Scene::CardRefused => scan(Card::Expired),
+            Scene::Done | Scene::Closed => self.check_in(scene),
             Scene::Calling => {
-                let loc = |n: &str| {
-                    crate::config::Texts::from([
-                        ("en".into(), format!("Room {n}")),
-                        ("pl".into(), format!("Pokój {n}")),
-                        ("ar".into(), format!("الغرفة {n}")),
-                        ("zh".into(), format!("{n}号房间")),
-                    ])
-                };
-                let mut st = s.borrow_mut();
-                st.calls = [("A 014", "2"), ("A 013", "1"), ("A 012", "2")]
-                    .into_iter()
-                    .map(|(t, r)| Called {
-                        ticket: t.into(),
-                        location: loc(r),
-                    })
-                    .collect();
-                st.show_calls(w);
+                for (ticket, room) in [("A 012", "2"), ("A 013", "1"), ("A 014", "2")] {
+                    ui.now_calling(ticket.into(), room_texts(room));
+                }
             }
         }
     }
 
-    /// Draws the whole screen at `width`×`height` and returns its RGB bytes.
-    pub fn render(&self, width: u32, height: u32) -> Vec<u8> {
+    /// Done: a ticket with two sets of directions; Closed: no ticket, open again on Monday.
+    fn check_in(&self, scene: Scene) {
+        let today = shot_day();
+        let checked = if scene == Scene::Done {
+            Checked {
+                queued: Some(Queued {
+                    ticket: "A 014".into(),
+                    position: 3,
+                    low_minutes: 15,
+                    high_minutes: 30,
+                }),
+                drop_in_closed: false,
+                next_opening: None,
+                today,
+            }
+        } else {
+            Checked {
+                queued: None,
+                drop_in_closed: true,
+                next_opening: (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0),
+                today,
+            }
+        };
+        self.answers.borrow_mut().saved = Saved::Yes(checked);
+        let ids: &[&str] = if scene == Scene::Done {
+            &["advisor", "courses", "peer"]
+        } else {
+            &["housing"]
+        };
+        self.ui.input(Input::CheckIn);
+        for i in self.needs(ids) {
+            self.ui.input(Input::Need(i));
+        }
+        self.ui.input(Input::Done);
+    }
+
+    /// Lays the screen out at `width`×`height` without drawing it.
+    pub fn resize(&self, width: u32, height: u32) {
         self.window.set_size(PhysicalSize::new(width, height));
         let theme = self.ui.window.global::<Theme>();
         let (w, h) = (width as f32, height as f32);
@@ -190,6 +263,11 @@ impl Shooter {
         });
         theme.set_portrait(height > width);
         slint::platform::update_timers_and_animations();
+    }
+
+    /// Draws the whole screen at `width`×`height` and returns its RGB bytes.
+    pub fn render(&self, width: u32, height: u32) -> Vec<u8> {
+        self.resize(width, height);
         self.window.request_redraw();
         let mut pixels = vec![Rgb8Pixel::default(); (width * height) as usize];
         self.window.draw_if_needed(|r| {
@@ -210,23 +288,26 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: &[u8]) -> Result<(),
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// "Room 2" in the demo's languages.
+fn room_texts(n: &str) -> Texts {
+    Texts::from([
+        ("en".into(), format!("Room {n}")),
+        ("pl".into(), format!("Pokój {n}")),
+        ("ar".into(), format!("الغرفة {n}")),
+        ("zh".into(), format!("{n}号房间")),
+    ])
+}
+
 /// Every scene in every configured language at `width`×`height`, then each scene in high
 /// contrast, large text and portrait in the default language. Returns the files written.
 pub fn write_all(
-    config: Config,
+    shooter: &Shooter,
     out: &Path,
     width: u32,
     height: u32,
 ) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let langs: Vec<String> = config
-        .site
-        .languages
-        .iter()
-        .map(|l| l.as_str().to_owned())
-        .collect();
-    let default = config.site.default_language.as_str().to_owned();
-    let shooter = Shooter::new(config)?;
+    let (langs, default) = shooter.languages();
     let mut written = Vec::new();
     let mut shot = |scene: Scene, lang: &str, look: Look, suffix: &str, (w, h): (u32, u32)| {
         shooter.stage(scene, lang, look);

@@ -25,7 +25,7 @@ test('a reader signs in, reads a site and signs out', async () => {
     version: 1,
     site: 'demo',
     kiosk: 'entrance',
-    database: 'browser-test',
+    database: '0b0e5e70-0000-4000-8000-000000000001',
     buckets: [{ hour: hour.toISOString(), revision: 1, counts: { door_in: 37, checkins_anonymous: 12 } }],
   };
   const put = await central.api('PUT', '/api/v1/footfall', upload, CENTRAL_KIOSK_TOKEN);

@@ -34,7 +34,19 @@ pub async fn fixture() -> Fixture {
 }
 
 pub fn upload(database: &str, buckets: Value) -> Value {
-    json!({"version": 1, "site": "walton", "kiosk": "entrance", "database": database, "buckets": buckets})
+    json!({"version": 1, "site": "walton", "kiosk": "entrance", "database": database_id(database), "buckets": buckets})
+}
+
+/// A kiosk database id (a UUID) named by `name`: the same name gives the same id.
+pub fn database_id(name: &str) -> String {
+    let n = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!(
+        "{:08x}-0000-4000-8000-{:012x}",
+        n >> 32,
+        n & 0xffff_ffff_ffff
+    )
 }
 
 pub fn bucket(hour: &str, revision: i64, door_in: i64) -> Value {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::staff::error::{ApiError, ApiJson, ApiQuery};
 use crate::staff::state::AppState;
+use crate::web::query::{date, refuse_empty};
 
 /// Longest range one footfall request may cover.
 pub const MAX_DAYS: i64 = 366;
@@ -23,16 +24,14 @@ pub struct RangeQuery {
 /// The days asked for: `to` defaults to today, `from` to six days before `to`.
 pub fn date_range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let parse = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        match v.as_deref().filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "`{name}` must be a date like 2026-11-23, not `{}`",
-                        v.chars().take(20).collect::<String>()
-                    ))
-                }),
+            Some(v) => date(v).map(Some).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "`{name}` must be a date like 2026-11-23, not `{}`",
+                    v.chars().take(20).collect::<String>()
+                ))
+            }),
         }
     };
     let to = parse("to", &q.to)?.unwrap_or(today);
@@ -55,6 +54,8 @@ pub async fn footfall_daily(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response, ApiError> {
+    // The footfall page's form sends empty dates and takes them as not given; the API does not.
+    refuse_empty(&[("from", &q.from), ("to", &q.to), ("format", &q.format)])?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,

@@ -5,15 +5,18 @@
 
 mod duty;
 mod footfall;
+pub mod idempotent;
+mod openapi;
 mod walk_in;
 
 pub use duty::{DutyEntry, DutyReply, SetDuty, duty, set_duty};
 pub use footfall::{MAX_DAYS, RangeQuery, date_range, footfall_daily};
+pub use openapi::{document, openapi};
 pub use walk_in::{WalkIn, WalkInReply, walk_in};
 
 use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +25,7 @@ use super::error::{ApiError, ApiJson, ApiPath};
 use super::state::AppState;
 use crate::domain::{Action, NeedId, Ticket, TicketState};
 use crate::hub::{HubError, QueueView, TicketInfo};
+use idempotent::{Answer, keyed, once, ticket_answer};
 
 /// A need as the pages show it.
 #[derive(Clone, Debug, Serialize)]
@@ -78,11 +82,22 @@ pub async fn queue(State(s): State<AppState>) -> Result<ApiJson<QueueReply>, Api
     s.hub(queue_reply).await.map(ApiJson)
 }
 
+/// `POST /api/v1/queue/call-next`.
 pub async fn call_next(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<ApiJson<Ticket>, ApiError> {
-    s.hub(move |h| h.call_next(&caller.name)).await.map(ApiJson)
+    headers: HeaderMap,
+) -> Result<Answer, ApiError> {
+    let key = keyed(&s, &headers, &caller, "POST /api/v1/queue/call-next", &())?;
+    let desk = caller.name;
+    once(
+        &s,
+        key,
+        StatusCode::OK,
+        move |h| h.call_next(&desk),
+        ticket_answer,
+    )
+    .await
 }
 
 pub async fn ticket(
@@ -137,29 +152,52 @@ impl Move {
 pub async fn act(
     s: AppState,
     caller: Caller,
+    headers: HeaderMap,
     id: i64,
     step: Move,
-) -> Result<ApiJson<Ticket>, ApiError> {
+) -> Result<Answer, ApiError> {
+    let name = Move::ALL
+        .iter()
+        .find(|(m, _)| *m == step)
+        .map_or("move", |(_, n)| n);
+    let what = format!("POST /api/v1/tickets/{id}/{name}");
+    let key = keyed(&s, &headers, &caller, &what, &())?;
     let action = step.action(caller.name);
-    s.hub(move |h| h.act(id, action)).await.map(ApiJson)
+    once(
+        &s,
+        key,
+        StatusCode::OK,
+        move |h| h.act(id, action),
+        ticket_answer,
+    )
+    .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransferBody {
     pub need: String,
 }
 
+/// `POST /api/v1/tickets/{id}/transfer`.
 pub async fn transfer(
     State(s): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TransferBody>,
-) -> Result<ApiJson<Ticket>, ApiError> {
-    let need =
-        NeedId::new(&body.need).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    s.hub(move |h| h.act(id, Action::Transfer { need }))
-        .await
-        .map(ApiJson)
+) -> Result<Answer, ApiError> {
+    let what = format!("POST /api/v1/tickets/{id}/transfer");
+    let key = keyed(&s, &headers, &caller, &what, &body)?;
+    let need = NeedId::new(&body.need).map_err(ApiError::unprocessable)?;
+    once(
+        &s,
+        key,
+        StatusCode::OK,
+        move |h| h.act(id, Action::Transfer { need }),
+        ticket_answer,
+    )
+    .await
 }
 
 pub async fn status(State(s): State<AppState>) -> Result<ApiJson<super::health::Health>, ApiError> {

@@ -1,17 +1,21 @@
 //! `POST /api/v1/walk-ins`: staff add someone who cannot use the screen; they get a ticket
-//! like everyone else, even outside opening hours.
+//! like everyone else, even outside opening hours. An `Idempotency-Key` makes a retry safe.
 
+use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+use super::idempotent::{keyed, once};
 use crate::domain::{Language, MemberId, Source, Visitor};
-use crate::hub::{CheckInRequest, HubError, TicketInfo};
+use crate::hub::{CheckInRequest, Hub, HubError, TicketInfo};
+use crate::staff::auth::Caller;
 use crate::staff::error::{ApiError, ApiJson};
 use crate::staff::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WalkIn {
     pub needs: Vec<String>,
@@ -34,8 +38,36 @@ pub struct WalkInReply {
 /// `POST /api/v1/walk-ins`: someone who cannot use the screen joins the queue.
 pub async fn walk_in(
     State(s): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<WalkIn>,
 ) -> Result<Response, ApiError> {
+    let key = keyed(&s, &headers, &caller, "POST /api/v1/walk-ins", &body)?;
+    let req = request(&s, body)?;
+    let answer = once(
+        &s,
+        key,
+        StatusCode::CREATED,
+        move |h| {
+            let outcome = h.check_in(req)?;
+            Ok(outcome.ticket.map(|ticket| WalkInReply {
+                check_in_id: outcome.check_in_id,
+                ticket,
+            }))
+        },
+        rebuild,
+    )
+    .await?;
+    if answer.body.is_null() {
+        return Err(ApiError::conflict(
+            "the check-in was saved but no ticket was given: the queue is closed",
+        ));
+    }
+    Ok(answer.into_response())
+}
+
+/// The check-in a walk-in asks for, or why it cannot be one.
+fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
     let catalogue = &s.hub.config.catalogue;
     let all_known = body.needs.iter().all(|n| catalogue.get(n).is_some());
     if all_known
@@ -50,20 +82,12 @@ pub async fn walk_in(
             .filter(|n| n.drop_in)
             .map(|n| n.id.as_str())
             .collect();
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "a walk-in joins the drop-in queue: choose at least one of {}",
-                drop_ins.join(", ")
-            ),
-        ));
+        return Err(ApiError::unprocessable(format!(
+            "a walk-in joins the drop-in queue: choose at least one of {}",
+            drop_ins.join(", ")
+        )));
     }
-    let visitor = match body
-        .member
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
+    let visitor = match body.member.as_deref().filter(|m| !m.is_empty()) {
         Some(m) => Visitor::Member(MemberId::new(&m.to_ascii_uppercase()).map_err(HubError::from)?),
         None => Visitor::Anonymous,
     };
@@ -71,26 +95,26 @@ pub async fn walk_in(
         Some(l) => Language::new(l).map_err(HubError::from)?,
         None => s.hub.config.site.default_language.clone(),
     };
-    let req = CheckInRequest {
+    Ok(CheckInRequest {
         visitor,
         needs: body.needs,
         language,
         source: Source::StaffWalkIn,
         priority: body.priority,
+    })
+}
+
+/// The first answer to a walk-in, rebuilt from its check-in: its ticket as it is now.
+fn rebuild(h: &Hub, check_in_id: i64) -> Result<(StatusCode, Value), HubError> {
+    let Some(t) = h.store.ticket_of_check_in(check_in_id)? else {
+        return Ok((StatusCode::CREATED, Value::Null));
     };
-    let outcome = s.hub(move |h| h.check_in(req)).await?;
-    match outcome.ticket {
-        Some(ticket) => Ok((
-            StatusCode::CREATED,
-            ApiJson(WalkInReply {
-                check_in_id: outcome.check_in_id,
-                ticket,
-            }),
-        )
-            .into_response()),
-        None => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "the check-in was saved but no ticket was given: the queue is closed",
-        )),
-    }
+    let reply = WalkInReply {
+        check_in_id,
+        ticket: h.ticket_info(t)?,
+    };
+    Ok((
+        StatusCode::CREATED,
+        serde_json::to_value(reply).unwrap_or(Value::Null),
+    ))
 }

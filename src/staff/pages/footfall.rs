@@ -50,7 +50,7 @@ pub async fn page(
             let calibration = config.door.calibration;
             body.push_str(&format!(
                 "<section aria-labelledby=\"chart-title\">{}</section>",
-                crate::report::daily_chart(&days, calibration)
+                crate::report::daily_chart(&days, from, to, calibration)
             ));
             body.push_str(&format!(
                 "<h2>Day by day</h2><div class=\"scroll\">{}</div>",

@@ -1,0 +1,78 @@
+//! The central database's schema, as numbered migrations applied in order (`crate::sqlite`).
+//! `PRAGMA user_version` records how many have run; each runs in its own transaction.
+
+/// Migration `i` brings the schema from version `i` to `i + 1`. Never edit a released one.
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
+    CREATE TABLE bucket (
+        site               TEXT    NOT NULL,
+        kiosk              TEXT    NOT NULL,
+        hour               INTEGER NOT NULL,   -- Unix seconds of the UTC hour's start
+        database           TEXT    NOT NULL,   -- the kiosk database's random id
+        revision           INTEGER NOT NULL,
+        door_in            INTEGER NOT NULL,
+        door_out           INTEGER NOT NULL,
+        checkins_anonymous INTEGER NOT NULL,
+        checkins_member    INTEGER NOT NULL,
+        dropins_joined     INTEGER NOT NULL,
+        dropins_seen       INTEGER NOT NULL,
+        dropins_no_show    INTEGER NOT NULL,
+        needs              TEXT    NOT NULL,   -- JSON: need id -> count
+        waits              TEXT    NOT NULL,   -- JSON: whole minutes -> count
+        received_ms        INTEGER NOT NULL,
+        PRIMARY KEY (site, kiosk, hour)
+    ) WITHOUT ROWID;
+    CREATE INDEX bucket_site_hour ON bucket (site, hour);
+
+    CREATE TABLE kiosk_contact (
+        site           TEXT    NOT NULL,
+        kiosk          TEXT    NOT NULL,
+        last_ms        INTEGER NOT NULL,       -- last accepted request, even an empty one
+        last_data_ms   INTEGER,                -- last request that carried buckets
+        PRIMARY KEY (site, kiosk)
+    ) WITHOUT ROWID;
+    "#,
+    // 2: database ids stored once, numbered in the order first heard of (the ids already held
+    // are numbered by when each was last heard from, so the one in use stays the newest).
+    r#"
+    CREATE TABLE kiosk_database (
+        id        INTEGER PRIMARY KEY,         -- order in which this service first heard of it
+        site      TEXT    NOT NULL,
+        kiosk     TEXT    NOT NULL,
+        uuid      TEXT    NOT NULL,
+        first_ms  INTEGER NOT NULL,
+        UNIQUE (site, kiosk, uuid)
+    );
+    INSERT INTO kiosk_database (site, kiosk, uuid, first_ms)
+        SELECT site, kiosk, database, MIN(received_ms) FROM bucket
+        GROUP BY site, kiosk, database ORDER BY MAX(received_ms);
+    CREATE TABLE bucket_v2 (
+        site               TEXT    NOT NULL,
+        kiosk              TEXT    NOT NULL,
+        hour               INTEGER NOT NULL,
+        database_id        INTEGER NOT NULL REFERENCES kiosk_database (id),
+        revision           INTEGER NOT NULL,
+        door_in            INTEGER NOT NULL,
+        door_out           INTEGER NOT NULL,
+        checkins_anonymous INTEGER NOT NULL,
+        checkins_member    INTEGER NOT NULL,
+        dropins_joined     INTEGER NOT NULL,
+        dropins_seen       INTEGER NOT NULL,
+        dropins_no_show    INTEGER NOT NULL,
+        needs              TEXT    NOT NULL,
+        waits              TEXT    NOT NULL,
+        received_ms        INTEGER NOT NULL,
+        PRIMARY KEY (site, kiosk, hour)
+    ) WITHOUT ROWID;
+    INSERT INTO bucket_v2 SELECT b.site, b.kiosk, b.hour, d.id, b.revision, b.door_in,
+        b.door_out, b.checkins_anonymous, b.checkins_member, b.dropins_joined, b.dropins_seen,
+        b.dropins_no_show, b.needs, b.waits, b.received_ms
+        FROM bucket b JOIN kiosk_database d
+        ON d.site = b.site AND d.kiosk = b.kiosk AND d.uuid = b.database;
+    DROP TABLE bucket;
+    ALTER TABLE bucket_v2 RENAME TO bucket;
+    CREATE INDEX bucket_site_hour ON bucket (site, hour);
+    "#,
+    // 3: the software version each kiosk last reported (an optional field of its uploads).
+    "ALTER TABLE kiosk_contact ADD COLUMN software TEXT",
+];

@@ -1,0 +1,197 @@
+//! What an upload must be before anything of it is stored or logged: the site and kiosk are ids
+//! (1–40 lower-case letters, digits or `-`), the database id is a UUID, every bucket starts an
+//! hour in the accepted window, once, with counts from 0 to 100,000, at most 100 needs and 1,000
+//! distinct waits (0 to 10,080 minutes), and no more drop-ins seen or missed than joined. With
+//! the body limit this bounds what one upload can add to the database.
+//! `docs/central-openapi.json` states the same limits as schema.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+
+use crate::sync::wire::{Problem, Upload};
+
+/// No hour before this: a kiosk whose clock says so has never been set.
+const EARLIEST: &str = crate::clock::BUILD_FLOOR;
+/// More than this in one hour is a bug, not footfall.
+pub const MOST_PER_HOUR: i64 = 100_000;
+/// Longest plausible wait, in minutes (a week).
+pub const LONGEST_WAIT: i64 = 7 * 24 * 60;
+/// Most needs one bucket may name (a screen shows far fewer).
+pub const MOST_NEEDS: usize = 100;
+/// Most distinct waits one bucket may hold (one per seen drop-in at most).
+pub const MOST_WAITS: usize = 1000;
+/// The largest upload body, in bytes: 500 buckets (the kiosk's largest batch) fit several times.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A site or kiosk id: what `central.toml` and `kiosk.toml` allow.
+pub fn is_id(s: &str) -> bool {
+    crate::config::id_ok(s)
+}
+
+/// A UUID as a kiosk writes it: 36 characters, lower-case hexadecimal in 8-4-4-4-12 groups.
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
+        })
+}
+
+/// Why the upload's own names cannot be taken, if they cannot. Says nothing of what was sent
+/// beyond its length, so the answer (and the log) never repeats a bad string.
+pub fn names(up: &Upload) -> Option<String> {
+    let bad = |field: &str, value: &str, rule: &str| {
+        format!(
+            "`{field}` ({} characters) is not {rule}: nothing was stored",
+            value.chars().count()
+        )
+    };
+    if !is_id(&up.site) {
+        return Some(bad(
+            "site",
+            &up.site,
+            "a site id (1–40 lower-case letters, digits or `-`)",
+        ));
+    }
+    if !is_id(&up.kiosk) {
+        return Some(bad(
+            "kiosk",
+            &up.kiosk,
+            "a kiosk id (1–40 lower-case letters, digits or `-`)",
+        ));
+    }
+    if !is_uuid(&up.database) {
+        return Some(bad(
+            "database",
+            &up.database,
+            "a UUID in lower case (like 5b0c6f0e-6a1f-4b43-9a55-1d2f0c3e7a21)",
+        ));
+    }
+    None
+}
+
+/// Everything wrong with the buckets of `up`, judged at `now`.
+pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Problem> {
+    let earliest: DateTime<Utc> = EARLIEST.parse().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, b) in up.buckets.iter().enumerate() {
+        let mut problem = |field: &str, message: String| {
+            out.push(Problem {
+                bucket: i,
+                hour: b.hour.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                field: field.to_owned(),
+                message,
+            })
+        };
+        let h = b.hour;
+        if h.minute() != 0 || h.second() != 0 || h.nanosecond() != 0 {
+            problem("hour", "is not the start of an hour".into());
+        }
+        if h < earliest {
+            problem(
+                "hour",
+                format!("is before {EARLIEST}: the kiosk's clock was not set when it counted"),
+            );
+        } else if h > now + max_future {
+            problem(
+                "hour",
+                format!(
+                    "starts {} hours after this server's time ({}): check the kiosk's clock",
+                    (h - now).num_hours(),
+                    now.format("%Y-%m-%d %H:%M UTC")
+                ),
+            );
+        }
+        if !seen.insert(h) {
+            problem("hour", "appears twice in this upload".into());
+        }
+        if b.revision < 0 {
+            problem("revision", "is negative".into());
+        }
+        check_counts(&b.counts, &mut problem);
+    }
+    out
+}
+
+/// The counts of one bucket.
+fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, String)) {
+    let named = [
+        ("door_in", cs.door_in),
+        ("door_out", cs.door_out),
+        ("checkins_anonymous", cs.checkins_anonymous),
+        ("checkins_member", cs.checkins_member),
+        ("dropins_joined", cs.dropins_joined),
+        ("dropins_seen", cs.dropins_seen),
+        ("dropins_no_show", cs.dropins_no_show),
+    ];
+    let needs = cs.needs.iter().map(|(k, v)| (format!("needs.{k}"), *v));
+    let waits = cs.waits.iter().map(|(k, v)| (format!("waits.{k}"), *v));
+    for (field, n) in named
+        .iter()
+        .map(|(f, n)| (f.to_string(), *n))
+        .chain(needs)
+        .chain(waits)
+    {
+        if n < 0 {
+            problem(&format!("counts.{field}"), format!("is negative ({n})"));
+        } else if n > MOST_PER_HOUR {
+            problem(
+                &format!("counts.{field}"),
+                format!("is {n}, more than {MOST_PER_HOUR} in one hour"),
+            );
+        }
+    }
+    for m in cs.waits.keys() {
+        if !(0..=LONGEST_WAIT).contains(m) {
+            problem(
+                &format!("counts.waits.{m}"),
+                format!("a wait of {m} minutes is not possible (0 to {LONGEST_WAIT})"),
+            );
+        }
+    }
+    if cs.needs.len() > MOST_NEEDS {
+        problem(
+            "counts.needs",
+            format!("names {} needs: at most {MOST_NEEDS}", cs.needs.len()),
+        );
+    }
+    if cs.waits.len() > MOST_WAITS {
+        problem(
+            "counts.waits",
+            format!("holds {} waits: at most {MOST_WAITS}", cs.waits.len()),
+        );
+    }
+    let finished = cs.dropins_seen.saturating_add(cs.dropins_no_show);
+    if finished > cs.dropins_joined {
+        problem(
+            "counts.dropins_seen",
+            format!(
+                "{} seen and {} no-shows are more than the {} drop-ins who joined",
+                cs.dropins_seen, cs.dropins_no_show, cs.dropins_joined
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_uuids_are_told_apart_from_anything_else() {
+        assert!(is_uuid("5b0c6f0e-6a1f-4b43-9a55-1d2f0c3e7a21"));
+        assert!(is_uuid(&uuid::Uuid::new_v4().to_string()));
+        for bad in [
+            "5B0C6F0E-6A1F-4B43-9A55-1D2F0C3E7A21",
+            "5b0c6f0e6a1f4b439a551d2f0c3e7a21",
+            "5b0c6f0e-6a1f-4b43-9a55-1d2f0c3e7a2",
+            "5b0c6f0e-6a1f-4b43-9a55-1d2f0c3e7a21\n",
+            "",
+        ] {
+            assert!(!is_uuid(bad), "{bad:?}");
+        }
+        assert!(is_id("walton") && !is_id("Walton") && !is_id("walton\nx"));
+    }
+}

@@ -1,0 +1,154 @@
+//! Draws the state into the Slint globals `Api` and `Theme`: after every input, only what it
+//! changed is set (Slint redraws nothing for a value set again unchanged; the tile and
+//! direction models are rebuilt only when their words change).
+
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+
+use super::adapter::Shell;
+use super::visit::{self, Page, Visit};
+use super::{Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, Theme, languages};
+
+impl Shell {
+    /// What never changes while the kiosk runs: the site's name, the languages, the timings.
+    pub(super) fn render_site(&self, w: &AppWindow) {
+        let config = &self.hub.config;
+        let api = w.global::<Api>();
+        api.set_site_name(config.site.name.as_str().into());
+        api.set_idle_seconds(config.display.idle_reset_seconds as i32);
+        let langs: Vec<LanguageChoice> = config
+            .site
+            .languages
+            .iter()
+            .map(|l| LanguageChoice {
+                code: l.as_str().into(),
+                name: languages::name(l.as_str()).into(),
+            })
+            .collect();
+        api.set_languages(ModelRc::new(VecModel::from(langs)));
+        api.set_needs(ModelRc::from(self.needs.clone()));
+    }
+
+    /// The visitor's screen as the state says.
+    pub(super) fn render(&self) {
+        let Some(w) = self.window.upgrade() else {
+            return;
+        };
+        let visit = self.visit.borrow();
+        let api = w.global::<Api>();
+        let language_changed = *self.drawn_language.borrow() != visit.language();
+        if language_changed {
+            self.render_language(&w, &visit);
+        }
+        self.render_tiles(&visit, language_changed);
+        api.set_chosen_count(visit.chosen().iter().filter(|c| **c).count() as i32);
+        api.set_member(
+            visit
+                .member()
+                .map(|m| m.as_str())
+                .unwrap_or_default()
+                .into(),
+        );
+        let (kind, minutes) = match visit.notice() {
+            visit::Notice::None => (Notice::None, 0),
+            visit::Notice::CardExpired => (Notice::CardExpired, 0),
+            visit::Notice::CardRefused => (Notice::CardRefused, 0),
+            visit::Notice::CardRepeat(m) => (Notice::CardRepeat, m),
+            visit::Notice::Failed => (Notice::Failed, 0),
+        };
+        api.set_notice_minutes(minutes as i32);
+        api.set_notice_kind(kind);
+        api.set_busy(visit.busy());
+        api.set_countdown(visit.countdown() as i32);
+        render_done(&api, &visit);
+        api.set_screen(match visit.page() {
+            Page::Welcome => Screen::Welcome,
+            Page::Needs => Screen::Needs,
+            Page::Done => Screen::Done,
+        });
+        let theme = w.global::<Theme>();
+        theme.set_large_text(visit.large_text());
+        theme.set_high_contrast(visit.high_contrast());
+    }
+
+    fn render_language(&self, w: &AppWindow, visit: &Visit) {
+        let lang = visit.language();
+        languages::select(lang);
+        let api = w.global::<Api>();
+        api.set_language(lang.into());
+        api.set_rtl(languages::is_rtl(lang));
+        let (welcome, help) = visit.site_lines();
+        api.set_welcome_line(welcome.into());
+        api.set_help_line(help.into());
+        *self.drawn_language.borrow_mut() = lang.to_owned();
+        self.render_calls_in(w, lang);
+    }
+
+    fn render_tiles(&self, visit: &Visit, relabel: bool) {
+        let tiles = visit.tiles();
+        if relabel || self.needs.row_count() != tiles.len() {
+            let tiles = tiles.into_iter().map(tile).collect::<Vec<_>>();
+            self.needs.set_vec(tiles);
+            return;
+        }
+        for (i, t) in tiles.into_iter().enumerate() {
+            if self
+                .needs
+                .row_data(i)
+                .is_some_and(|old| old.chosen != t.chosen)
+            {
+                self.needs.set_row_data(i, tile(t));
+            }
+        }
+    }
+
+    /// The "now calling" banner and the few calls before it, in the current language.
+    pub(super) fn render_calls(&self) {
+        let Some(w) = self.window.upgrade() else {
+            return;
+        };
+        let lang = self.drawn_language.borrow().clone();
+        self.render_calls_in(&w, &lang);
+    }
+
+    fn render_calls_in(&self, w: &AppWindow, lang: &str) {
+        let (latest, recent) = self.calls.borrow().shown(lang);
+        let call = |(ticket, place): (String, String)| Call {
+            ticket: ticket.into(),
+            place: place.into(),
+        };
+        let api = w.global::<Api>();
+        api.set_calling(latest.map(call).unwrap_or_default());
+        let recent: Vec<Call> = recent.into_iter().map(call).collect();
+        api.set_recent(ModelRc::new(VecModel::from(recent)));
+    }
+}
+
+fn tile(t: visit::view::Tile) -> NeedTile {
+    NeedTile {
+        id: t.id.into(),
+        label: t.label.into(),
+        icon: t.icon.into(),
+        drop_in: t.drop_in,
+        chosen: t.chosen,
+    }
+}
+
+/// The done screen: the ticket, place and wait; the reopening time; where to go.
+fn render_done(api: &Api<'_>, visit: &Visit) {
+    let checked = visit.checked();
+    let queued = checked.and_then(|c| c.queued.as_ref());
+    api.set_ticket(queued.map(|q| q.ticket.as_str()).unwrap_or_default().into());
+    api.set_position(queued.map_or(0, |q| q.position as i32));
+    api.set_wait_low(queued.map_or(0, |q| q.low_minutes as i32));
+    api.set_wait_high(queued.map_or(0, |q| q.high_minutes as i32));
+    api.set_drop_in_closed(checked.is_some_and(|c| c.drop_in_closed));
+    let opening = visit.opening();
+    api.set_opening_day(opening.as_ref().map_or(-1, |o| o.in_days.min(7) as i32));
+    api.set_opening_weekday(opening.as_ref().map_or(0, |o| o.weekday as i32));
+    api.set_opening_time(opening.map(|o| o.time).unwrap_or_default().into());
+    let lines: Vec<SharedString> = visit.directions().into_iter().map(Into::into).collect();
+    let current = api.get_directions();
+    if current.iter().ne(lines.iter().cloned()) {
+        api.set_directions(ModelRc::new(VecModel::from(lines)));
+    }
+}

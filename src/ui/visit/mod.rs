@@ -1,0 +1,241 @@
+//! The visitor's way through the screens, as plain Rust: a state machine that takes what
+//! happened ([`Input`]: a tap, a scan, an answer from the worker, a timer) and changes what the
+//! screen shows ([`Visit`]'s state, read through [`view`]) and asks for work ([`Effect`]: save a
+//! check-in, check a card, start or stop a timer). It knows nothing of Slint, threads or
+//! SQLite, so tests drive it directly; `super::adapter` is the thin Slint side.
+//!
+//! `flow.rs`: taps, scans and answers; `idle.rs`: forgetting the visitor (idle countdown, the
+//! done screen's return); `view.rs`: what the screen shows, in the visitor's language.
+
+mod flow;
+mod idle;
+#[cfg(test)]
+mod tests;
+pub mod view;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::config::Config;
+use crate::domain::MemberId;
+use crate::hub::CheckInRequest;
+use crate::scanner::Scanned;
+use crate::scanner::wedge::Wedge;
+
+/// Which screen is up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Page {
+    #[default]
+    Welcome,
+    Needs,
+    Done,
+}
+
+/// A calm message on the way (the words are in the .slint files, translated).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Notice {
+    #[default]
+    None,
+    CardExpired,
+    CardRefused,
+    /// The card checked in this many minutes ago.
+    CardRepeat(i64),
+    Failed,
+}
+
+/// A place in the drop-in queue, as the done screen shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Queued {
+    pub ticket: String,
+    /// 1 = next.
+    pub position: u32,
+    pub low_minutes: u32,
+    pub high_minutes: u32,
+}
+
+/// A saved check-in, as the done screen needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub queued: Option<Queued>,
+    /// A drop-in need was chosen but the queue is closed.
+    pub drop_in_closed: bool,
+    /// When it opens again (site-local), and the site-local day it was answered.
+    pub next_opening: Option<NaiveDateTime>,
+    pub today: NaiveDate,
+}
+
+/// The worker's answer to a check-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Saved {
+    Yes(Checked),
+    /// The member's card already checked in this many minutes ago.
+    Repeat(i64),
+    /// Not saved (logged with why).
+    Failed(String),
+}
+
+/// The worker's answer to a card scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Card {
+    Member(MemberId),
+    Repeat(i64),
+    Expired,
+    Refused,
+    /// The worker could not answer (it is stopping): nothing changes.
+    Lost,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The Check in button.
+    CheckIn,
+    /// A need tapped on Welcome (starts the needs screen with it chosen).
+    NeedOnWelcome(usize),
+    /// A need tapped on the needs screen.
+    Need(usize),
+    Done,
+    Back,
+    Finish,
+    Language(String),
+    LargeText,
+    HighContrast,
+    /// Any tap.
+    Touched,
+    StillHere,
+    /// A key typed outside text fields (a keyboard-wedge scanner), at a steady `ms`.
+    Key {
+        text: String,
+        ms: u64,
+    },
+    Scanned(Scanned),
+    CheckInAnswered {
+        generation: u64,
+        saved: Saved,
+    },
+    CardAnswered {
+        generation: u64,
+        card: Card,
+    },
+    /// `idle_reset_seconds` without a tap.
+    IdleElapsed,
+    /// One second of the countdown.
+    Tick,
+    /// `done_seconds` on the done screen.
+    DoneElapsed,
+    /// Forget the visitor now.
+    Reset,
+}
+
+/// A timer the screen keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// Fires [`Input::IdleElapsed`] once.
+    Idle,
+    /// Fires [`Input::Tick`] every second.
+    Countdown,
+    /// Fires [`Input::DoneElapsed`] once.
+    Done,
+}
+
+/// Work the screen asks for.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Save on the worker; answer with [`Input::CheckInAnswered`].
+    CheckIn {
+        generation: u64,
+        request: CheckInRequest,
+    },
+    /// Check on the worker; answer with [`Input::CardAnswered`].
+    CheckCard {
+        generation: u64,
+        scan: Scanned,
+    },
+    /// (Re)start a timer from now.
+    Start(Timer, Duration),
+    Stop(Timer),
+}
+
+/// The visitor in front of the screen — all of it forgotten on reset.
+#[derive(Debug)]
+pub struct Visit {
+    config: Arc<Config>,
+    page: Page,
+    chosen: Vec<bool>,
+    language: String,
+    member: Option<MemberId>,
+    notice: Notice,
+    large_text: bool,
+    high_contrast: bool,
+    /// A check-in or card check is on the worker: Done and scans wait.
+    busy: bool,
+    /// Bumped by every reset, so an answer for a visitor who has gone is dropped.
+    generation: u64,
+    /// Seconds left before the reset; 0 when not counting down.
+    countdown: u32,
+    /// The needs of the check-in being saved or shown on the done screen.
+    submitted: Vec<String>,
+    checked: Option<Checked>,
+    wedge: Wedge,
+}
+
+impl Visit {
+    /// A fresh Welcome screen for `config`.
+    pub fn new(config: Arc<Config>) -> Visit {
+        Visit {
+            chosen: vec![false; config.catalogue.len()],
+            language: config.site.default_language.as_str().to_owned(),
+            config,
+            page: Page::Welcome,
+            member: None,
+            notice: Notice::None,
+            large_text: false,
+            high_contrast: false,
+            busy: false,
+            generation: 0,
+            countdown: 0,
+            submitted: Vec::new(),
+            checked: None,
+            wedge: Wedge::default(),
+        }
+    }
+
+    /// Applies one input; returns the work it asks for, in order.
+    pub fn step(&mut self, input: Input) -> Vec<Effect> {
+        match input {
+            Input::CheckIn => self.start_needs(None),
+            Input::NeedOnWelcome(i) => self.start_needs(Some(i)),
+            Input::Need(i) => self.choose(i),
+            Input::Done => self.submit(self.chosen_ids()),
+            Input::Back => self.back(),
+            Input::Finish | Input::Reset | Input::DoneElapsed => self.reset(),
+            Input::Language(code) => self.choose_language(&code),
+            Input::LargeText => {
+                self.large_text = !self.large_text;
+                Vec::new()
+            }
+            Input::HighContrast => {
+                self.high_contrast = !self.high_contrast;
+                Vec::new()
+            }
+            Input::Touched | Input::StillHere => self.touched(),
+            Input::Key { text, ms } => self.key(&text, ms),
+            Input::Scanned(scan) => self.scanned(scan),
+            Input::CheckInAnswered { generation, saved } if generation == self.generation => {
+                self.saved(saved)
+            }
+            Input::CardAnswered { generation, card } if generation == self.generation => {
+                self.card(card)
+            }
+            Input::CheckInAnswered { .. } | Input::CardAnswered { .. } => Vec::new(),
+            Input::IdleElapsed => self.idle_elapsed(),
+            Input::Tick => self.tick(),
+        }
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+}
