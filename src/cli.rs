@@ -252,12 +252,18 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             crate::admin::backup::restore_kiosk(&a, &db)
         }
         Command::Man { out } => {
-            let n = crate::admin::manual::write_man_pages(&out)?;
+            let n = crate::admin::manual::write_man_pages(
+                <Cli as clap::CommandFactory>::command(),
+                &out,
+            )?;
             println!("{n} man pages in {}", out.display());
             Ok(())
         }
         Command::Completions { shell } => {
-            crate::admin::manual::print_completions(shell);
+            crate::admin::manual::print_completions(
+                <Cli as clap::CommandFactory>::command(),
+                shell,
+            );
             Ok(())
         }
         Command::Staff(StaffCommand::HashPasscode) => {

@@ -5,16 +5,12 @@
 
 use std::path::Path;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::service::Failure;
 
-/// Writes every man page into `dir` (made if missing); returns how many.
-pub fn write_man_pages(dir: &Path) -> Result<usize, Failure> {
+/// Writes every man page of `cmd` (the whole command line) into `dir` (made if missing); returns how many.
+pub fn write_man_pages(cmd: clap::Command, dir: &Path) -> Result<usize, Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::runtime(format!("cannot make {}: {e}", dir.display())))?;
-    let cmd = Cli::command();
     clap_mangen::generate_to(cmd, dir)
         .map_err(|e| Failure::runtime(format!("cannot write the man pages: {e}")))?;
     let count = std::fs::read_dir(dir)
@@ -26,7 +22,6 @@ pub fn write_man_pages(dir: &Path) -> Result<usize, Failure> {
 }
 
 /// Prints the completion script for `shell` on stdout.
-pub fn print_completions(shell: clap_complete::Shell) {
-    let mut cmd = Cli::command();
+pub fn print_completions(mut cmd: clap::Command, shell: clap_complete::Shell) {
     clap_complete::generate(shell, &mut cmd, "hub-kiosk", &mut std::io::stdout());
 }

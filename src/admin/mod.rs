@@ -12,7 +12,6 @@ pub mod manual;
 
 use std::path::{Path, PathBuf};
 
-use crate::central::CentralConfig;
 use crate::config::Config;
 use crate::service::Failure;
 
@@ -52,8 +51,8 @@ pub fn choose(named: Option<&Path>, demo: bool, default: &Path) -> Chosen {
     }
 }
 
-/// Says on stderr which configuration is used (`run` logs it again).
-fn announce(chosen: &Chosen, default: &Path, demo_data: &Path) {
+/// Says on stderr which configuration is used.
+pub fn announce(chosen: &Chosen, default: &Path, demo_data: &Path) {
     let p = crate::logging::stderr_prefix(&tracing::Level::INFO);
     match chosen {
         Chosen::Named(f) | Chosen::Default(f) => {
@@ -68,7 +67,7 @@ fn announce(chosen: &Chosen, default: &Path, demo_data: &Path) {
 }
 
 /// A file that exists but cannot be read is most often a missing group membership.
-fn unreadable_hint(path: &Path) -> Option<Failure> {
+pub fn unreadable_hint(path: &Path) -> Option<Failure> {
     match std::fs::File::open(path) {
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             Some(Failure::usage(format!(
@@ -94,22 +93,6 @@ pub fn kiosk_config(named: Option<&Path>, demo: bool) -> Result<Config, Failure>
             Config::load(&p).map_err(Failure::usage)
         }
         Chosen::Demo => Ok(Config::demo()),
-    }
-}
-
-/// The central configuration: `--config`, else `/etc/hub-kiosk/central.toml`, else the demo.
-pub fn central_config(named: Option<&Path>, demo: bool) -> Result<CentralConfig, Failure> {
-    let default = default_path("central.toml");
-    let chosen = choose(named, demo, &default);
-    announce(&chosen, &default, &crate::central::config::demo_data_dir());
-    match chosen {
-        Chosen::Named(p) | Chosen::Default(p) => {
-            if let Some(f) = unreadable_hint(&p) {
-                return Err(f);
-            }
-            CentralConfig::load(&p).map_err(Failure::usage)
-        }
-        Chosen::Demo => Ok(CentralConfig::demo()),
     }
 }
 

@@ -6,10 +6,9 @@
 use std::path::Path;
 
 use super::CentralStore;
-use crate::store::backup::NewestSql;
 
 /// The newest record: the last bucket received or the last contact of any kiosk.
-pub const NEWEST: NewestSql = "SELECT MAX(t) FROM (
+pub const NEWEST: &str = "SELECT MAX(t) FROM (
     SELECT MAX(received_ms) AS t FROM bucket
     UNION ALL SELECT MAX(last_ms) FROM kiosk_contact)";
 

@@ -1,7 +1,7 @@
 //! `hub-kiosk central`: run the service, check its configuration, print the example.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -54,6 +54,24 @@ pub struct CentralRestoreArgs {
     pub restore: crate::admin::backup::RestoreArgs,
 }
 
+/// The central configuration: `--config`, else `/etc/hub-kiosk/central.toml`, else the demo;
+/// says on stderr which (`crate::admin`).
+pub fn central_config(named: Option<&Path>, demo: bool) -> Result<CentralConfig, Failure> {
+    use crate::admin::{Chosen, announce, choose, default_path, unreadable_hint};
+    let default = default_path("central.toml");
+    let chosen = choose(named, demo, &default);
+    announce(&chosen, &default, &config::demo_data_dir());
+    match chosen {
+        Chosen::Named(p) | Chosen::Default(p) => {
+            if let Some(f) = unreadable_hint(&p) {
+                return Err(f);
+            }
+            CentralConfig::load(&p).map_err(Failure::usage)
+        }
+        Chosen::Demo => Ok(CentralConfig::demo()),
+    }
+}
+
 /// The central database a backup or restore works on: `--database`, or the configuration's.
 fn central_database(
     config: Option<&std::path::Path>,
@@ -62,7 +80,7 @@ fn central_database(
 ) -> Result<PathBuf, Failure> {
     match database {
         Some(d) => Ok(d.clone()),
-        None => Ok(crate::admin::central_config(config, demo)?.database_path()),
+        None => Ok(central_config(config, demo)?.database_path()),
     }
 }
 
@@ -98,7 +116,7 @@ pub fn command(args: CentralArgs) -> Result<(), Failure> {
             )
         }
         None => {
-            let config = crate::admin::central_config(args.config.as_deref(), args.demo)?;
+            let config = central_config(args.config.as_deref(), args.demo)?;
             run(config, args.listen)
         }
     }
