@@ -244,6 +244,7 @@ impl Ingest {
                     kiosk: "entrance".into(),
                     database: DATABASE.into(),
                     buckets: bs.to_vec(),
+                    software: None,
                 };
                 let r = self
                     .http

@@ -45,6 +45,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
 
     let runtime = crate::service::runtime("hub-kiosk-worker")?;
     runtime.spawn(housekeeping_loop(hub.clone()));
+    runtime.spawn(crate::logging::status_loop(hub.clone()));
     let staff = runtime
         .block_on(crate::staff::start(hub.clone()))
         .map_err(Failure::runtime)?;

@@ -8,7 +8,7 @@ use super::{Hub, HubResult};
 use crate::store::OutboxEntry;
 
 /// Where the database's random id is kept (see `sync::wire::Upload::database`).
-const DATABASE_ID: &str = "sync.database_id";
+const DATABASE_ID: &str = crate::store::backup::DATABASE_ID_KEY;
 
 /// An hour as sent: its start and the revision of its totals.
 pub type SentHour = (DateTime<Utc>, i64);

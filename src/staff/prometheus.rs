@@ -1,6 +1,7 @@
 //! `/metrics` in Prometheus text format: the hub's counters, then gauges read now — the queue
 //! (waiting, called, longest wait, per need), advisors on duty, today's waits, sync, door and
-//! clock health. `/healthz` is the unauthenticated liveness check.
+//! clock health. Durations are in seconds, as Prometheus wants. `/healthz` is the
+//! unauthenticated liveness check.
 
 use std::fmt::Write;
 
@@ -55,9 +56,9 @@ fn queue_gauges(out: &mut String, hub: &Hub) -> Result<(), HubError> {
     let longest = waiting().map(|e| e.waited_minutes).max().unwrap_or(0);
     gauge(
         out,
-        "hub_kiosk_queue_longest_wait_minutes",
-        "Minutes the longest-waiting ticket has waited.",
-        longest,
+        "hub_kiosk_queue_longest_wait_seconds",
+        "How long the longest-waiting ticket has waited (whole minutes, in seconds).",
+        longest * 60,
     );
     let _ = writeln!(
         out,
@@ -79,9 +80,9 @@ fn queue_gauges(out: &mut String, hub: &Hub) -> Result<(), HubError> {
     );
     gauge(
         out,
-        "hub_kiosk_wait_estimate_high_minutes",
-        "Upper end of the wait a visitor joining now is told.",
-        view.estimate_for_next.high_minutes,
+        "hub_kiosk_wait_estimate_high_seconds",
+        "Upper end of the wait a visitor joining now is told, in seconds.",
+        i64::from(view.estimate_for_next.high_minutes) * 60,
     );
     Ok(())
 }
@@ -112,12 +113,14 @@ fn today_gauges(out: &mut String, hub: &Hub) -> Result<(), HubError> {
         "Drop-in visitors seen today.",
         day.dropins_seen,
     );
-    let median = day.median_wait_minutes();
+    let median = day
+        .median_wait_minutes()
+        .map_or("NaN".to_owned(), |m| (m * 60).to_string());
     gauge(
         out,
-        "hub_kiosk_today_median_wait_minutes",
-        "Median wait of tickets called today.",
-        median.map_or_else(|| "NaN".to_owned(), |m| m.to_string()),
+        "hub_kiosk_today_median_wait_seconds",
+        "Median wait of tickets called today (whole minutes, in seconds; NaN before the first).",
+        median,
     );
     Ok(())
 }
@@ -132,8 +135,8 @@ fn health_gauges(out: &mut String, health: &Health) {
     );
     gauge(
         out,
-        "hub_kiosk_outbox_depth_hours",
-        "Hours of footfall waiting to be sent, read from the database.",
+        "hub_kiosk_sync_outbox_buckets",
+        "Hourly footfall buckets waiting to be sent to the central service, read from the database.",
         health.outbox_depth,
     );
     let _ = writeln!(

@@ -192,6 +192,7 @@ impl Worker {
                     counts: e.counts.clone(),
                 })
                 .collect(),
+            software: Some(env!("CARGO_PKG_VERSION").to_owned()),
         })
     }
 
