@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::config::Config;
 use crate::hub::Hub;
@@ -16,9 +15,6 @@ pub struct RunOptions {
     pub headless: bool,
     pub listen: Option<SocketAddr>,
 }
-
-/// Seconds between housekeeping rounds (closing the queue, re-dating, retention).
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15);
 
 pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     crate::logging::init();
@@ -76,10 +72,12 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     }
 }
 
-async fn housekeeping_loop(hub: Arc<Hub>) {
-    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+/// Housekeeping (closing the queue, re-dating, retention), each round when it is next due
+/// (`Hub::housekeeping_due`), sleeping in between.
+pub async fn housekeeping_loop(hub: Arc<Hub>) {
     loop {
-        every.tick().await;
+        tokio::time::sleep(hub.housekeeping_due()).await;
+        crate::wakeups::turned(crate::wakeups::Loop::Housekeeping);
         let h = hub.clone();
         match tokio::task::spawn_blocking(move || h.housekeeping()).await {
             Ok(Err(e)) => tracing::warn!("housekeeping: {e}"),

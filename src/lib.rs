@@ -22,6 +22,7 @@
 //!   signals, shared by all three.
 //! - [`admin`]: what operators run on the appliance: the default configuration, backups and
 //!   restores, man pages and completions.
+//! - [`wakeups`]: how often each waiting loop has turned, so tests can check the kiosk idles.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
@@ -51,4 +52,5 @@ pub mod status;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod wakeups;
 pub mod web;

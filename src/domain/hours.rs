@@ -95,6 +95,15 @@ impl OpeningHours {
         self.day(date.weekday()).0.map(|(_, c)| date.and_time(c))
     }
 
+    /// The next moment after `local` at which the queue's day moves on: today's closing time
+    /// if it is still to come, else the next midnight.
+    pub fn next_close_or_midnight(&self, local: NaiveDateTime) -> NaiveDateTime {
+        let midnight = (local.date() + Duration::days(1)).and_time(chrono::NaiveTime::MIN);
+        self.closes(local.date())
+            .filter(|c| *c > local)
+            .unwrap_or(midnight)
+    }
+
     /// The next opening at or after `local`, within a week.
     pub fn next_opening(&self, local: NaiveDateTime) -> Option<NaiveDateTime> {
         (0..8).find_map(|d| {
@@ -112,6 +121,16 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_day_moves_on_at_closing_time_then_at_midnight() {
+        let h = OpeningHours::default();
+        let next = |s| h.next_close_or_midnight(at(s));
+        assert_eq!(next("2026-11-23 09:00"), at("2026-11-23 16:30"));
+        assert_eq!(next("2026-11-23 16:29"), at("2026-11-23 16:30"));
+        assert_eq!(next("2026-11-23 16:30"), at("2026-11-24 00:00"));
+        assert_eq!(next("2026-11-28 12:00"), at("2026-11-29 00:00"), "Saturday");
     }
 
     #[test]

@@ -132,6 +132,24 @@ impl BeamCounter {
         self.advance(now)
     }
 
+    /// The next moment something changes with no edge: a change has held for the debounce
+    /// time, or a broken beam has been blocked long enough to be a fault. `None` when nothing
+    /// will happen until the next edge.
+    pub fn next_deadline(&self) -> Option<Duration> {
+        let used = if self.settings.dual { 2 } else { 1 };
+        self.beams[..used]
+            .iter()
+            .filter_map(|f| match f.pending {
+                Some(at) => Some(at + self.settings.debounce),
+                None if f.broken => {
+                    let fault = f.since + self.settings.blocked_fault;
+                    (fault > self.now).then_some(fault)
+                }
+                None => None,
+            })
+            .min()
+    }
+
     /// Which beams are steadily broken.
     pub fn broken(&self) -> [bool; 2] {
         [self.beams[0].broken, self.beams[1].broken]

@@ -45,6 +45,9 @@ pub enum Input {
     },
     /// People already counted (the simulator's `in` and `out`).
     Pass { direction: Direction, count: u32 },
+    /// Nothing at the door: look again at what the thread shows (forwarding's state changed,
+    /// for the LED) or whether it is asked to stop.
+    Wake,
 }
 
 /// Something that delivers beam edges: the GPIO pins or the simulator.

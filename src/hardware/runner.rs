@@ -2,6 +2,11 @@
 //! thread runs them through the beam logic, saves every person with `Hub::door_pass`, reports
 //! health with `Hub::report_door` and drives the status LED.
 //!
+//! The thread sleeps on its channel until an edge arrives or a moment it needs comes: a change
+//! has held for the debounce time, a beam has been blocked long enough to be a fault, the LED
+//! blinks, a failed save or sensor is tried again. With none of those it waits for the next
+//! edge, however long; forwarding's state changes and the stop reach it as [`Input::Wake`].
+//!
 //! A sensor or LED that cannot be opened (off a Pi, no permission) is shown as a door fault and
 //! tried again every [`RETRY`]; the kiosk runs on meanwhile. A pass the database refuses (disk
 //! full) is kept in memory and saved again a few seconds later.
@@ -13,16 +18,16 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::led::{self, StatusLed};
+use super::led::{self, Pattern, StatusLed};
 use super::{BeamCounter, BeamSettings, EdgeSource, Input, PinOpener, monotonic};
 use crate::background::{Background, Stop};
 use crate::domain::footfall::Direction;
+use crate::events::Event;
 use crate::hub::Hub;
 use crate::status::DoorSnapshot;
+use crate::wakeups::{self, Loop};
 
-/// How often the thread wakes with nothing to do: the LED, debounce and faults move on.
-const TICK: Duration = Duration::from_millis(100);
-/// Ticks judge the beams this far in the past, so an edge still on its way is never "late".
+/// The beams are judged this far in the past, so an edge still on its way is never "late".
 const LAG: Duration = Duration::from_millis(100);
 /// How often a sensor or LED that failed to open is tried again.
 pub const RETRY: Duration = Duration::from_secs(30);
@@ -97,7 +102,15 @@ impl Worker {
     }
 
     fn run(mut self, stop: &Stop) {
+        let tx = self.tx.clone();
+        stop.on_request(move || {
+            let _ = tx.send(Input::Wake);
+        });
+        if self.parts.led.is_some() {
+            follow_sync(&self.hub, self.tx.clone());
+        }
         while !stop.requested() {
+            wakeups::turned(Loop::Door);
             let now = monotonic();
             if now >= self.next_try {
                 self.connect(now);
@@ -108,21 +121,42 @@ impl Worker {
             }
             self.save(now);
             let fault = self.report();
+            let pattern = led::pattern(fault, &self.hub.sync_status());
             if let Some(l) = &mut self.led {
-                l.show(led::pattern(fault, &self.hub.sync_status()), now);
+                l.show(pattern, now);
             }
-            match self.rx.recv_timeout(TICK) {
-                Ok(input) => {
-                    self.take(input);
-                    while let Ok(more) = self.rx.try_recv() {
-                        self.take(more);
-                    }
+            let got = match self.deadline(now, pattern) {
+                Some(at) => self.rx.recv_timeout(at.saturating_sub(now)),
+                None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            if let Ok(input) = got {
+                self.take(input);
+                while let Ok(more) = self.rx.try_recv() {
+                    self.take(more);
                 }
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
             }
         }
         // Whatever the beams settled before stopping still counts.
         self.save(Duration::MAX);
+    }
+
+    /// The next moment the thread has something to do without an input, if any.
+    fn deadline(&self, now: Duration, pattern: Pattern) -> Option<Duration> {
+        let beams = self
+            .counter
+            .as_ref()
+            .and_then(BeamCounter::next_deadline)
+            .map(|d| d + LAG);
+        let unopened = (self.counter.is_none() && self.parts.source.is_some())
+            || (self.led.is_none() && self.parts.led.is_some());
+        let retry = unopened.then_some(self.next_try);
+        let save = (!self.unsaved.is_empty()).then_some(self.next_save.max(now));
+        let blink = (self.led.is_some() && pattern == Pattern::Blinking).then(|| {
+            let half = led::BLINK_PERIOD / 2;
+            let into = Duration::from_nanos((now.as_nanos() % half.as_nanos()) as u64);
+            now + (half - into)
+        });
+        [beams, retry, save, blink].into_iter().flatten().min()
     }
 
     /// Starts the source and opens the LED if they are not yet working.
@@ -179,6 +213,7 @@ impl Worker {
                 self.unsaved
                     .extend(std::iter::repeat_n(direction, wanted.min(room)));
             }
+            Input::Wake => {}
         }
     }
 
@@ -238,5 +273,47 @@ impl Worker {
             self.reported = Some(snapshot);
         }
         faulty
+    }
+}
+
+/// Wakes the door's thread when forwarding's state changes, which the LED shows: a task on the
+/// async runtime when there is one, else a thread of its own. Either ends with the door's thread
+/// (its channel closes) or the event stream.
+fn follow_sync(hub: &Hub, tx: Sender<Input>) {
+    let mut events = hub.subscribe();
+    let wanted = |e: &Event| matches!(e, Event::SyncStatus { .. });
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        rt.spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match events.recv().await {
+                    Ok(e) if !wanted(&e) => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                }
+                if tx.send(Input::Wake).is_err() {
+                    return;
+                }
+            }
+        });
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("door-led".into())
+        .spawn(move || {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match events.blocking_recv() {
+                    Ok(e) if !wanted(&e) => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                }
+                if tx.send(Input::Wake).is_err() {
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("the status LED will not follow forwarding's state: {e}");
     }
 }

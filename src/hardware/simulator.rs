@@ -9,9 +9,14 @@
 //!
 //! Edges are stamped on the [`monotonic`] clock. After `wait MS` the next edge is stamped exactly
 //! MS later than the one before, so scripted timings reach the beam logic as written.
+//!
+//! The reader sleeps in poll(2) on its input and on a pipe that stopping writes to, so an idle
+//! FIFO costs no wake-up at all. A regular file cannot be waited on that way: it is looked at
+//! again every [`FILE_POLL`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,15 +29,18 @@ use super::script::{self, Step};
 use super::{EdgeSource, Input, monotonic};
 use crate::scanner::Scanned;
 use crate::scanner::lines::LineSplitter;
+use crate::wakeups::{self, Loop};
 
-/// How often an idle input is looked at again.
-const POLL: Duration = Duration::from_millis(50);
+/// How often a regular file at its end is looked at again (a FIFO wakes the reader itself).
+const FILE_POLL: Duration = Duration::from_millis(250);
 
 /// The simulated sensor.
 pub struct Simulator {
     input: PathBuf,
     dual: bool,
     stop: Arc<AtomicBool>,
+    /// The write end of the pipe that wakes the reader to stop.
+    waker: Option<OwnedFd>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -43,6 +51,7 @@ impl Simulator {
             input,
             dual,
             stop: Arc::new(AtomicBool::new(false)),
+            waker: None,
             thread: None,
         }
     }
@@ -69,10 +78,12 @@ impl EdgeSource for Simulator {
                 format!(", e.g. `echo in > {shown}`")
             }
         );
+        let (wake, waker) = pipe()?;
         let mut player = Player {
             tx,
             dual: self.dual,
             stop: self.stop.clone(),
+            wake,
             cursor: monotonic(),
             after_wait: false,
             line: 0,
@@ -84,6 +95,8 @@ impl EdgeSource for Simulator {
         }
         .map_err(|e| format!("cannot start the simulator's thread: {e}"))?;
         // Standard input cannot be interrupted: that thread ends with its input or the process.
+        // Kept for standard input too: a closed pipe would end every `wait` at once.
+        self.waker = Some(waker);
         if !stdin {
             self.thread = Some(thread);
         }
@@ -94,6 +107,10 @@ impl EdgeSource for Simulator {
 impl Drop for Simulator {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
+        if let Some(w) = &self.waker {
+            // SAFETY: writes one byte from a valid buffer to a pipe this struct owns.
+            let _ = unsafe { libc::write(w.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -134,11 +151,41 @@ fn open(path: &Path) -> Result<File, String> {
         .map_err(|e| format!("cannot open the simulator input {shown}: {e}"))
 }
 
+/// A pipe (read end, write end) that wakes the reader when written to.
+fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: pipe2 writes two new descriptors into `fds`, which this function then owns.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(format!("cannot start the simulator: {e}"));
+    }
+    use std::os::fd::FromRawFd;
+    // SAFETY: both descriptors were just made by pipe2 and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Waits until `input` (if any) has something to read, the wake pipe is written to, or
+/// `timeout` (`None`: no limit) passes.
+fn wait(input: Option<RawFd>, wake: RawFd, timeout: Option<Duration>) {
+    let mut fds = [wake, input.unwrap_or(-1)].map(|fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    });
+    let ms = timeout.map_or(-1, |t| {
+        i32::try_from(t.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX)
+    });
+    // SAFETY: `fds` is a valid array of two pollfd (a negative fd is ignored by poll).
+    unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+}
+
 /// Turns lines into inputs, keeping scripted time.
 struct Player {
     tx: Sender<Input>,
     dual: bool,
     stop: Arc<AtomicBool>,
+    /// Readable once the simulator is asked to stop.
+    wake: OwnedFd,
     /// When the last step happened (or the next one will, after a `wait`).
     cursor: Duration,
     after_wait: bool,
@@ -152,13 +199,22 @@ impl Player {
 
     /// Reads a FIFO or file until stopped, waiting for more at its end.
     fn follow(&mut self, mut f: File) {
+        let fifo = f.metadata().is_ok_and(|m| m.file_type().is_fifo());
+        let (input, timeout) = if fifo {
+            (Some(f.as_raw_fd()), None)
+        } else {
+            (None, Some(FILE_POLL))
+        };
         let mut lines = LineSplitter::default();
         let mut buf = [0u8; 4096];
         while !self.stopped() {
+            wakeups::turned(Loop::Simulator);
             match f.read(&mut buf) {
-                Ok(0) => std::thread::sleep(POLL),
-                Ok(n) => lines.push(&buf[..n]).into_iter().for_each(|l| self.take(l)),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::sleep(POLL),
+                Ok(n) if n > 0 => lines.push(&buf[..n]).into_iter().for_each(|l| self.take(l)),
+                Ok(_) => wait(input, self.wake.as_raw_fd(), timeout),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    wait(input, self.wake.as_raw_fd(), timeout);
+                }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
                     tracing::warn!(
@@ -216,7 +272,7 @@ impl Player {
                 if left.is_zero() {
                     break;
                 }
-                std::thread::sleep(left.min(POLL));
+                wait(None, self.wake.as_raw_fd(), Some(left));
             }
             return;
         }

@@ -16,6 +16,9 @@ pub struct Housekeeping {
 
 const LAST_PURGE: &str = "retention.last_purge_day";
 
+/// The longest housekeeping sleeps: a configuration swapped meanwhile is followed within it.
+pub const HOUSEKEEPING_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3600);
+
 impl Hub {
     /// One round of housekeeping; run at start and then every few seconds.
     pub fn housekeeping(&self) -> HubResult<Housekeeping> {
@@ -58,6 +61,26 @@ impl Hub {
             closed_tickets: closed.len(),
             purged_rows,
         })
+    }
+
+    /// How long housekeeping may sleep before its next round: until closing time or the next
+    /// local midnight (a new day's retention), or a minute while the clock has not synchronised
+    /// (its records are re-dated once it has); never more than [`HOUSEKEEPING_AT_MOST`].
+    pub fn housekeeping_due(&self) -> std::time::Duration {
+        let now = self.now();
+        if !now.clock_synced {
+            return std::time::Duration::from_secs(60);
+        }
+        let config = self.config();
+        let local = now.utc.with_timezone(&config.timezone);
+        let next = config.hours.next_close_or_midnight(local.naive_local());
+        let at = next
+            .and_local_timezone(config.timezone)
+            .earliest()
+            .map_or(now.utc + Duration::hours(1), |t| t.with_timezone(&chrono::Utc));
+        // A second past the moment, so the round sees the day moved on.
+        let wait = (at - now.utc + Duration::seconds(1)).to_std().unwrap_or_default();
+        wait.clamp(std::time::Duration::from_secs(1), HOUSEKEEPING_AT_MOST)
     }
 
     /// Counts one person through the door.

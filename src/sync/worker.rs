@@ -1,6 +1,10 @@
 //! The forwarding loop: read a batch from the outbox, send it, carry out the policy's step,
 //! report the state. All it keeps in memory is the policy; the outbox is in SQLite and an hour
 //! leaves it only after a 2xx, so the kiosk may be killed at any moment and lose nothing.
+//!
+//! Between rounds it sleeps: through a backoff or pause to its end, otherwise until the
+//! interval passes or the hub says an hour's counts changed (a check-in, a ticket's move, a door
+//! pass), gathering what else changes in the next [`GATHER`] into the same request.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,9 +15,14 @@ use super::SyncOptions;
 use super::client::Client;
 use super::policy::{Outcome, Policy, Step};
 use super::wire::{Bucket, FORMAT_VERSION, Upload};
+use crate::events::Event;
 use crate::hub::{Hub, HubError, SentHour};
 use crate::status::{SyncSnapshot, SyncState};
 use crate::store::OutboxEntry;
+use crate::wakeups::{self, Loop};
+
+/// After an hour's counts change, how long to wait for more changes to send with it.
+const GATHER: Duration = Duration::from_secs(1);
 
 /// Forwards the outbox to the central service until the task is dropped.
 pub async fn forward(hub: Arc<Hub>, opts: SyncOptions) {
@@ -44,11 +53,49 @@ pub async fn forward(hub: Arc<Hub>, opts: SyncOptions) {
         },
         database: None,
     };
+    let mut changes = w.hub.subscribe();
     w.report().await;
     loop {
+        wakeups::turned(Loop::Forwarding);
         let pause = w.round().await;
-        if !pause.is_zero() {
+        if pause.is_zero() {
+            continue;
+        }
+        if pause != w.opts.interval {
+            // A backoff or a pause runs its course whatever changes meanwhile.
             tokio::time::sleep(pause).await;
+            continue;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = counts_changed(&mut changes) => {
+                tokio::time::sleep(GATHER).await;
+                // This round sends what changed meanwhile too.
+                drain(&mut changes);
+            }
+        }
+    }
+}
+
+/// Forgets the events waiting.
+fn drain(events: &mut tokio::sync::broadcast::Receiver<Event>) {
+    use tokio::sync::broadcast::error::TryRecvError;
+    while !matches!(
+        events.try_recv(),
+        Err(TryRecvError::Empty | TryRecvError::Closed)
+    ) {}
+}
+
+/// Returns once an event says an hour's counts changed (or events were missed); never when the
+/// stream has ended.
+async fn counts_changed(events: &mut tokio::sync::broadcast::Receiver<Event>) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match events.recv().await {
+            Ok(Event::CheckedIn { .. } | Event::TicketChanged { .. } | Event::DoorPassed { .. })
+            | Err(RecvError::Lagged(_)) => return,
+            Ok(_) => {}
+            Err(RecvError::Closed) => std::future::pending().await,
         }
     }
 }
