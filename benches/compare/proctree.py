@@ -68,6 +68,21 @@ def pss_kib(root):
     return total, len(pids)
 
 
+def rss_kib(root):
+    """Resident memory (VmRSS) summed over the tree, in KiB: what `ps` and `top` show."""
+    total = 0
+    for pid in members(root):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
 def cpu_seconds(root):
     """utime + stime (with reaped children) summed over the tree."""
     procs = _all()

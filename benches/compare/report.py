@@ -33,12 +33,15 @@ class Row:
     def cells(self):
         ours = self.ours[0] if self.ours else self.missing
         anchor = self.anchor[0] if self.anchor else "—"
-        ratio, note = "—", self.why
+        ratio, note, worse = "—", self.why, False
         if self.ours and self.anchor and self.anchor[1]:
             r = self.ours[1] / self.anchor[1]
             ratio = f"{r:.2f}×"
-            if self.worse_if is not None and r > self.worse_if:
-                note = (f"**worse than it should be** (expected ≤ {self.worse_if:g}×). " + note).strip()
+            worse = self.worse_if is not None and r > self.worse_if
+        if self.worse_if is not None:
+            goal = f"goal ≤ {self.worse_if:g}×"
+            lead = f"**worse than it should be** ({goal})" if worse else goal
+            note = f"{lead}. {note}" if note else lead
         return [self.measure, ours, anchor, self.anchor_name, ratio, note]
 
 

@@ -8,12 +8,15 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import appliance  # noqa: E402
 import cargo_benches  # noqa: E402
 import report  # noqa: E402
 import screen  # noqa: E402
@@ -28,35 +31,47 @@ def log(msg):
     print(f"[{datetime.datetime.now(datetime.timezone.utc):%H:%M:%S}] {msg}", flush=True)
 
 
+NAMES = ("anchor", "ours", "floor", "headless")
+
+
 def screen_runs(args, firstframe, binary):
-    """Alternating runs of the anchor, our screen and our headless kiosk; every result kept."""
+    """Alternating runs of the anchor, our screen, the bare Slint floor and (with --headless)
+    our headless kiosk, every result kept. Ours forwards to a central service started here."""
     os.makedirs(SHOTS, exist_ok=True)
+    floor_bin = os.path.join(screen.ROOT, "target", "release", "examples", "slint_floor")
+    central_dir = tempfile.mkdtemp(prefix="hub-kiosk-central-")
+    central = appliance.Central(binary, central_dir)
     programs = [
         ("anchor", lambda tmp: screen.chromium(SIZE, os.path.join(tmp, "profile"))),
-        ("ours", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), False)),
+        ("ours", lambda tmp: screen.hub_kiosk(binary, central.kiosk_config(tmp), False)),
+        ("floor", lambda tmp: screen.floor(floor_bin)),
     ]
     if args.headless:
         programs.append(
-            ("headless", lambda tmp: screen.hub_kiosk(binary, os.path.join(tmp, "data"), True)))
-    results = {name: [] for name in ("anchor", "ours", "headless")}
-    for i in range(args.runs):
-        for name, make in programs:
-            if name == "ours" and results["ours"] and "error" in results["ours"][-1]:
-                continue  # it cannot start here (no screen in this build): once is enough
-            shot = os.path.join(SHOTS, f"{name}-{SIZE[0]}x{SIZE[1]}.png") if i == 0 else None
-            log(f"screen: {name}, run {i + 1} of {args.runs}")
-            headless = name == "headless"
-            r = screen.run_once(name, SIZE, make, firstframe, settle_s=args.settle,
-                                idle_s=args.idle, shot=None if headless else shot,
-                                frame_timeout_s=2 if headless else 40)
-            log("  " + json.dumps(r))
-            results[name].append(r)
+            ("headless", lambda tmp: screen.hub_kiosk(binary, central.kiosk_config(tmp), True)))
+    results = {name: [] for name in NAMES}
+    try:
+        for i in range(args.runs):
+            for name, make in programs:
+                if name != "anchor" and results[name] and "error" in results[name][-1]:
+                    continue  # it cannot start here (no screen in this build): once is enough
+                shot = os.path.join(SHOTS, f"{name}-{SIZE[0]}x{SIZE[1]}.png") if i == 0 else None
+                log(f"screen: {name}, run {i + 1} of {args.runs}")
+                headless = name == "headless"
+                r = screen.run_once(name, SIZE, make, firstframe, settle_s=args.settle,
+                                    idle_s=args.idle, shot=None if headless else shot,
+                                    frame_timeout_s=2 if headless else 40)
+                log("  " + json.dumps(r))
+                results[name].append(r)
+    finally:
+        central.stop()
+        shutil.rmtree(central_dir, ignore_errors=True)
     return results
 
 
 def previous_screen_runs():
     """The screen runs recorded in the current docs/benchmarks.md (one JSON object a line)."""
-    res = {name: [] for name in ("anchor", "ours", "headless")}
+    res = {name: [] for name in NAMES}
     when = []
     with open(OUT) as f:
         for line in f:
@@ -74,45 +89,63 @@ def good(results, key):
     return [r[key] for r in results if "error" not in r and r.get(key, -1) >= 0]
 
 
+def per_second(results, key):
+    return [r[key] / r["idle_window_s"] for r in results
+            if "error" not in r and r.get(key) is not None]
+
+
 def screen_rows(res, args):
-    anchor, ours, headless = res["anchor"], res["ours"], res["headless"]
+    anchor, ours, floor, headless = res["anchor"], res["ours"], res["floor"], res["headless"]
     miss = "not measured"
     if ours and all("error" in r for r in ours):
-        miss = "not measured: screen not merged" if "no screen yet" in ours[0]["error"] else (
-            "not measured: " + ours[0]["error"])
+        miss = "not measured: " + ours[0]["error"]
     mib = lambda v: [x / 1024 for x in v]  # noqa: E731
     ms = lambda v: [x * 1e3 for x in v]  # noqa: E731
     chromium = "Chromium --kiosk, static page"
-    poll = good(anchor + ours, "poll_mean_ms")
+    bare = "bare Slint window, same elements"
+    poll = good(anchor + ours + floor, "poll_mean_ms")
     resolution = (f"resolution ≈ {statistics.median(poll) + 4:.0f} ms (one grab "
                   f"{statistics.median(poll):.1f} ms + 4 ms pause)") if poll else ""
+    wake = ("context switches of the whole process tree (threads that exit included) over "
+            f"{args.idle} s on the welcome screen, `perf stat`")
+    cpu = f"`perf stat` task-clock of the tree over the same {args.idle} s"
+    first = lambda who, goal, why: Row(  # noqa: E731
+        "start → complete first frame (ms)", spread(good(ours, "complete_ms"), "{:.0f}"),
+        spread(good(who, "complete_ms"), "{:.0f}"), why, goal,
+        "the frame the screen settles on", miss)
     return [
-        f"Screen at {SIZE[0]}×{SIZE[1]} under Xvfb (software rendering, both)",
+        f"Screen at {SIZE[0]}×{SIZE[1]} under Xvfb (software rendering, all three)",
         Row("start → first change on screen (ms)", spread(good(ours, "first_ms"), "{:.0f}"),
-            spread(good(anchor, "first_ms"), "{:.0f}"), chromium, 1.0, resolution, miss),
-        Row("start → complete first frame (ms)", spread(good(ours, "complete_ms"), "{:.0f}"),
-            spread(good(anchor, "complete_ms"), "{:.0f}"), chromium, 1.0,
-            "the frame the screen settles on", miss),
+            spread(good(floor, "first_ms"), "{:.0f}"), bare, None, resolution, miss),
+        first(floor, 1.25, bare),
+        first(anchor, 1.0, chromium),
+        Row(f"memory: RSS after {args.settle} s (MiB)", spread(mib(good(ours, "rss_kib"))),
+            spread(mib(good(floor, "rss_kib"))), bare, 1.5, "VmRSS of the process", miss),
         Row(f"memory: PSS of the process tree after {args.settle} s (MiB)",
             spread(mib(good(ours, "pss_kib"))), spread(mib(good(anchor, "pss_kib"))),
             chromium, 1.0, "", miss),
         Row("processes in the tree", spread(good(ours, "processes"), "{:.0f}"),
             spread(good(anchor, "processes"), "{:.0f}"), chromium, None, "", miss),
-        Row(f"CPU used over {args.idle} s idle (ms)", spread(ms(good(ours, "idle_cpu_s")), "{:.0f}"),
-            spread(ms(good(anchor, "idle_cpu_s")), "{:.0f}"), chromium, 0.5,
-            "utime + stime of the tree; ours wakes for housekeeping (15 s) and, in the demo, "
-            "forwarding (10 s)", miss),
+        Row("idle wake-ups (context switches per s)", spread(per_second(ours, "switches"), "{:.2f}"),
+            spread(per_second(floor, "switches"), "{:.2f}"), bare, 1.1, wake, miss),
+        Row("idle wake-ups (context switches per s)", spread(per_second(ours, "switches"), "{:.2f}"),
+            spread(per_second(anchor, "switches"), "{:.2f}"), chromium, None, wake, miss),
+        Row(f"idle CPU over {args.idle} s (task-clock ms)",
+            spread(good(ours, "task_clock_ms"), "{:.1f}"),
+            spread(good(anchor, "task_clock_ms"), "{:.1f}"), chromium, 0.1, cpu, miss),
+        Row(f"idle CPU over {args.idle} s (task-clock ms)",
+            spread(good(ours, "task_clock_ms"), "{:.1f}"),
+            spread(good(floor, "task_clock_ms"), "{:.1f}"), bare, None, cpu, miss),
         Row(f"X server CPU over the same {args.idle} s (ms)",
             spread(ms(good(ours, "idle_xserver_cpu_s")), "{:.0f}"),
             spread(ms(good(anchor, "idle_xserver_cpu_s")), "{:.0f}"), chromium, None,
-            "drawing done for the program", miss),
+            "drawing done for the program (utime + stime ticks)", miss),
     ] + ([] if not headless else [
-        Row("`run --headless` (no screen): PSS after 60 s (MiB)",
+        Row(f"`run --headless` (no screen): PSS after {args.settle} s (MiB)",
             spread(mib(good(headless, "pss_kib"))), None, "—", None,
             "staff pages, housekeeping, forwarding: the part under any screen"),
-        Row(f"`run --headless`: CPU over {args.idle} s idle (ms)",
-            spread(ms(good(headless, "idle_cpu_s")), "{:.0f}"), None, "—", None,
-            "the demo forwards every 10 s to a central service that is not running"),
+        Row("`run --headless`: idle wake-ups (context switches per s)",
+            spread(per_second(headless, "switches"), "{:.2f}"), None, "—", None, wake),
     ])
 
 
@@ -137,7 +170,7 @@ def cargo_rows(data):
     rows.append(Row("central ingest, 200 buckets via `PUT /api/v1/footfall` (ms)",
                     col(s, "ingest_http_median_ms", fmt="{:.2f}"),
                     col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
-                    "raw SQLite upsert, same width", 2.0, "HTTP + JSON + checks + store"))
+                    "raw SQLite upsert, same width", 1.5, "HTTP + JSON + checks + store"))
     rows.append(Row("central store upsert alone, 200 buckets (ms)",
                     col(s, "ingest_store_median_ms", fmt="{:.2f}"),
                     col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
@@ -147,6 +180,12 @@ def cargo_rows(data):
     rows.append(Row("check-in → event at 10 SSE clients, p95 (ms)", col(e, "event_p95_ms"),
                     col(e, "commit_p95_ms"), "the check-in's own commit, p95", 1.5,
                     "the event cannot arrive before the commit"))
+    m = data.get("sign_in_memory", [])
+    rows.append(Row("growth of RSS during 500 wrong sign-ins at once (MiB)",
+                    col(m, "growth_mib", fmt="{:.1f}"), None, "—", None,
+                    "must stay under 64: peak (VmHWM) " + (col(m, "vmhwm_mib", fmt="{:.1f}") or ("?",))[0]
+                    + " beside RSS before " + (col(m, "rss_before_mib", fmt="{:.1f}") or ("?",))[0]
+                    + "; 2 passcode checks at once"))
     return rows
 
 
@@ -164,7 +203,7 @@ def main():
                                                          "firstframe"))
     ap.add_argument("--command", default="benches/run-all")
     args = ap.parse_args()
-    args.settle, args.idle = 60, 60
+    args.settle, args.idle = 30, 120
     if args.quick:
         args.runs, args.settle, args.idle = 1, 10, 10
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -200,9 +239,10 @@ def main():
         import frames
 
         data, tables = {}, []
-        for name in ("checkin_commit", "sync_backlog", "staff_sse_latency"):
-            data[name], text = cargo_benches.runs(name, args.runs, log)
-            tables.append(f"`cargo bench --bench {name} -- --json` (last of {args.runs} runs):\n\n{text}")
+        for name, n in (("checkin_commit", args.runs), ("sync_backlog", args.runs),
+                        ("staff_sse_latency", args.runs), ("sign_in_memory", 1)):
+            data[name], text = cargo_benches.runs(name, n, log)
+            tables.append(f"`cargo bench --bench {name} -- --json` (last of {n} runs):\n\n{text}")
         frame_rows, frame_text = frames.measure(args, log)
         rows += frame_rows + cargo_rows(data)
         sections.append(("The benches' own tables", "\n\n".join(tables + frame_text)))

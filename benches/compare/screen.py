@@ -1,8 +1,9 @@
 """One run of a kiosk program on a fresh Xvfb screen, measured from the outside.
 
-start → first painted frame (firstframe.c grabs the root window), then, 60 s after the start,
-PSS summed over the program's process tree, then the CPU time the tree and the X server use
-over the next 60 s while nobody touches the screen.
+start → first painted frame (firstframe.c grabs the root window), then, 30 s after the start,
+RSS and PSS summed over the program's process tree, then over the next 120 s, while nobody
+touches the screen, the tree's context switches and task-clock (`perfstat`) and the CPU time
+the tree and the X server use.
 """
 
 import json
@@ -13,6 +14,7 @@ import subprocess
 import tempfile
 import time
 
+import perfstat
 import proctree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -37,9 +39,15 @@ def chromium(size, profile):
             f"--user-data-dir={profile}", "file://" + ANCHOR], {}
 
 
-def hub_kiosk(binary, data, headless):
-    cmd = [binary, "run", "--listen", "127.0.0.1:0"] + (["--headless"] if headless else [])
-    return cmd, {"HUB_KIOSK_DEMO_DIR": data, "RUST_LOG": "warn", "SLINT_BACKEND": "winit"}
+def hub_kiosk(binary, config, headless):
+    cmd = [binary, "run", "--config", config, "--listen", "127.0.0.1:0"] + (
+        ["--headless"] if headless else [])
+    return cmd, {"RUST_LOG": "warn", "SLINT_BACKEND": "winit"}
+
+
+def floor(binary):
+    """The bare Slint floor (benches/floor/slint_floor.rs)."""
+    return [binary], {"SLINT_BACKEND": "winit"}
 
 
 class Xvfb:
@@ -98,7 +106,7 @@ def _last_line(log, tmp):
     return lines[-1][:300] if lines else "without a message"
 
 
-def run_once(name, size, make_cmd, firstframe_bin, settle_s=60, idle_s=60, shot=None, display=77,
+def run_once(name, size, make_cmd, firstframe_bin, settle_s=30, idle_s=120, shot=None, display=77,
              frame_timeout_s=40):
     """Measure one start of one program. `make_cmd(tmpdir)` gives (argv, extra env); a program
     that shows nothing (headless) gets a short `frame_timeout_s` so the grabs stop early."""
@@ -130,10 +138,14 @@ def run_once(name, size, make_cmd, firstframe_bin, settle_s=60, idle_s=60, shot=
             subprocess.run(f"xwd -root -silent -display {x.display} | convert xwd:- {shot}",
                            shell=True, check=False)
         time.sleep(max(0.0, start + settle_s - time.monotonic()))
+        result["rss_kib"] = proctree.rss_kib(pid)
         result["pss_kib"], result["processes"] = proctree.pss_kib(pid)
+        perf = perfstat.Window(proctree.members(pid)) if perfstat.available() else None
         cpu0, xcpu0, t0 = proctree.cpu_seconds(pid), proctree.cpu_of(x.proc.pid), time.monotonic()
         time.sleep(idle_s)
         cpu1, xcpu1, t1 = proctree.cpu_seconds(pid), proctree.cpu_of(x.proc.pid), time.monotonic()
+        if perf:
+            result["switches"], result["task_clock_ms"] = perf.stop()
         result["idle_cpu_s"] = cpu1 - cpu0
         result["idle_xserver_cpu_s"] = xcpu1 - xcpu0
         result["idle_window_s"] = t1 - t0
