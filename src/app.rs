@@ -1,11 +1,13 @@
-//! Starting the kiosk: open the store, build the hub, start the background parts on a tokio
-//! runtime, then give the main thread to the screen (`crate::ui::window`), or wait for a stop
-//! signal when headless.
+//! Starting the kiosk: open the store and build the hub, then, with a screen, show it first and
+//! start the rest (the async runtime, the staff pages, forwarding, housekeeping, the door) on a
+//! thread of their own while the first frame is drawn; headless, start them and wait for a stop
+//! signal.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::hardware::Door;
 use crate::hub::Hub;
 use crate::service::{Failure, notify_ready, shutdown_signal, watchdog_loop};
 
@@ -35,48 +37,92 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         );
     }
     let hub = Hub::open(config).map_err(Failure::runtime)?;
-    if let Err(e) = hub.housekeeping() {
-        tracing::warn!("housekeeping at start: {e}");
-    }
-
-    let runtime = crate::service::runtime("hub-kiosk-worker")?;
-    runtime.spawn(housekeeping_loop(hub.clone()));
-    runtime.spawn(crate::logging::status_loop(hub.clone()));
-    let staff = runtime
-        .block_on(crate::staff::start(hub.clone()))
-        .map_err(Failure::runtime)?;
-    tracing::info!("staff pages on {}", staff.url);
-    runtime.block_on(async { crate::sync::start(&hub) });
-    // The door sensor and status LED run on their own thread until this is dropped.
-    let _door = crate::hardware::start(hub.clone());
-
     if opts.headless {
+        let services = Services::start(&hub)?;
         notify_ready();
-        runtime.spawn(watchdog_loop());
-        runtime.block_on(shutdown_signal());
+        services.runtime.spawn(watchdog_loop());
+        services.runtime.block_on(shutdown_signal());
         tracing::info!("stopping");
-        runtime.block_on(staff.stop());
-        Ok(())
-    } else {
-        // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
-        runtime.spawn(async {
-            shutdown_signal().await;
-            let _ = slint::invoke_from_event_loop(|| {
-                let _ = slint::quit_event_loop();
+        services.stop();
+        return Ok(());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let starting = hub.clone();
+    let shown = crate::ui::window::run(hub, move || {
+        // The window exists: the services start beside its first frame, not before it.
+        let spawned = std::thread::Builder::new()
+            .name("start".into())
+            .spawn(move || {
+                let started = Services::start(&starting);
+                match &started {
+                    // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
+                    Ok(s) => drop(s.runtime.spawn(async {
+                        shutdown_signal().await;
+                        quit_screen();
+                    })),
+                    Err(_) => quit_screen(),
+                }
+                let _ = tx.send(started);
             });
-        });
-        let shown = crate::ui::window::run(hub);
-        tracing::info!("stopping");
-        runtime.block_on(staff.stop());
-        shown
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the kiosk's services: {e}");
+            quit_screen();
+        }
+    });
+    tracing::info!("stopping");
+    match rx.recv() {
+        Ok(Ok(services)) => {
+            services.stop();
+            shown
+        }
+        Ok(Err(failure)) => Err(failure),
+        Err(_) => shown,
     }
 }
 
-/// Housekeeping (closing the queue, re-dating, retention), each round when it is next due
-/// (`Hub::housekeeping_due`), sleeping in between.
+fn quit_screen() {
+    let _ = slint::invoke_from_event_loop(|| {
+        let _ = slint::quit_event_loop();
+    });
+}
+
+/// What runs beside the screen, or alone when headless.
+struct Services {
+    runtime: tokio::runtime::Runtime,
+    staff: crate::staff::Running,
+    _door: Option<Door>,
+}
+
+impl Services {
+    fn start(hub: &Arc<Hub>) -> Result<Services, Failure> {
+        let runtime = crate::service::runtime("hub-kiosk-worker")?;
+        runtime.spawn(housekeeping_loop(hub.clone()));
+        runtime.spawn(crate::logging::status_loop(hub.clone()));
+        let staff = runtime
+            .block_on(crate::staff::start(hub.clone()))
+            .map_err(Failure::runtime)?;
+        tracing::info!("staff pages on {}", staff.url);
+        let _in_runtime = runtime.enter();
+        crate::sync::start(hub);
+        // The door sensor and status LED run on their own thread until this is dropped.
+        let door = crate::hardware::start(hub.clone());
+        drop(_in_runtime);
+        Ok(Services {
+            runtime,
+            staff,
+            _door: door,
+        })
+    }
+
+    fn stop(self) {
+        self.runtime.block_on(self.staff.stop());
+    }
+}
+
+/// Housekeeping (closing the queue, re-dating, retention): a round at start, then each round
+/// when it is next due (`Hub::housekeeping_due`), sleeping in between.
 pub async fn housekeeping_loop(hub: Arc<Hub>) {
     loop {
-        tokio::time::sleep(hub.housekeeping_due()).await;
         crate::wakeups::turned(crate::wakeups::Loop::Housekeeping);
         let h = hub.clone();
         match tokio::task::spawn_blocking(move || h.housekeeping()).await {
@@ -84,5 +130,6 @@ pub async fn housekeeping_loop(hub: Arc<Hub>) {
             Err(e) => tracing::error!("housekeeping task failed: {e}"),
             Ok(Ok(_)) => {}
         }
+        tokio::time::sleep(hub.housekeeping_due()).await;
     }
 }

@@ -66,6 +66,13 @@ token = "{reader}"
 """
 
 
+def _fill(template, **values):
+    """`template` with each `{name}` replaced (TOML's own braces left alone)."""
+    for k, v in values.items():
+        template = template.replace("{" + k + "}", str(v))
+    return template
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,7 +88,7 @@ class Central:
         os.makedirs(data, exist_ok=True)
         config = os.path.join(tmp, "central.toml")
         with open(config, "w") as f:
-            f.write(CENTRAL.format(port=self.port, data=data, token=self.token,
+            f.write(_fill(CENTRAL, port=self.port, data=data, token=self.token,
                                    reader=secrets.token_hex(20)))
         self.log = open(os.path.join(tmp, "central.log"), "w")
         self.proc = subprocess.Popen([binary, "central", "--config", config],
@@ -106,7 +113,7 @@ class Central:
         os.makedirs(data, exist_ok=True)
         path = os.path.join(tmp, "kiosk.toml")
         with open(path, "w") as f:
-            f.write(KIOSK.format(data=data, url=self.url(), token=self.token))
+            f.write(_fill(KIOSK, data=data, url=self.url(), token=self.token))
         return path
 
     def stop(self):

@@ -117,9 +117,17 @@ fn read(
             "the body is not a footfall upload (see /api/v1/openapi.json): {e}"
         ))
     };
-    let mut json: serde_json::Value = serde_json::from_slice(&body).map_err(not_an_upload)?;
-    whole_numbers(&mut json);
-    let upload: Upload = serde_json::from_value(json).map_err(not_an_upload)?;
+    // Straight into the upload as kiosks send it; only a body that does not read that way
+    // goes through a JSON value first, to take `7.0` as 7 or to name what is wrong.
+    let upload: Upload = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(_) => {
+            let mut json: serde_json::Value =
+                serde_json::from_slice(&body).map_err(not_an_upload)?;
+            whole_numbers(&mut json);
+            serde_json::from_value(json).map_err(not_an_upload)?
+        }
+    };
     if let Some(why) = names(&upload) {
         return Err(ApiError::unprocessable(why));
     }
@@ -175,17 +183,14 @@ async fn receive(
     let now = c.now();
     let database = upload.database.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let done = store.upsert(
+        store.upsert_from(
             &upload.site,
             &upload.kiosk,
             &upload.database,
             &upload.buckets,
+            software(&upload),
             now,
-        )?;
-        if let Some(v) = software(&upload) {
-            store.note_software(&upload.site, &upload.kiosk, v)?;
-        }
-        Ok::<_, super::store::CentralStoreError>(done)
+        )
     })
     .await
     .map_err(|e| e.to_string())

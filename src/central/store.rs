@@ -107,11 +107,8 @@ fn database_ids(
     now_ms: i64,
 ) -> Result<(i64, i64)> {
     let known: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM kiosk_database WHERE site = ?1 AND kiosk = ?2 AND uuid = ?3",
-            params![site, kiosk, uuid],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM kiosk_database WHERE site = ?1 AND kiosk = ?2 AND uuid = ?3")?
+        .query_row(params![site, kiosk, uuid], |r| r.get(0))
         .optional()?;
     let id = match known {
         Some(id) => id,
@@ -123,11 +120,9 @@ fn database_ids(
             tx.last_insert_rowid()
         }
     };
-    let newest: i64 = tx.query_row(
-        "SELECT MAX(id) FROM kiosk_database WHERE site = ?1 AND kiosk = ?2",
-        params![site, kiosk],
-        |r| r.get(0),
-    )?;
+    let newest: i64 = tx
+        .prepare_cached("SELECT MAX(id) FROM kiosk_database WHERE site = ?1 AND kiosk = ?2")?
+        .query_row(params![site, kiosk], |r| r.get(0))?;
     Ok((id, newest))
 }
 
@@ -201,6 +196,20 @@ impl CentralStore {
         buckets: &[Bucket],
         now: DateTime<Utc>,
     ) -> Result<Upsert> {
+        self.upsert_from(site, kiosk, database, buckets, None, now)
+    }
+
+    /// [`upsert`](Self::upsert), also noting the software version the kiosk reported, in the
+    /// same transaction (one commit, one fsync).
+    pub fn upsert_from(
+        &self,
+        site: &str,
+        kiosk: &str,
+        database: &str,
+        buckets: &[Bucket],
+        software: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Upsert> {
         let now_ms = now.timestamp_millis();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -223,12 +232,20 @@ impl CentralStore {
                 done.stale += 1;
             }
         }
-        tx.execute(
-            "INSERT INTO kiosk_contact (site, kiosk, last_ms, last_data_ms) VALUES (?1, ?2, ?3, ?4)
+        tx.prepare_cached(
+            "INSERT INTO kiosk_contact (site, kiosk, last_ms, last_data_ms, software)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (site, kiosk) DO UPDATE SET last_ms = excluded.last_ms,
-                last_data_ms = COALESCE(excluded.last_data_ms, kiosk_contact.last_data_ms)",
-            params![site, kiosk, now_ms, (!buckets.is_empty()).then_some(now_ms)],
-        )?;
+                last_data_ms = COALESCE(excluded.last_data_ms, kiosk_contact.last_data_ms),
+                software = COALESCE(excluded.software, kiosk_contact.software)",
+        )?
+        .execute(params![
+            site,
+            kiosk,
+            now_ms,
+            (!buckets.is_empty()).then_some(now_ms),
+            software
+        ])?;
         tx.commit()?;
         Ok(Upsert::Done(done))
     }
@@ -302,15 +319,6 @@ impl CentralStore {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
-    }
-
-    /// Records the software version a kiosk reported with an accepted upload.
-    pub fn note_software(&self, site: &str, kiosk: &str, software: &str) -> Result<()> {
-        self.conn().execute(
-            "UPDATE kiosk_contact SET software = ?3 WHERE site = ?1 AND kiosk = ?2",
-            params![site, kiosk, software],
-        )?;
-        Ok(())
     }
 
     /// Number of stored buckets, for `/metrics`; also proves the database answers.

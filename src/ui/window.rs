@@ -38,7 +38,9 @@ pub fn no_display_message(e: &slint::PlatformError) -> String {
 }
 
 /// Builds the screen, shows it and runs the UI until the window closes or `quit_event_loop`.
-pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
+/// `shown` runs once the window is shown, before its first frame is drawn (the event loop
+/// exists by then, so `slint::invoke_from_event_loop` reaches it).
+pub fn run(hub: Arc<Hub>, shown: impl FnOnce()) -> Result<(), Failure> {
     let ui = build_ui(hub.clone()).map_err(|e| Failure::runtime(no_display_message(&e)))?;
     if matches!(hub.config().display.rotation, 90 | 270)
         && std::env::var_os("SLINT_KMS_ROTATION").is_none()
@@ -55,6 +57,7 @@ pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
     ui.window
         .show()
         .map_err(|e| Failure::runtime(no_display_message(&e)))?;
+    shown();
     slint::run_event_loop_until_quit()
         .map_err(|e| Failure::runtime(format!("the screen stopped: {e}")))?;
     let _ = ui.window.hide();
