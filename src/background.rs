@@ -32,13 +32,21 @@ impl fmt::Debug for Stop {
 
 impl Stop {
     pub fn requested(&self) -> bool {
-        *self.0.stopped.lock().unwrap_or_else(PoisonError::into_inner)
+        *self
+            .0
+            .stopped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Sleeps for `total`, waking early when a stop is requested. Returns false if it was.
     pub fn sleep(&self, total: Duration) -> bool {
         let until = Instant::now().checked_add(total);
-        let mut stopped = self.0.stopped.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut stopped = self
+            .0
+            .stopped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         while !*stopped {
             let left = match until {
                 Some(t) => t.saturating_duration_since(Instant::now()),
@@ -75,13 +83,18 @@ impl Stop {
     }
 
     fn request(&self) {
-        *self.0.stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        *self
+            .0
+            .stopped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = true;
         self.0.changed.notify_all();
         self.wake_all();
     }
 
     fn wake_all(&self) {
-        let wakers = std::mem::take(&mut *self.0.wakers.lock().unwrap_or_else(PoisonError::into_inner));
+        let wakers =
+            std::mem::take(&mut *self.0.wakers.lock().unwrap_or_else(PoisonError::into_inner));
         wakers.iter().for_each(|w| w());
     }
 }

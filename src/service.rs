@@ -27,10 +27,16 @@ impl Failure {
     }
 }
 
+/// How long an idle thread of the blocking pool waits for more work before it ends: longer
+/// than forwarding's interval, so a quiet kiosk reuses one thread rather than starting and
+/// ending one every round (each start and end is a wake-up).
+const BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(600);
+
 /// The async runtime of a long-running command: two worker threads named `thread_name`.
 pub fn runtime(thread_name: &str) -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_keep_alive(BLOCKING_KEEP_ALIVE)
         .thread_name(thread_name)
         .enable_all()
         .build()

@@ -252,9 +252,17 @@ fn edges_arriving_late_are_taken_at_the_latest_time_seen() {
 #[test]
 fn the_next_deadline_is_the_debounce_then_the_blocked_fault_then_none() {
     let mut c = BeamCounter::new(settings(true), [false, false], ms(1000));
-    assert_eq!(c.next_deadline(), None, "clear beams: nothing until an edge");
+    assert_eq!(
+        c.next_deadline(),
+        None,
+        "clear beams: nothing until an edge"
+    );
     c.edge(A, true, ms(2000));
-    assert_eq!(c.next_deadline(), Some(ms(2015)), "the break holds after the debounce");
+    assert_eq!(
+        c.next_deadline(),
+        Some(ms(2015)),
+        "the break holds after the debounce"
+    );
     c.tick(ms(2015));
     assert_eq!(
         c.next_deadline(),
@@ -263,7 +271,11 @@ fn the_next_deadline_is_the_debounce_then_the_blocked_fault_then_none() {
     );
     c.tick(ms(12_000));
     assert!(c.fault().is_some());
-    assert_eq!(c.next_deadline(), None, "the fault is raised: nothing more to wait for");
+    assert_eq!(
+        c.next_deadline(),
+        None,
+        "the fault is raised: nothing more to wait for"
+    );
     c.edge(A, false, ms(13_000));
     assert_eq!(c.next_deadline(), Some(ms(13_015)));
     c.tick(ms(13_015));

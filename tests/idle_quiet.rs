@@ -76,12 +76,17 @@ fn an_idle_kiosk_runs_no_loop_and_a_pass_still_goes_out_at_once() {
     runtime.spawn(hub_kiosk::app::housekeeping_loop(hub.clone()));
     let _door = hub_kiosk::hardware::start(hub.clone()).expect("a door thread");
     // A background thread waiting to be stopped, as the serial scanner does between retries.
-    let _idle = Background::spawn("idle", |stop| while stop.sleep(Duration::from_secs(3600)) {})
-        .unwrap();
+    let _idle = Background::spawn(
+        "idle",
+        |stop| while stop.sleep(Duration::from_secs(3600)) {},
+    )
+    .unwrap();
     let fifo = dir.path().join("kiosk").join("door-simulator");
-    wait_until("the simulator's FIFO exists", Duration::from_secs(20), || {
-        fifo.exists()
-    });
+    wait_until(
+        "the simulator's FIFO exists",
+        Duration::from_secs(20),
+        || fifo.exists(),
+    );
     wait_until("forwarding is online", Duration::from_secs(20), || {
         hub.sync_status().state == SyncState::Online
     });
@@ -102,7 +107,10 @@ fn an_idle_kiosk_runs_no_loop_and_a_pass_still_goes_out_at_once() {
         turned.join(", ")
     );
     for l in [Loop::Door, Loop::Simulator, Loop::Forwarding] {
-        assert!(wakeups::turns(l) > 0, "{l:?} never ran: the test proves nothing");
+        assert!(
+            wakeups::turns(l) > 0,
+            "{l:?} never ran: the test proves nothing"
+        );
     }
 
     // Not asleep for good: a person through the door reaches the central service well within

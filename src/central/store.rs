@@ -107,7 +107,9 @@ fn database_ids(
     now_ms: i64,
 ) -> Result<(i64, i64)> {
     let known: Option<i64> = tx
-        .prepare_cached("SELECT id FROM kiosk_database WHERE site = ?1 AND kiosk = ?2 AND uuid = ?3")?
+        .prepare_cached(
+            "SELECT id FROM kiosk_database WHERE site = ?1 AND kiosk = ?2 AND uuid = ?3",
+        )?
         .query_row(params![site, kiosk, uuid], |r| r.get(0))
         .optional()?;
     let id = match known {

@@ -77,9 +77,13 @@ impl Hub {
         let at = next
             .and_local_timezone(config.timezone)
             .earliest()
-            .map_or(now.utc + Duration::hours(1), |t| t.with_timezone(&chrono::Utc));
+            .map_or(now.utc + Duration::hours(1), |t| {
+                t.with_timezone(&chrono::Utc)
+            });
         // A second past the moment, so the round sees the day moved on.
-        let wait = (at - now.utc + Duration::seconds(1)).to_std().unwrap_or_default();
+        let wait = (at - now.utc + Duration::seconds(1))
+            .to_std()
+            .unwrap_or_default();
         wait.clamp(std::time::Duration::from_secs(1), HOUSEKEEPING_AT_MOST)
     }
 

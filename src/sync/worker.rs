@@ -92,7 +92,9 @@ async fn counts_changed(events: &mut tokio::sync::broadcast::Receiver<Event>) {
     use tokio::sync::broadcast::error::RecvError;
     loop {
         match events.recv().await {
-            Ok(Event::CheckedIn { .. } | Event::TicketChanged { .. } | Event::DoorPassed { .. })
+            Ok(
+                Event::CheckedIn { .. } | Event::TicketChanged { .. } | Event::DoorPassed { .. },
+            )
             | Err(RecvError::Lagged(_)) => return,
             Ok(_) => {}
             Err(RecvError::Closed) => std::future::pending().await,
@@ -178,13 +180,30 @@ impl Worker {
         let keys: Vec<SentHour> = batch.iter().map(|e| (e.hour, e.revision)).collect();
         match step {
             Step::Ack => {
-                if let Err(e) = blocking(&self.hub, move |h| h.outbox_accepted(&keys)).await {
-                    // The hours stay queued and are sent again: harmless.
-                    self.set(SyncState::Online, Some(e)).await;
-                    return self.opts.interval;
-                }
+                // One trip to the database: the hours out of the outbox, and what is left. A
+                // heartbeat (nothing was waiting) changed nothing and writes nothing.
+                let accepted = async {
+                    if keys.is_empty() {
+                        return Ok((0, self.status.dead_letters));
+                    }
+                    blocking(&self.hub, move |h| {
+                        h.outbox_accepted(&keys)?;
+                        Ok((h.outbox_depth()?, h.dead_letter_count()?))
+                    })
+                    .await
+                };
+                let (outbox, dead) = match accepted.await {
+                    Ok(counts) => counts,
+                    Err(e) => {
+                        // The hours stay queued and are sent again: harmless.
+                        self.set(SyncState::Online, Some(e)).await;
+                        return self.opts.interval;
+                    }
+                };
                 self.status.last_success = Some(now);
-                self.set(SyncState::Online, None).await;
+                (self.status.outbox, self.status.dead_letters) = (outbox, dead);
+                self.note(SyncState::Online, None);
+                self.hub.report_sync(self.status.clone());
                 if batch.len() < self.policy.limit() as usize {
                     self.policy.drained();
                     self.opts.interval
@@ -245,6 +264,12 @@ impl Worker {
 
     /// Records the state and error, logging when either changed, and reports it to the hub.
     async fn set(&mut self, state: SyncState, error: Option<String>) {
+        self.note(state, error);
+        self.report().await;
+    }
+
+    /// Records the state and error, logging when either changed.
+    fn note(&mut self, state: SyncState, error: Option<String>) {
         if self.status.state != state || self.status.last_error != error {
             let name = state.as_str();
             match (&error, state) {
@@ -255,7 +280,6 @@ impl Worker {
         }
         self.status.state = state;
         self.status.last_error = error;
-        self.report().await;
     }
 
     /// Sends the snapshot, with the outbox and dead-letter counts read now, to the hub.

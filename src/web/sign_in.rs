@@ -98,8 +98,7 @@ impl Drop for InFlight {
 /// one's: an Argon2id hash with the default parameters of a passcode nobody was told. A fixed
 /// string, not hashed at start: hashing takes 19 MiB and a good part of a second on a Pi, on
 /// the way to the first frame.
-const DECOY: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$2j1A4wS8255TpW51tqi1CA$9IEYepgLbYAAbmlyTO1DnjYnSeQHbSn5d6XY4WV5YXw";
+const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$2j1A4wS8255TpW51tqi1CA$9IEYepgLbYAAbmlyTO1DnjYnSeQHbSn5d6XY4WV5YXw";
 
 /// The sign-in gate of one service.
 #[derive(Debug)]
