@@ -5,9 +5,13 @@ use serde::Serialize;
 
 use super::{Hub, HubResult};
 use crate::config::Texts;
+use crate::domain::day::{ClosingRules, Phase};
 use crate::domain::estimate::estimate_wait;
-use crate::domain::{Action, NeedId, QueueError, Ticket, TicketState, WaitEstimate};
+use crate::domain::{
+    Action, HelpRequest, NeedId, QueueError, Remit, Ticket, TicketState, WaitEstimate,
+};
 use crate::events::Event;
+use crate::domain::day::Pause;
 
 /// How far back service times count for the estimate.
 const SERVICE_HISTORY_DAYS: i64 = 14;
@@ -33,6 +37,12 @@ pub struct QueueView {
     /// What a visitor joining now would be told.
     pub estimate_for_next: WaitEstimate,
     pub open: bool,
+    /// Where the day stands: open, closing soon, in the grace time after closing, closed.
+    pub day: Phase,
+    /// Drop-ins paused by staff, if they are.
+    pub pause: Option<Pause>,
+    /// Help requests nobody has acknowledged yet.
+    pub help: Vec<HelpRequest>,
 }
 
 impl Hub {
@@ -57,6 +67,28 @@ impl Hub {
             i64::from(self.config.queue.default_service_minutes) * 60,
             self.advisors_on_duty()?,
         ))
+    }
+
+    /// What a visitor joining now would be told.
+    pub(super) fn queue_estimate(&self) -> HubResult<WaitEstimate> {
+        let now = self.clock.now().utc;
+        let open = self.store.open_tickets()?;
+        let ahead: Vec<NeedId> = self
+            .policy
+            .order(&open, now)
+            .iter()
+            .map(|t| t.need.clone())
+            .collect();
+        self.estimate_after(&ahead)
+    }
+
+    /// The times around closing, as configured.
+    pub fn closing_rules(&self) -> ClosingRules {
+        let q = &self.config.queue;
+        ClosingRules {
+            warning: Duration::minutes(i64::from(q.closing_warning_minutes)),
+            grace: Duration::minutes(i64::from(q.closing_grace_minutes)),
+        }
     }
 
     /// A ticket's place and wait estimate now.
@@ -106,14 +138,28 @@ impl Hub {
             advisors_on_duty: self.advisors_on_duty()?,
             estimate_for_next: self.estimate_after(&ahead)?,
             open: self.is_open(),
+            day: Phase::at(&self.config.hours, self.closing_rules(), self.local(now)),
+            pause: self.store.pause()?,
+            help: self.store.open_help()?,
             entries,
         })
     }
 
-    /// Calls whoever is next. `desk` is the caller's display name.
+    /// The needs `desk` serves: its login's `needs`, or every need (tokens, logins without a list).
+    pub fn remit_of(&self, desk: &str) -> Remit {
+        self.config
+            .staff
+            .logins
+            .iter()
+            .find(|l| l.name == desk)
+            .map_or(Remit::All, |l| Remit::of(&l.needs))
+    }
+
+    /// Calls whoever is next within `desk`'s remit. `desk` is the caller's display name.
     pub fn call_next(&self, desk: &str) -> HubResult<Ticket> {
         let now = self.now();
-        let t = self.store.call_next(desk, &self.policy, now.utc)?;
+        let remit = self.remit_of(desk);
+        let t = self.store.call_next(desk, &remit, &self.policy, now.utc)?;
         self.announce(&t, "call");
         Ok(t)
     }
@@ -145,6 +191,7 @@ impl Hub {
             self.publish(Event::NowCalling {
                 ticket: t.number.to_string(),
                 location: self.location_of(&desk),
+                language: t.language.clone(),
                 desk,
             });
         }

@@ -174,6 +174,29 @@ impl Shell {
                     lost,
                 )
             }
+            Effect::RequestHelp { generation } => {
+                let lost = Input::HelpAnswered {
+                    generation,
+                    raised: None,
+                };
+                let Some(w) = worker else {
+                    return self.queue_answer(lost);
+                };
+                let rx = w.run(move || match hub.request_help() {
+                    Ok(help) => Some(help.id),
+                    Err(e) => {
+                        tracing::error!("a help request from the screen was not raised: {e}");
+                        None
+                    }
+                });
+                (
+                    Box::pin(await_answer(rx, move |raised| Input::HelpAnswered {
+                        generation,
+                        raised,
+                    })) as Answer,
+                    lost,
+                )
+            }
             Effect::CheckCard { generation, scan } => {
                 let lost = Input::CardAnswered {
                     generation,
@@ -235,7 +258,7 @@ pub fn saved(outcome: Result<CheckInOutcome, HubError>, today: chrono::NaiveDate
                 low_minutes: t.estimate.low_minutes,
                 high_minutes: t.estimate.high_minutes,
             }),
-            drop_in_closed: o.drop_in_closed,
+            no_ticket: o.no_ticket,
             next_opening: o.next_opening,
             today,
         }),

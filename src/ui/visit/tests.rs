@@ -37,7 +37,7 @@ fn saved(queued: bool) -> Saved {
             low_minutes: 0,
             high_minutes: 5,
         }),
-        drop_in_closed: false,
+        no_ticket: None,
         next_opening: None,
         today: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
     })
@@ -207,7 +207,7 @@ fn the_done_screen_gives_directions_and_the_reopening_day() {
         generation,
         saved: Saved::Yes(Checked {
             queued: None,
-            drop_in_closed: true,
+            no_ticket: Some(NoTicket::Closed),
             next_opening: today
                 .succ_opt()
                 .unwrap()
