@@ -105,9 +105,8 @@ fn main() {
                 // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
                 let h = hub.clone();
                 tokio::task::spawn_blocking(move || {
-                    h.store
-                        .close_open_tickets(h.today(), true, chrono::Utc::now())
-                        .unwrap()
+                    let open: Vec<i64> = h.store.open_tickets().unwrap().iter().map(|t| t.id).collect();
+                    h.store.close_waiting(&open, chrono::Utc::now()).unwrap()
                 })
                 .await
                 .unwrap();
@@ -121,6 +120,7 @@ fn main() {
                 language: Language::english(),
                 source: Source::Touchscreen,
                 priority: false,
+                interpreter: false,
             };
             let h = hub.clone();
             let start = Instant::now();

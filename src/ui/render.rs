@@ -142,7 +142,14 @@ impl Shell {
         };
         let api = w.global::<Api>();
         api.set_calling(latest.map(call).unwrap_or_default());
-        let recent: Vec<Call> = recent.into_iter().map(call).collect();
+        // A ticket number is never split over two lines in the "also called" list.
+        let recent: Vec<Call> = recent
+            .into_iter()
+            .map(|mut s| {
+                s.ticket = s.ticket.replace(' ', "\u{a0}");
+                call(s)
+            })
+            .collect();
         api.set_recent(ModelRc::new(VecModel::from(recent)));
     }
 }
