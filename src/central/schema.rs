@@ -73,7 +73,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE bucket_v2 RENAME TO bucket;
     CREATE INDEX bucket_site_hour ON bucket (site, hour);
     "#,
-    // 3: tickets closed by the kiosk's clock and help requests, per hour (0 from kiosks that
+    // 3: the software version each kiosk last reported (an optional field of its uploads).
+    "ALTER TABLE kiosk_contact ADD COLUMN software TEXT",
+    // 4: tickets closed by the kiosk's clock and help requests, per hour (0 from kiosks that
     // do not send them).
     r#"
     ALTER TABLE bucket ADD COLUMN dropins_closed INTEGER NOT NULL DEFAULT 0;
