@@ -44,6 +44,16 @@ impl Hub {
         Ok(escalated)
     }
 
+    /// Help request `id`, if it is known.
+    pub fn help_request(&self, id: i64) -> HubResult<Option<HelpRequest>> {
+        Ok(self.store.help_request(id)?)
+    }
+
+    /// Pause `id`, in force or not.
+    pub fn pause_by_id(&self, id: i64) -> HubResult<Option<Pause>> {
+        Ok(self.store.pause_by_id(id)?)
+    }
+
     /// Help requests nobody has acknowledged yet, oldest first.
     pub fn open_help(&self) -> HubResult<Vec<HelpRequest>> {
         Ok(self.store.open_help()?)

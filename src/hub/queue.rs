@@ -201,6 +201,11 @@ impl Hub {
         });
     }
 
+    /// Today's most recent calls, newest first (the display page on opening).
+    pub fn recent_calls(&self, limit: u32) -> HubResult<Vec<Ticket>> {
+        Ok(self.store.recent_calls(self.today(), limit)?)
+    }
+
     /// Where visitors go when `desk` calls them.
     pub fn location_of(&self, desk: &str) -> Texts {
         self.config

@@ -38,6 +38,18 @@ impl Store {
         current(&self.conn())
     }
 
+    /// Pause `id`, whether or not it is still in force.
+    pub fn pause_by_id(&self, id: i64) -> Result<Option<Pause>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM dropin_pause WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?)
+    }
+
     /// Pauses drop-ins; a pause already in force is kept as it is (and returned).
     pub fn set_pause(
         &self,

@@ -6,6 +6,8 @@
 pub mod footfall;
 pub mod login;
 pub mod queue;
+mod queue_notices;
+mod queue_rows;
 pub mod status;
 
 use axum::http::header;
@@ -16,6 +18,16 @@ pub use crate::report::escape;
 const STYLE: &str = include_str!("style.css");
 /// The queue page's script.
 const QUEUE_SCRIPT: &str = include_str!("queue.js");
+/// Sound for the queue and display pages (a tap on opening lets the browser play it).
+const SOUND_SCRIPT: &str = include_str!("sound.js");
+
+/// `GET /sound.js`.
+pub async fn sound_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SOUND_SCRIPT,
+    )
+}
 
 /// `GET /queue.js`.
 pub async fn queue_script() -> impl IntoResponse {
