@@ -76,7 +76,9 @@ fn translation(po: &str, msgid: &str) -> Option<String> {
     let mut lines = po.lines().skip_while(|l| l.trim() != wanted).skip(1);
     let first = lines.next()?.trim().strip_prefix("msgstr ")?.to_owned();
     let mut text = String::new();
-    for part in std::iter::once(first.as_str()).chain(lines.map(str::trim).take_while(|l| l.starts_with('"'))) {
+    for part in std::iter::once(first.as_str())
+        .chain(lines.map(str::trim).take_while(|l| l.starts_with('"')))
+    {
         let inner = part.strip_prefix('"')?.strip_suffix('"')?;
         text.push_str(&inner.replace("\\\"", "\"").replace("\\\\", "\\"));
     }

@@ -8,9 +8,9 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::domain::day::Pause;
 use crate::domain::footfall::Direction;
 use crate::domain::{HelpRequest, Language, NeedId, Texts, Ticket};
-use crate::domain::day::Pause;
 
 /// Something that happened.
 #[derive(Clone, Debug, Serialize)]

@@ -102,7 +102,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::CallNext => {
                 let oldest = policy.order(&model.tickets, now).first().map(|t| t.created);
-                let m = model.call_next("Desk 1", &Remit::All, &policy, now).cloned();
+                let m = model
+                    .call_next("Desk 1", &Remit::All, &policy, now)
+                    .cloned();
                 let s = store.call_next("Desk 1", &Remit::All, &policy, now);
                 match (&m, &s) {
                     (Ok(m), Ok(s)) => {

@@ -40,7 +40,9 @@ fn translated(lang: &str, msgid: &str) -> String {
     .unwrap();
     let wanted = format!("msgid \"{msgid}\"");
     let mut lines = po.lines().skip_while(|l| *l != wanted).skip(1);
-    let line = lines.next().unwrap_or_else(|| panic!("{msgid} not in {lang}"));
+    let line = lines
+        .next()
+        .unwrap_or_else(|| panic!("{msgid} not in {lang}"));
     line.trim_start_matches("msgstr \"")
         .trim_end_matches('"')
         .to_owned()
@@ -86,7 +88,11 @@ async fn one_tap_shows_the_numbers_and_the_screen_follows_the_alert() {
         |c| {
             c.help.escalation_seconds = 60;
             c.help.crisis_numbers = vec![CrisisNumber {
-                label: [("en".into(), "Night line".into()), ("pl".into(), "Linia nocna".into())].into(),
+                label: [
+                    ("en".into(), "Night line".into()),
+                    ("pl".into(), "Linia nocna".into()),
+                ]
+                .into(),
                 number: [("en".into(), "0800 123 456".into())].into(),
                 detail: Default::default(),
             }];
@@ -97,10 +103,16 @@ async fn one_tap_shows_the_numbers_and_the_screen_follows_the_alert() {
     k.tap("language-pl");
     k.tap("help");
     assert_eq!(api.get_screen(), Screen::Help);
-    assert!(k.try_find("help").is_none(), "no help button on the help screen");
+    assert!(
+        k.try_find("help").is_none(),
+        "no help button on the help screen"
+    );
     assert_eq!(
         k.find("help-title").accessible_label().unwrap(),
-        translated("pl", "Someone is coming to you now. You are in the right place.")
+        translated(
+            "pl",
+            "Someone is coming to you now. You are in the right place."
+        )
     );
     assert_eq!(
         k.find("crisis-0").accessible_label().unwrap(),
@@ -134,7 +146,10 @@ async fn one_tap_shows_the_numbers_and_the_screen_follows_the_alert() {
     // A member of staff acknowledges it: the screen says they are on their way.
     let id = k.hub.open_help().unwrap()[0].id;
     k.hub.acknowledge_help(id, "Desk 1").unwrap();
-    until("acknowledged", || api.get_help_state() == HelpState::Acknowledged).await;
+    until("acknowledged", || {
+        api.get_help_state() == HelpState::Acknowledged
+    })
+    .await;
     assert_eq!(
         k.count("SELECT count(*) FROM help_request WHERE acknowledged_by = 'Desk 1'"),
         1
@@ -201,7 +216,11 @@ async fn paused_and_too_late_say_so_kindly() {
         k.find("ask-reception").accessible_label().unwrap(),
         translated("pl", "Please ask at reception: someone will help you.")
     );
-    assert_eq!(k.count("SELECT count(*) FROM ticket"), 1, "only the walk-in");
+    assert_eq!(
+        k.count("SELECT count(*) FROM ticket"),
+        1,
+        "only the walk-in"
+    );
 }
 
 async fn the_interpreter_wish_is_saved_on_the_ticket() {

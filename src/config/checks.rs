@@ -172,7 +172,12 @@ pub(super) fn display(d: &Display, p: &mut Vec<Problem>) {
 }
 
 /// `[staff]`: logins (with the needs each serves), API tokens, the display token and TLS files.
-pub(super) fn staff(staff: &Staff, catalogue: Option<&Catalogue>, demo: bool, p: &mut Vec<Problem>) {
+pub(super) fn staff(
+    staff: &Staff,
+    catalogue: Option<&Catalogue>,
+    demo: bool,
+    p: &mut Vec<Problem>,
+) {
     let mut names = BTreeSet::new();
     for (i, login) in staff.logins.iter().enumerate() {
         if login.name.trim().is_empty() || login.name.len() > 40 {
@@ -226,16 +231,7 @@ pub(super) fn staff(staff: &Staff, catalogue: Option<&Catalogue>, demo: bool, p:
             ));
         }
     }
-    if let Some(t) = &staff.display_token {
-        let key = "staff.display_token";
-        if !demo && t == DEMO_DISPLAY_TOKEN {
-            p.push(problem(key, "this is the demo display token: make a random one, e.g. `openssl rand -hex 16`"));
-        } else if t.len() < 22 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            p.push(problem(key, "use at least 22 random letters, digits, `-` or `_` (it goes in the page's address), e.g. `openssl rand -hex 16`"));
-        } else if tokens.contains(t) {
-            p.push(problem(key, "use a token of its own, not an API token: it only shows the display page"));
-        }
-    }
+    display_token(staff.display_token.as_deref(), &tokens, demo, p);
     if let Some(tls) = &staff.tls {
         for (key, path) in [
             ("staff.tls.certificate", &tls.certificate),
@@ -248,6 +244,36 @@ pub(super) fn staff(staff: &Staff, catalogue: Option<&Catalogue>, demo: bool, p:
                 ));
             }
         }
+    }
+}
+
+/// `[staff] display_token`: random, fit for an address, and no API token's.
+fn display_token(
+    token: Option<&str>,
+    api_tokens: &BTreeSet<String>,
+    demo: bool,
+    p: &mut Vec<Problem>,
+) {
+    let Some(t) = token else {
+        return;
+    };
+    let key = "staff.display_token";
+    if !demo && t == DEMO_DISPLAY_TOKEN {
+        p.push(problem(
+            key,
+            "this is the demo display token: make a random one, e.g. `openssl rand -hex 16`",
+        ));
+    } else if t.len() < 22
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        p.push(problem(key, "use at least 22 random letters, digits, `-` or `_` (it goes in the page's address), e.g. `openssl rand -hex 16`"));
+    } else if api_tokens.contains(t) {
+        p.push(problem(
+            key,
+            "use a token of its own, not an API token: it only shows the display page",
+        ));
     }
 }
 

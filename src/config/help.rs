@@ -40,7 +40,12 @@ fn texts(pairs: &[(&str, &str)]) -> Texts {
 pub fn uk_crisis_numbers() -> Vec<CrisisNumber> {
     vec![
         CrisisNumber {
-            label: texts(&[("en", "Emergency"), ("pl", "Nagły wypadek"), ("ar", "الطوارئ"), ("zh", "紧急情况")]),
+            label: texts(&[
+                ("en", "Emergency"),
+                ("pl", "Nagły wypadek"),
+                ("ar", "الطوارئ"),
+                ("zh", "紧急情况"),
+            ]),
             number: texts(&[("en", "999")]),
             detail: texts(&[
                 ("en", "If a life is in danger now."),
@@ -50,8 +55,18 @@ pub fn uk_crisis_numbers() -> Vec<CrisisNumber> {
             ]),
         },
         CrisisNumber {
-            label: texts(&[("en", "NHS urgent mental health help"), ("pl", "Pilna pomoc psychiatryczna NHS"), ("ar", "مساعدة عاجلة للصحة النفسية من NHS"), ("zh", "NHS 紧急心理健康帮助")]),
-            number: texts(&[("en", "111, option 2"), ("pl", "111, opcja 2"), ("ar", "111، الخيار 2"), ("zh", "111,选项 2")]),
+            label: texts(&[
+                ("en", "NHS urgent mental health help"),
+                ("pl", "Pilna pomoc psychiatryczna NHS"),
+                ("ar", "مساعدة عاجلة للصحة النفسية من NHS"),
+                ("zh", "NHS 紧急心理健康帮助"),
+            ]),
+            number: texts(&[
+                ("en", "111, option 2"),
+                ("pl", "111, opcja 2"),
+                ("ar", "111، الخيار 2"),
+                ("zh", "111,选项 2"),
+            ]),
             detail: texts(&[
                 ("en", "Day and night, for you or someone you care about."),
                 ("pl", "Całą dobę, dla ciebie lub bliskiej osoby."),
@@ -60,7 +75,12 @@ pub fn uk_crisis_numbers() -> Vec<CrisisNumber> {
             ]),
         },
         CrisisNumber {
-            label: texts(&[("en", "Samaritans"), ("pl", "Samaritans"), ("ar", "السامريون (Samaritans)"), ("zh", "撒玛利亚会 (Samaritans)")]),
+            label: texts(&[
+                ("en", "Samaritans"),
+                ("pl", "Samaritans"),
+                ("ar", "السامريون (Samaritans)"),
+                ("zh", "撒玛利亚会 (Samaritans)"),
+            ]),
             number: texts(&[("en", "116 123")]),
             detail: texts(&[
                 ("en", "Free, any time, to talk about anything."),

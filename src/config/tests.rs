@@ -152,13 +152,18 @@ fn help_closing_remit_and_display_keys_are_checked_with_their_line() {
     assert_eq!(e.line, Some(line));
 
     let e = error_of(&EXAMPLE.replace("number = { en = \"999\" }", "number = { pl = \"999\" }"));
-    assert_eq!(e.key.as_deref(), Some("help.crisis_numbers.0.number"), "{e}");
+    assert_eq!(
+        e.key.as_deref(),
+        Some("help.crisis_numbers.0.number"),
+        "{e}"
+    );
     assert!(e.message.contains("English number"), "{e}");
 
     let e = error_of(&EXAMPLE.replace("closing_grace_minutes = 30", "closing_grace_minutes = 900"));
     assert_eq!(e.key.as_deref(), Some("queue.closing_grace_minutes"), "{e}");
 
-    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$YXfjbDyUh71gG1J9Tqo9y/jUQb3ofWgHXFrTUIyA+gs";
+    let hash =
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$YXfjbDyUh71gG1J9Tqo9y/jUQb3ofWgHXFrTUIyA+gs";
     let remit = |needs: &str| {
         format!(
             "[site]\nid = \"x\"\nname = \"X\"\n[staff]\nlogins = [\n  {{ name = \"A\", passcode_hash = \"{hash}\", needs = [{needs}] }},\n]\n"
@@ -171,10 +176,19 @@ fn help_closing_remit_and_display_keys_are_checked_with_their_line() {
     let ok = Config::parse(&remit("\"housing\""), "k.toml").unwrap();
     assert_eq!(ok.staff.logins[0].needs[0].as_str(), "housing");
 
-    let display = |t: &str| format!("[site]\nid = \"x\"\nname = \"X\"\n[staff]\ndisplay_token = \"{t}\"\n");
-    assert!(error_of(&display(DEMO_DISPLAY_TOKEN)).message.contains("demo display token"));
+    let display =
+        |t: &str| format!("[site]\nid = \"x\"\nname = \"X\"\n[staff]\ndisplay_token = \"{t}\"\n");
+    assert!(
+        error_of(&display(DEMO_DISPLAY_TOKEN))
+            .message
+            .contains("demo display token")
+    );
     assert!(error_of(&display("short")).message.contains("at least 22"));
-    assert!(error_of(&display("with spaces in it 0123456789")).message.contains("at least 22"));
+    assert!(
+        error_of(&display("with spaces in it 0123456789"))
+            .message
+            .contains("at least 22")
+    );
     let c = Config::parse(&display("0123456789abcdef0123456789abcdef"), "k.toml").unwrap();
     assert!(c.staff.display_token.is_some());
 }

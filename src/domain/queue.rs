@@ -319,13 +319,18 @@ mod tests {
         let policy = CallPolicy::default();
         let now = start() + Duration::minutes(10);
         let desk3 = Remit::of(&[NeedId::new("housing").unwrap()]);
-        assert_eq!(q.call_next("Desk 3", &desk3, &policy, now).unwrap().id, housing);
+        assert_eq!(
+            q.call_next("Desk 3", &desk3, &policy, now).unwrap().id,
+            housing
+        );
         assert_eq!(
             q.call_next("Desk 3", &desk3, &policy, now).unwrap().id,
             later_housing
         );
         assert_eq!(
-            q.call_next("Desk 3", &desk3, &policy, now).unwrap_err().to_string(),
+            q.call_next("Desk 3", &desk3, &policy, now)
+                .unwrap_err()
+                .to_string(),
             "nobody is waiting for housing: call someone from the list, or show all"
         );
         assert_eq!(Remit::of(&[]), Remit::All);

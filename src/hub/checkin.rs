@@ -58,11 +58,12 @@ pub struct CheckInOutcome {
 impl Hub {
     /// Checks a visitor in. When this returns Ok the check-in is on disk.
     pub fn check_in(&self, req: CheckInRequest) -> HubResult<CheckInOutcome> {
-        let at = self.now();
+        let at = self.now_for_write();
+        let config = self.config();
         if req.source == Source::Card
             && let Some(member) = req.visitor.member()
         {
-            let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
+            let window = Duration::minutes(i64::from(config.cards.repeat_scan_minutes));
             if let Some(last) = self
                 .store
                 .last_member_check_in_ms(member.as_str(), at.utc - window)?
@@ -72,14 +73,14 @@ impl Hub {
             }
         }
         let check_in = CheckIn::new(
-            &self.config.catalogue,
+            &config.catalogue,
             req.visitor,
             &req.needs,
             req.language,
             req.source,
             at,
         )?;
-        let drop_ins = check_in.drop_in_needs(&self.config.catalogue);
+        let drop_ins = check_in.drop_in_needs(&config.catalogue);
         let local = self.local(check_in.at.utc);
         // Staff adding a walk-in by hand decide for themselves whether the queue is open.
         let refused = match drop_ins.first() {
@@ -93,7 +94,7 @@ impl Hub {
                 priority: req.priority,
                 interpreter: req.interpreter,
                 day: local.date(),
-                prefix: self.config.queue.ticket_prefix,
+                prefix: config.queue.ticket_prefix,
             }),
             _ => None,
         };
@@ -112,7 +113,7 @@ impl Hub {
         Ok(CheckInOutcome {
             check_in_id: receipt.check_in_id,
             next_opening: match refused {
-                Some(NoTicket::Closed | NoTicket::TooLate) => self.config.hours.next_opening(local),
+                Some(NoTicket::Closed | NoTicket::TooLate) => config.hours.next_opening(local),
                 _ => None,
             },
             no_ticket: refused,
@@ -122,13 +123,14 @@ impl Hub {
 
     /// Why a visitor at the screen would get no drop-in ticket now, if they would not.
     fn no_ticket_now(&self, local: NaiveDateTime) -> HubResult<Option<NoTicket>> {
-        if !self.config.hours.is_open(local) {
+        let config = self.config();
+        if !config.hours.is_open(local) {
             return Ok(Some(NoTicket::Closed));
         }
         if self.store.pause()?.is_some() {
             return Ok(Some(NoTicket::Paused));
         }
         let next = self.queue_estimate()?;
-        Ok(crate::domain::day::too_late(&self.config.hours, local, &next).then_some(NoTicket::TooLate))
+        Ok(crate::domain::day::too_late(&config.hours, local, &next).then_some(NoTicket::TooLate))
     }
 }

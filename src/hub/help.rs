@@ -14,10 +14,13 @@ impl Hub {
     /// A visitor asked for a person. While a request is still unacknowledged another tap joins
     /// it (it is counted once and alerts once).
     pub fn request_help(&self) -> HubResult<HelpRequest> {
-        let at = self.now();
+        let at = self.now_for_write();
         let (help, new) = self.store.raise_help(&at)?;
         if new {
-            tracing::warn!(id = help.id, "a visitor asked for someone now (help request)");
+            tracing::warn!(
+                id = help.id,
+                "a visitor asked for someone now (help request)"
+            );
             self.publish(Event::HelpRequested { help: help.clone() });
         }
         Ok(help)
@@ -25,7 +28,7 @@ impl Hub {
 
     /// `by`, signed in, is on their way: the alert clears everywhere.
     pub fn acknowledge_help(&self, id: i64, by: &str) -> HubResult<HelpRequest> {
-        let now = self.now();
+        let now = self.now_for_write();
         let help = self.store.acknowledge_help(id, by, now.utc)?;
         tracing::info!(id, by, "help request acknowledged");
         self.publish(Event::HelpAcknowledged { help: help.clone() });
@@ -35,7 +38,7 @@ impl Hub {
     /// Escalates every request left unacknowledged for `[help] escalation_seconds`.
     pub fn escalate_due_help(&self) -> HubResult<Vec<HelpRequest>> {
         let now = self.now();
-        let after = Duration::seconds(i64::from(self.config.help.escalation_seconds));
+        let after = Duration::seconds(i64::from(self.config().help.escalation_seconds));
         let escalated = self.store.escalate_help(now.utc - after, now.utc)?;
         for help in &escalated {
             tracing::warn!(id = help.id, "a help request was not acknowledged in time");
@@ -69,10 +72,11 @@ impl Hub {
     /// Pauses drop-ins: the screen stops giving tickets until someone resumes, or closing.
     pub fn pause_dropins(&self, by: &str, reason: Option<&str>) -> HubResult<Pause> {
         let reason = pause_reason(reason).map_err(HubError::BadInput)?;
-        let now = self.now();
-        let ends = pause_ends_at(&self.config.hours, self.local(now.utc)).and_then(|local| {
+        let now = self.now_for_write();
+        let config = self.config();
+        let ends = pause_ends_at(&config.hours, self.local(now.utc)).and_then(|local| {
             local
-                .and_local_timezone(self.config.timezone)
+                .and_local_timezone(config.timezone)
                 .earliest()
                 .map(|t| t.to_utc())
         });
@@ -88,7 +92,7 @@ impl Hub {
 
     /// Resumes drop-ins; the pause that ended, if there was one.
     pub fn resume_dropins(&self, by: &str) -> HubResult<Option<Pause>> {
-        let now = self.now();
+        let now = self.now_for_write();
         let ended = self.store.end_pause(Some(by), now.utc)?;
         if ended.is_some() {
             self.publish(Event::PauseChanged { pause: None });

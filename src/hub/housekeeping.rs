@@ -29,6 +29,8 @@ const DUTY_CLEARED: &str = "duty.cleared_day";
 impl Hub {
     /// One round of housekeeping; run at start and then every few seconds.
     pub fn housekeeping(&self) -> HubResult<Housekeeping> {
+        let now = self.now();
+        self.redate_after_clock_sync(&now);
         let closed_tickets = self.close_due_tickets()?;
         self.clear_duty_after_closing()?;
         let pause_ended = self.end_pause_at_closing()?;
@@ -44,6 +46,7 @@ impl Hub {
     /// Closes the tickets still waiting past their day's closing time and the grace time.
     fn close_due_tickets(&self) -> HubResult<usize> {
         let now = self.now();
+        let config = self.config();
         let local = self.local(now.utc);
         let grace = self.closing_rules().grace;
         let due: Vec<i64> = self
@@ -51,7 +54,7 @@ impl Hub {
             .open_tickets()?
             .iter()
             .filter(|t| t.state == TicketState::Waiting)
-            .filter(|t| tickets_close_at(&self.config.hours, t.day, grace) <= local)
+            .filter(|t| tickets_close_at(&config.hours, t.day, grace) <= local)
             .map(|t| t.id)
             .collect();
         if due.is_empty() {
@@ -73,7 +76,7 @@ impl Hub {
         let local = self.local(now.utc);
         let today = local.date();
         let closed = self
-            .config
+            .config()
             .hours
             .closes(today)
             .is_none_or(|closes| local >= closes);
@@ -96,7 +99,8 @@ impl Hub {
         if self.store.meta(LAST_PURGE)?.as_deref() == Some(today_key.as_str()) {
             return Ok(0);
         }
-        let cutoff = now.utc - Duration::days(i64::from(self.config.kiosk.retention_days));
+        let retention = self.config().kiosk.retention_days;
+        let cutoff = now.utc - Duration::days(i64::from(retention));
         let p = self.store.purge_before(cutoff)?;
         let purged = p.check_ins + p.tickets + p.door_passes + p.help_and_pauses;
         if purged > 0 {
@@ -108,7 +112,7 @@ impl Hub {
 
     /// Counts one person through the door.
     pub fn door_pass(&self, direction: Direction) -> HubResult<()> {
-        let now = self.now();
+        let now = self.now_for_write();
         self.store.record_door_pass(&now, direction)?;
         self.metrics.door_passes.inc(direction.as_str());
         self.publish(Event::DoorPassed { direction });

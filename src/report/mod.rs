@@ -63,8 +63,8 @@ pub fn human_headings(catalogue: &Catalogue) -> Vec<String> {
             "Median wait (min)",
             "Help requests",
         ]
-            .iter()
-            .map(|s| s.to_string()),
+        .iter()
+        .map(|s| s.to_string()),
     );
     h
 }

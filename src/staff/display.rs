@@ -44,7 +44,7 @@ pub struct TokenQuery {
 
 /// Whether `token` opens the display page; the answer to give when it does not.
 fn check(s: &AppState, token: Option<&str>) -> Result<(), ApiError> {
-    let Some(expected) = s.hub.config.staff.display_token.as_deref() else {
+    let Some(expected) = s.hub.config().staff.display_token.clone() else {
         return Err(ApiError::not_found(
             "this kiosk has no display page: set [staff] display_token in its configuration",
         ));
@@ -61,7 +61,8 @@ fn check(s: &AppState, token: Option<&str>) -> Result<(), ApiError> {
 /// A call as the display shows it: the ticket, where to go in the site's language, and the
 /// whole call in the holder's language when that is another one.
 fn call(hub: &Hub, ticket: &str, location: &Texts, language: &Language) -> Value {
-    let site = hub.config.site.default_language.as_str();
+    let config = hub.config();
+    let site = config.site.default_language.as_str();
     let other = (language.as_str() != site)
         .then(|| {
             let place = pick(location, language.as_str()).unwrap_or_default();
@@ -115,13 +116,27 @@ fn initial(hub: &Hub) -> Result<(Vec<Value>, Vec<Value>), crate::hub::HubError> 
         .into_iter()
         .map(|t| {
             let desk = t.called_by.clone().unwrap_or_default();
-            call(hub, &t.number.to_string(), &hub.location_of(&desk), &t.language)
+            call(
+                hub,
+                &t.number.to_string(),
+                &hub.location_of(&desk),
+                &t.language,
+            )
         })
         .collect();
     let help = hub
         .open_help()?
         .iter()
-        .map(|h| help(h, if h.escalated.is_some() { "escalated" } else { "raised" }))
+        .map(|h| {
+            help(
+                h,
+                if h.escalated.is_some() {
+                    "escalated"
+                } else {
+                    "raised"
+                },
+            )
+        })
         .collect();
     Ok((calls, help))
 }
@@ -140,6 +155,7 @@ pub async fn page(State(s): State<AppState>, Query(q): Query<TokenQuery>) -> Res
         Err(e) => return e.into_response(),
     };
     let state = json!({ "calls": calls, "help": help }).to_string();
+    let config = s.hub.config();
     Html(format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">\
@@ -150,8 +166,8 @@ pub async fn page(State(s): State<AppState>, Query(q): Query<TokenQuery>) -> Res
          <p id=\"none\" class=\"none\">Nobody has been called yet today.</p>\
          <p class=\"site\">{site}</p></main>\
          <script src=\"/sound.js\"></script><script src=\"/display.js\"></script></body></html>\n",
-        lang = escape(s.hub.config.site.default_language.as_str()),
-        site = escape(&s.hub.config.site.name),
+        lang = escape(config.site.default_language.as_str()),
+        site = escape(&config.site.name),
         state = escape(&state),
     ))
     .into_response()
@@ -159,5 +175,8 @@ pub async fn page(State(s): State<AppState>, Query(q): Query<TokenQuery>) -> Res
 
 /// `GET /display.js`.
 pub async fn script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT)
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
 }

@@ -49,7 +49,7 @@ pub fn stream<F>(
 where
     F: Fn(&Event) -> Option<SseEvent> + Send + 'static,
 {
-    let rx = s.hub.events.subscribe();
+    let rx = s.hub.subscribe();
     let live = stream::unfold((rx, pick), |(mut rx, pick)| async move {
         loop {
             let item = match rx.recv().await {

@@ -7,9 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::rows::{from_ms, ms};
 use super::{Result, Store, StoreError, footfall};
+use crate::domain::Stamp;
 use crate::domain::footfall::help_counts;
 use crate::domain::help::{Acknowledged, HelpError, HelpRequest};
-use crate::domain::Stamp;
 
 const COLUMNS: &str = "id, raised_ms, escalated_ms, acknowledged_ms, acknowledged_by";
 
@@ -50,8 +50,8 @@ impl Store {
     /// while one is still unacknowledged another tap joins it rather than raising a second.
     pub fn raise_help(&self, at: &Stamp) -> Result<(HelpRequest, bool)> {
         self.write(|tx| {
-            if let Some(open) = query(tx, "acknowledged_ms IS NULL ORDER BY id DESC LIMIT 1", [])?
-                .pop()
+            if let Some(open) =
+                query(tx, "acknowledged_ms IS NULL ORDER BY id DESC LIMIT 1", [])?.pop()
             {
                 return Ok((open, false));
             }
@@ -86,7 +86,11 @@ impl Store {
 
     /// Marks every open request raised at or before `due` as escalated at `now` (once each);
     /// returns those it marked.
-    pub fn escalate_help(&self, due: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<HelpRequest>> {
+    pub fn escalate_help(
+        &self,
+        due: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<HelpRequest>> {
         self.write(|tx| {
             let due = query(
                 tx,

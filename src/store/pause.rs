@@ -101,7 +101,9 @@ mod tests {
         let store = Store::open(&dir.path().join("p.sqlite3")).unwrap();
         let t0: DateTime<Utc> = "2026-11-23T11:00:00Z".parse().unwrap();
         let ends = Some(t0 + chrono::Duration::hours(5));
-        let p = store.set_pause("Desk 1", Some("room full"), ends, t0).unwrap();
+        let p = store
+            .set_pause("Desk 1", Some("room full"), ends, t0)
+            .unwrap();
         assert_eq!(store.pause().unwrap(), Some(p.clone()));
         let again = store.set_pause("Desk 2", None, ends, t0).unwrap();
         assert_eq!(again, p, "a pause in force is kept");

@@ -105,7 +105,11 @@ mod tests {
         let (latest, recent) = calls.shown("pl");
         let latest = latest.unwrap();
         assert_eq!(
-            (latest.ticket.as_str(), latest.place.as_str(), latest.other.as_str()),
+            (
+                latest.ticket.as_str(),
+                latest.place.as_str(),
+                latest.other.as_str()
+            ),
             ("A 004", "Pokój 2", ""),
             "the holder's language is the screen's: said once"
         );
@@ -115,7 +119,10 @@ mod tests {
         let (latest, _) = calls.shown("en");
         let latest = latest.unwrap();
         assert_eq!(latest.place, "Room 2");
-        assert!(latest.other.contains("A 004") && latest.other.contains("Pokój 2"), "{latest:?}");
+        assert!(
+            latest.other.contains("A 004") && latest.other.contains("Pokój 2"),
+            "{latest:?}"
+        );
         calls.clear();
         assert_eq!(calls.shown("en"), (None, vec![]));
     }

@@ -57,7 +57,10 @@ mod tests {
             Some("Now calling A 014 — please go to Room 2")
         );
         let polish = call_in("pl", "A 014", "Pokój 2").unwrap();
-        assert!(polish.contains("A 014") && polish.contains("Pokój 2"), "{polish}");
+        assert!(
+            polish.contains("A 014") && polish.contains("Pokój 2"),
+            "{polish}"
+        );
         assert_ne!(polish, call_in("en", "A 014", "Pokój 2").unwrap());
         assert_eq!(call_in("xx", "A 014", "Room 2"), None);
     }

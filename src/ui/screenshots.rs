@@ -237,7 +237,11 @@ impl Shooter {
             }
             Scene::Calling => {
                 // The latest call is for a visitor who checked in in Polish.
-                for (ticket, room, lang) in [("A 012", "2", "en"), ("A 013", "1", "en"), ("A 014", "2", "pl")] {
+                for (ticket, room, lang) in [
+                    ("A 012", "2", "en"),
+                    ("A 013", "1", "en"),
+                    ("A 014", "2", "pl"),
+                ] {
                     ui.now_calling(ticket.into(), room_texts(room), lang);
                 }
             }

@@ -108,13 +108,19 @@ impl TicketState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    Call { desk: String },
-    Recall { desk: String },
+    Call {
+        desk: String,
+    },
+    Recall {
+        desk: String,
+    },
     Seen,
     NoShow,
     Left,
     Requeue,
-    Transfer { need: NeedId },
+    Transfer {
+        need: NeedId,
+    },
     /// Staff ask the visitor to come back another day.
     ComeBack,
     /// The clock closes a ticket still waiting past closing time and the grace time.

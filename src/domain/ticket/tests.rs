@@ -146,7 +146,10 @@ fn the_clock_closes_only_waiting_tickets_and_staff_can_ask_to_come_back() {
         .apply(&Action::Call { desk: "D".into() }, at(400))
         .unwrap();
     assert_eq!(
-        called.apply(&Action::Close, at(420)).unwrap_err().to_string(),
+        called
+            .apply(&Action::Close, at(420))
+            .unwrap_err()
+            .to_string(),
         "ticket A 004 is called and cannot be closed"
     );
     let back = waiting.apply(&Action::ComeBack, at(421)).unwrap();

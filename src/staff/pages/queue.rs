@@ -45,7 +45,7 @@ pub struct View<'a> {
 }
 
 async fn read(s: &AppState) -> Result<(QueueReply, Duty), ApiError> {
-    s.hub(|h| Ok((queue_reply(h)?, h.store.duty()?))).await
+    s.hub(|h| Ok((queue_reply(h)?, h.duty_roster()?))).await
 }
 
 /// The fragment for `caller`, as `show` asks.
@@ -123,7 +123,11 @@ pub fn table(view: &View<'_>) -> String {
         q.red_minutes
     ));
     let come_back = v.pause.is_some() || !matches!(v.day, Phase::Open { .. });
-    let entries: Vec<_> = v.entries.iter().filter(|e| shown(view, &e.ticket)).collect();
+    let entries: Vec<_> = v
+        .entries
+        .iter()
+        .filter(|e| shown(view, &e.ticket))
+        .collect();
     if entries.is_empty() {
         out.push_str("<tr><td colspan=\"7\" class=\"muted\">Nobody is waiting.</td></tr>\n");
     }
@@ -170,7 +174,7 @@ pub async fn page(
     };
     let needs: String = s
         .hub
-        .config
+        .config()
         .catalogue
         .iter()
         .filter(|n| n.drop_in)
@@ -208,10 +212,9 @@ pub async fn page(
     );
     layout(
         "Queue",
-        &s.hub.config.site.name,
+        &s.hub.config().site.name,
         Some(&caller.name),
         Nav::Queue,
         &body,
     )
 }
-

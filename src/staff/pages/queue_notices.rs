@@ -131,7 +131,10 @@ mod tests {
             acknowledged: None,
         };
         let html = help_alerts(&[help], t0 + chrono::Duration::minutes(2), local);
-        assert!(html.contains("data-open=\"1\" data-escalated=\"1\""), "{html}");
+        assert!(
+            html.contains("data-open=\"1\" data-escalated=\"1\""),
+            "{html}"
+        );
         assert!(html.contains("Asked at 11:00 (2 min ago)") && html.contains("please go now"));
         let p = Pause {
             id: 1,
@@ -141,7 +144,10 @@ mod tests {
             ends: Some(t0 + chrono::Duration::hours(5)),
         };
         let html = pause(Some(&p), local);
-        assert!(html.contains("by Desk &lt;1&gt; (room &amp; full)"), "{html}");
+        assert!(
+            html.contains("by Desk &lt;1&gt; (room &amp; full)"),
+            "{html}"
+        );
         assert!(html.contains("ends by itself at 16:00"));
     }
 }

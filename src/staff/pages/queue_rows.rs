@@ -150,7 +150,6 @@ pub(super) fn row(
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

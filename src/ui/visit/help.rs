@@ -48,7 +48,8 @@ impl Visit {
 
     /// A member of staff is on their way; from now the screen forgets the visitor as usual.
     pub(super) fn help_acknowledged(&mut self, id: i64) -> Vec<Effect> {
-        let mine = matches!(self.help, HelpState::Alerted(i) | HelpState::Escalated(Some(i)) if i == id);
+        let mine =
+            matches!(self.help, HelpState::Alerted(i) | HelpState::Escalated(Some(i)) if i == id);
         if !mine {
             return Vec::new();
         }

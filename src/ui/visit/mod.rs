@@ -189,7 +189,9 @@ pub enum Effect {
         scan: Scanned,
     },
     /// Raise a help request on the worker; answer with [`Input::HelpAnswered`].
-    RequestHelp { generation: u64 },
+    RequestHelp {
+        generation: u64,
+    },
     /// (Re)start a timer from now.
     Start(Timer, Duration),
     Stop(Timer),

@@ -263,7 +263,11 @@ fn the_help_button_shows_the_help_screen_and_raises_one_alert_that_the_screen_fo
             _ => None,
         })
         .expect("the alert is raised on the worker");
-    assert!(effects.iter().any(|e| matches!(e, Effect::Stop(Timer::Idle))));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Stop(Timer::Idle)))
+    );
     assert_eq!(v.help(), HelpState::Sending);
     assert!(
         !v.step(Input::Help)
@@ -286,11 +290,18 @@ fn the_help_button_shows_the_help_screen_and_raises_one_alert_that_the_screen_fo
     // Staff acknowledge: from now the screen may forget the visitor as usual.
     let effects = v.step(Input::HelpAcknowledged(4));
     assert_eq!(v.help(), HelpState::Acknowledged);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Start(Timer::Idle, _))));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Start(Timer::Idle, _)))
+    );
     v.step(Input::IdleElapsed);
     assert!(v.countdown() > 0);
     v.step(Input::Back);
-    assert_eq!((v.page(), v.help(), v.language()), (Page::Welcome, HelpState::None, "pl"));
+    assert_eq!(
+        (v.page(), v.help(), v.language()),
+        (Page::Welcome, HelpState::None, "pl")
+    );
 }
 
 #[test]
