@@ -93,7 +93,7 @@ test('a tap on the kiosk raises the alert on every page within a second, and one
   assert.equal(await plays(desk1), silent, 'the alarm stops once acknowledged');
 
   // A call shows on the display page as it happens, in the holder's language too.
-  const added = await kiosk.api('POST', '/api/v1/walk-ins', { needs: ['housing'], language: 'pl' });
+  const added = await kiosk.api('POST', '/api/v1/walk-ins', { needs: ['housing'], language: 'pl', interpreter: true });
   assert.equal(added.status, 201);
   const called = await kiosk.api('POST', `/api/v1/tickets/${added.body.ticket.id}/call`);
   assert.equal(called.status, 200);
@@ -103,7 +103,9 @@ test('a tap on the kiosk raises the alert on every page within a second, and one
   assert.match(await latest.locator('.other').innerText(), /Wywołujemy A 001/);
   assert.equal(await display.evaluate(() => window.stillTheSamePage), true, 'no reload');
   const html = await display.content();
-  assert.doesNotMatch(html, /Desk 1|Desk 2|demo|housing/i, 'ticket numbers and places only');
+  // Ticket numbers and places only: no need, no desk or login, no interpreter wish.
+  assert.doesNotMatch(await display.locator('main').innerText(), /Desk \d|housing|interpreter|called by/i);
+  assert.doesNotMatch(html, /housing|Desk \d|interpreter/i, 'nor in the page\'s data');
 });
 
 test('the display page needs its own token, never a session', async () => {
