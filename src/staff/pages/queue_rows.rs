@@ -140,7 +140,7 @@ pub(super) fn row(
     format!(
         "<tr data-id=\"{id}\" data-created=\"{created}\" class=\"{st} {wc}\"><td class=\"hide-narrow\">{pos}</td>\
          <td class=\"ticket-no\">{num}</td><td>{needs}{priority}</td><td>{member}</td>\
-         <td class=\"waited\">{waited} min</td><td>{state}</td><td><div class=\"actions\">{actions}</div></td></tr>\n",
+         <td class=\"waited\">{waited} min</td><td class=\"state\">{state}</td><td><div class=\"actions\">{actions}</div></td></tr>\n",
         id = t.id,
         created = t.created.timestamp_millis(),
         st = t.state.as_str(),
