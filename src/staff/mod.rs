@@ -126,6 +126,7 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
         page(M::GET, "/queue.js", get(pages::queue_script)),
         page(M::GET, "/sound.js", get(pages::sound_script)),
+        page(M::GET, "/help-alert.js", get(pages::help_alert_script)),
         page(M::GET, "/display", get(display::page)),
         page(M::GET, "/display.js", get(display::script)),
         page(M::GET, "/display/events", get(display::events)),

@@ -1,9 +1,9 @@
 // "I need to talk to someone now" from the kiosk's own screen to every open page: the kiosk runs
 // with its touchscreen on Xvfb and the help button is tapped there (xdotool). Two advisors' queue
-// pages and the display page raise the alert within a second, with the alarm played where the
-// page's sound is on (each page asks for a tap on opening; the second advisor turned sound off)
-// and the title flashing; one acknowledgement clears it everywhere and records who. The display
-// page then shows a call without reloading.
+// pages, another staff page (status) and the display page raise the alert within a second, with
+// the alarm played where the page's sound is on (each page asks for a tap on opening; the second
+// advisor turned sound off) and the title flashing; one acknowledgement clears it everywhere and
+// records who. The display page then shows a call without reloading.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKioskOnScreen, startBrowser } from './kiosk.mjs';
@@ -49,6 +49,11 @@ test('a tap on the kiosk raises the alert on every page within a second, and one
   await desk2.locator('#sound').click();
   assert.equal(await desk2.locator('#sound').innerText(), 'Sound: off');
   assert.equal(await desk2.locator('#sound-prompt').count(), 0, 'no prompt with sound off');
+  // Another staff page open too: the status page, signed in as Desk 1.
+  const status = await first.context.newPage();
+  await status.goto(kiosk.base + '/status');
+  await status.locator('#help-alerts').waitFor({ state: 'attached' });
+  await status.waitForFunction(() => window.hubSound);
   const display = await first.context.newPage();
   await display.goto(`${kiosk.base}/display?token=${DISPLAY_TOKEN}`);
   await display.locator('#sound-prompt').click();
@@ -61,12 +66,14 @@ test('a tap on the kiosk raises the alert on every page within a second, and one
   await Promise.all([
     desk1.locator('.help-alert').waitFor({ timeout: 1000 }),
     desk2.locator('.help-alert').waitFor({ timeout: 1000 }),
+    status.locator('.help-alert').waitFor({ timeout: 1000 }),
     display.locator('#help:not([hidden])').waitFor({ timeout: 1000 }),
   ]);
   const took = Date.now() - tapped;
   assert.ok(took <= 1000, `the alert took ${took} ms`);
   assert.match(await desk1.locator('.help-alert').innerText(), /needs to talk to someone now/);
   assert.match(await display.locator('#help').innerText(), /needs to talk to someone now/);
+  assert.match(await status.locator('.help-alert').innerText(), /needs to talk to someone now/);
   const help = await kiosk.api('GET', '/api/v1/help-requests');
   assert.equal(help.body.open.length, 1);
 
@@ -75,6 +82,7 @@ test('a tap on the kiosk raises the alert on every page within a second, and one
   await display.waitForFunction((n) => Number(document.body.dataset.soundPlays) > n, before[2]);
   await desk1.waitForFunction(() => document.title.includes('HELP NEEDED'));
   await desk2.waitForFunction(() => document.title.includes('HELP NEEDED'));
+  await status.waitForFunction(() => document.title.includes('HELP NEEDED'));
   assert.equal(await plays(desk2), before[1], 'no sound where it is off');
 
   // Desk 2 is going: the alert clears on every page, and the record says who.
@@ -82,6 +90,7 @@ test('a tap on the kiosk raises the alert on every page within a second, and one
   await Promise.all([
     desk1.locator('.help-alert').waitFor({ state: 'detached' }),
     desk2.locator('.help-alert').waitFor({ state: 'detached' }),
+    status.locator('.help-alert').waitFor({ state: 'detached' }),
     display.locator('#help').waitFor({ state: 'hidden' }),
   ]);
   const after = await kiosk.api('GET', '/api/v1/help-requests');
