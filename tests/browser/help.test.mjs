@@ -6,7 +6,7 @@
 // records who. The display page then shows a call without reloading.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKioskOnScreen, startBrowser } from './kiosk.mjs';
+import { startKioskOnScreen, startBrowser, gestureForSound } from './kiosk.mjs';
 
 const DISPLAY_TOKEN = 'demo-display-token-not-for-real-use';
 // The help button on the 1280×800 screen: the trailing end of the header.
@@ -20,6 +20,9 @@ before(async () => {
   kiosk = await startKioskOnScreen();
   first = await startBrowser();
   second = await startBrowser();
+  // As a desktop browser does: no sound before a tap on the page.
+  await gestureForSound(first.context);
+  await gestureForSound(second.context);
 });
 
 after(async () => {
@@ -43,6 +46,7 @@ const plays = (page) => page.evaluate(() => Number(document.body.dataset.soundPl
 test('a tap on the kiosk raises the alert on every page within a second, and one acknowledgement clears it', async () => {
   const desk1 = await queuePage(first.context, 'Desk 1');
   // The page asks for a tap so the browser lets it play sound.
+  assert.equal(await desk1.evaluate(() => window.hubSound.ready()), false, 'no sound before a tap');
   await desk1.locator('#sound-prompt').click();
   await desk1.waitForFunction(() => window.hubSound.ready());
   const desk2 = await queuePage(second.context, 'Desk 2');
@@ -126,4 +130,20 @@ test('the display page needs its own token, never a session', async () => {
   const events = await fetch(`${kiosk.base}/display/events?token=nope`);
   assert.equal(events.status, 401);
   await page.close();
+});
+
+test('a display whose browser allows sound without a tap asks for none and chimes for a call', async () => {
+  // A kiosk-mode browser started with --autoplay-policy=no-user-gesture-required.
+  const tv = await startBrowser({}, ['--autoplay-policy=no-user-gesture-required']);
+  try {
+    const page = await tv.context.newPage();
+    await page.goto(`${kiosk.base}/display?token=${DISPLAY_TOKEN}`);
+    await page.waitForFunction(() => window.hubSound.ready());
+    assert.equal(await page.locator('#sound-prompt').count(), 0, 'no prompt');
+    const added = await kiosk.api('POST', '/api/v1/walk-ins', { needs: ['advisor'] });
+    await kiosk.api('POST', `/api/v1/tickets/${added.body.ticket.id}/call`);
+    await page.waitForFunction(() => Number(document.body.dataset.soundPlays) > 0);
+  } finally {
+    await tv.close();
+  }
 });

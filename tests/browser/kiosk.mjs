@@ -114,7 +114,29 @@ async function start(args, token, extraEnv = {}) {
   return { base, api, stop, dir };
 }
 
-export async function startBrowser(options = {}) {
+// Desktop browsers start a page's audio only after a tap or key press on it; Chromium run here
+// (headless, or on Xvfb) lets it run at once. This holds `context`'s pages to the desktop rule:
+// an AudioContext stays suspended, and `resume()` is refused, until the page has had a gesture.
+export async function gestureForSound(context) {
+  await context.addInitScript(() => {
+    const Real = window.AudioContext;
+    window.AudioContext = class extends Real {
+      get state() {
+        return this.allowed ? super.state : 'suspended';
+      }
+      resume() {
+        if (!navigator.userActivation.hasBeenActive) {
+          return Promise.reject(new DOMException('a gesture first', 'NotAllowedError'));
+        }
+        this.allowed = true;
+        return super.resume();
+      }
+    };
+  });
+}
+
+// Chromium with a fresh profile; `extraArgs` are added to its command line.
+export async function startBrowser(options = {}, extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'hub-kiosk-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -123,6 +145,7 @@ export async function startBrowser(options = {}) {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      ...extraArgs,
     ],
     ...options,
   });

@@ -1,4 +1,4 @@
-// Sound for the queue page and the display page. Browsers play sound only after a tap on the
+// Sound for the staff pages and the display page. Browsers play sound only after a tap on the
 // page, so a page with sound on asks for one tap when it opens ("Tap to let this page play
 // sound"); the choice (on or off) is remembered on the device. Two sounds: a soft chime (someone
 // joined, a ticket called) and the help alarm, repeated while a help request is open, louder
@@ -90,9 +90,14 @@
 
   document.addEventListener('pointerdown', unlock, true);
   document.addEventListener('keydown', unlock, true);
+  // A browser started to allow sound without a tap (a display's kiosk-mode browser) runs the
+  // audio at once and needs no prompt.
   document.addEventListener('DOMContentLoaded', () => {
     document.body.dataset.soundPlays = document.body.dataset.soundPlays || '0';
-    if (on) document.body.prepend(prompt);
+    if (!on) return;
+    try { audio = new AudioContext(); } catch (e) { /* no sound on this device */ }
+    if (audio && audio.state === 'running') listeners.forEach((f) => f());
+    else document.body.prepend(prompt);
   });
 
   window.hubSound = {
