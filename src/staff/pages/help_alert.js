@@ -11,7 +11,7 @@
   const open = new Map();
   let flashing = null;
 
-  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
   function alertFor(h) {
     const div = document.createElement('div');
