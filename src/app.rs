@@ -5,8 +5,10 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::Config;
+use crate::events::Event;
 use crate::hardware::Door;
 use crate::hub::Hub;
 use crate::service::{Failure, notify_ready, shutdown_signal, watchdog_loop};
@@ -119,17 +121,42 @@ impl Services {
     }
 }
 
-/// Housekeeping (closing the queue, re-dating, retention): a round at start, then each round
-/// when it is next due (`Hub::housekeeping_due`), sleeping in between.
+/// Housekeeping (closing the queue, help requests nobody acknowledged, re-dating, retention):
+/// a round at start, then each round when it is next due (`Hub::housekeeping_due`), sleeping
+/// in between; a new help request wakes it to reckon when that one escalates.
 pub async fn housekeeping_loop(hub: Arc<Hub>) {
+    let mut events = hub.subscribe();
     loop {
         crate::wakeups::turned(crate::wakeups::Loop::Housekeeping);
         let h = hub.clone();
-        match tokio::task::spawn_blocking(move || h.housekeeping()).await {
-            Ok(Err(e)) => tracing::warn!("housekeeping: {e}"),
-            Err(e) => tracing::error!("housekeeping task failed: {e}"),
-            Ok(Ok(_)) => {}
+        match tokio::task::spawn_blocking(move || (h.housekeeping(), h.housekeeping_due())).await {
+            Ok((Err(e), due)) => {
+                tracing::warn!("housekeeping: {e}");
+                sleep_or_help(&mut events, due).await;
+            }
+            Ok((Ok(_), due)) => sleep_or_help(&mut events, due).await,
+            Err(e) => {
+                tracing::error!("housekeeping task failed: {e}");
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            }
         }
-        tokio::time::sleep(hub.housekeeping_due()).await;
+    }
+}
+
+/// Sleeps for `due`, or until a help request is raised.
+async fn sleep_or_help(events: &mut tokio::sync::broadcast::Receiver<Event>, due: Duration) {
+    use tokio::sync::broadcast::error::RecvError;
+    let help = async {
+        loop {
+            match events.recv().await {
+                Ok(Event::HelpRequested { .. }) | Err(RecvError::Lagged(_)) => return,
+                Ok(_) => {}
+                Err(RecvError::Closed) => std::future::pending().await,
+            }
+        }
+    };
+    tokio::select! {
+        () = tokio::time::sleep(due) => {}
+        () = help => {}
     }
 }

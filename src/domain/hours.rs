@@ -95,13 +95,19 @@ impl OpeningHours {
         self.day(date.weekday()).0.map(|(_, c)| date.and_time(c))
     }
 
-    /// The next moment after `local` at which the queue's day moves on: today's closing time
-    /// if it is still to come, else the next midnight.
-    pub fn next_close_or_midnight(&self, local: NaiveDateTime) -> NaiveDateTime {
-        let midnight = (local.date() + Duration::days(1)).and_time(chrono::NaiveTime::MIN);
-        self.closes(local.date())
-            .filter(|c| *c > local)
-            .unwrap_or(midnight)
+    /// The next moment after `local` at which the queue's day moves on: today's closing time,
+    /// the end of the `grace` after it (waiting tickets close), the next midnight (a new day's
+    /// retention), or the grace after midnight (tickets of a day the hub did not open).
+    pub fn next_day_change(&self, local: NaiveDateTime, grace: Duration) -> NaiveDateTime {
+        let started = local.date().and_time(chrono::NaiveTime::MIN);
+        let midnight = started + Duration::days(1);
+        let closes = self.closes(local.date());
+        // A day the hub did not open ends at midnight: its tickets close the grace after.
+        [closes, closes.map(|c| c + grace), Some(started + grace)]
+            .into_iter()
+            .flatten()
+            .filter(|t| *t > local)
+            .fold(midnight, NaiveDateTime::min)
     }
 
     /// The next opening at or after `local`, within a week.
@@ -124,13 +130,19 @@ mod tests {
     }
 
     #[test]
-    fn the_day_moves_on_at_closing_time_then_at_midnight() {
+    fn the_day_moves_on_at_closing_the_grace_after_it_then_midnight() {
         let h = OpeningHours::default();
-        let next = |s| h.next_close_or_midnight(at(s));
+        let grace = Duration::minutes(30);
+        let next = |s| h.next_day_change(at(s), grace);
         assert_eq!(next("2026-11-23 09:00"), at("2026-11-23 16:30"));
-        assert_eq!(next("2026-11-23 16:29"), at("2026-11-23 16:30"));
-        assert_eq!(next("2026-11-23 16:30"), at("2026-11-24 00:00"));
+        assert_eq!(next("2026-11-23 16:30"), at("2026-11-23 17:00"));
+        assert_eq!(next("2026-11-23 17:00"), at("2026-11-24 00:00"));
         assert_eq!(next("2026-11-28 12:00"), at("2026-11-29 00:00"), "Saturday");
+        assert_eq!(
+            next("2026-11-29 00:00"),
+            at("2026-11-29 00:30"),
+            "Sunday's grace"
+        );
     }
 
     #[test]

@@ -113,24 +113,36 @@ impl Hub {
         Ok(purged)
     }
 
-    /// How long housekeeping may sleep before its next round: until closing time or the next
-    /// local midnight (a new day's retention), or a minute while the clock has not synchronised
-    /// (its records are re-dated once it has); never more than [`HOUSEKEEPING_AT_MOST`].
+    /// How long housekeeping may sleep before its next round: until the queue's day next moves
+    /// on (closing, the grace after it, midnight) or an open help request is due to escalate,
+    /// or a minute while the clock has not synchronised (records are re-dated once it has);
+    /// never more than [`HOUSEKEEPING_AT_MOST`]. A new help request wakes the loop sooner
+    /// (`app::housekeeping_loop`).
     pub fn housekeeping_due(&self) -> std::time::Duration {
         let now = self.now();
         if !now.clock_synced {
             return std::time::Duration::from_secs(60);
         }
         let config = self.config();
-        let local = now.utc.with_timezone(&config.timezone);
-        let next = config.hours.next_close_or_midnight(local.naive_local());
-        let at = next
+        let local = now.utc.with_timezone(&config.timezone).naive_local();
+        let next = config
+            .hours
+            .next_day_change(local, self.closing_rules().grace);
+        let day = next
             .and_local_timezone(config.timezone)
             .earliest()
             .map_or(now.utc + Duration::hours(1), |t| {
                 t.with_timezone(&chrono::Utc)
             });
-        // A second past the moment, so the round sees the day moved on.
+        let escalate = Duration::seconds(i64::from(config.help.escalation_seconds));
+        let help = self.open_help().ok().and_then(|open| {
+            open.iter()
+                .filter(|h| h.escalated.is_none())
+                .map(|h| h.raised + escalate)
+                .min()
+        });
+        let at = help.map_or(day, |h| h.min(day));
+        // A second past the moment, so the round sees it has come.
         let wait = (at - now.utc + Duration::seconds(1))
             .to_std()
             .unwrap_or_default();
