@@ -34,6 +34,7 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
             "store",
             "sync",
             "ui",
+            "wakeups",
             "web",
         ],
         "the hub's rules are pure: they import no other part of the crate",
