@@ -73,6 +73,7 @@ fn main() {
             language: Language::english(),
             source: Source::Touchscreen,
             priority: false,
+            session: None,
         };
         let t = Instant::now();
         hub.check_in(req).unwrap();

@@ -121,6 +121,7 @@ fn main() {
                 language: Language::english(),
                 source: Source::Touchscreen,
                 priority: false,
+                session: None,
             };
             let h = hub.clone();
             let start = Instant::now();

@@ -50,6 +50,9 @@ pub enum Command {
     /// Membership cards: make signing keys, issue and print cards, check a card.
     #[command(subcommand)]
     Card(crate::cards::cli::CardCommand),
+    /// The Recovery College timetable: check a file and list a day's sessions.
+    #[command(subcommand)]
+    Courses(crate::courses::cli::CoursesCommand),
     /// Draw every screen in every language to PNG files (software renderer, no display).
     Screenshots(ScreenshotsArgs),
 }
@@ -161,6 +164,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::CheckConfig { file } => {
             let c = Config::load(&file).map_err(Failure::usage)?;
+            let timetable = crate::courses::cli::check_configured(&c).map_err(Failure::usage)?;
             println!(
                 "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
                 file.display(),
@@ -170,6 +174,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 c.catalogue.len(),
                 c.database_path().display()
             );
+            if let Some(t) = timetable {
+                println!("{t}");
+            }
             Ok(())
         }
         Command::Config(ConfigCommand::Example) => {
@@ -180,6 +187,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Sync(cmd) => crate::sync::cli::command(cmd),
         Command::Central(args) => crate::central::cli::command(args),
         Command::Card(command) => crate::cards::cli::run(command),
+        Command::Courses(command) => crate::courses::cli::command(command),
         Command::Screenshots(args) => {
             let config = load_config(args.config.as_ref())?;
             let shooter = crate::ui::screenshots::Shooter::new(config).map_err(Failure::runtime)?;

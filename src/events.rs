@@ -9,6 +9,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::domain::footfall::Direction;
+use crate::domain::timetable::SessionId;
 use crate::domain::{NeedId, Texts, Ticket};
 
 /// Something that happened.
@@ -45,6 +46,18 @@ pub enum Event {
     DutyChanged { on_duty: u32 },
     /// A card scan was refused (never carries the scanned text).
     ScanRejected { reason: String },
+    /// A session's register changed: someone checked in for it, or staff added or removed a
+    /// student. Carries the count, never who.
+    AttendanceChanged {
+        session: SessionId,
+        attendees: i64,
+        capacity: Option<u32>,
+    },
+    /// The timetable was read again (`error` when that failed and the copy in use stays).
+    TimetableChanged {
+        events: usize,
+        error: Option<String>,
+    },
 }
 
 /// A handle to publish and subscribe; cheap to clone.

@@ -8,6 +8,7 @@
 //! - [`hub`]: the core the other parts call — validate, save in one transaction, publish.
 //! - [`events`]: the one broadcast stream the screen, the staff pages and sync subscribe to.
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
+//! - [`courses`]: the Recovery College timetable: reading or fetching it, the copy in use.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
 //! - [`web`]: what the staff and central pages share: tokens, sessions, same-origin, throttle.
@@ -28,6 +29,7 @@ pub mod central;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod courses;
 pub mod domain;
 pub mod events;
 pub mod hardware;

@@ -73,4 +73,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE bucket_v2 RENAME TO bucket;
     CREATE INDEX bucket_site_hour ON bucket (site, hour);
     "#,
+    // 3: attendance at Recovery College sessions, and per course title when the kiosk
+    // forwards titles (wire format version 2).
+    r#"
+    ALTER TABLE bucket ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE bucket ADD COLUMN courses TEXT NOT NULL DEFAULT '{}';   -- JSON: title -> count
+    "#,
 ];

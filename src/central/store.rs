@@ -139,8 +139,8 @@ fn put_bucket(
     let mut stmt = tx.prepare_cached(
         "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
             checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
-            dropins_no_show, needs, waits, received_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            dropins_no_show, needs, waits, received_ms, attendance, courses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (site, kiosk, hour) DO UPDATE SET
             database_id = excluded.database_id, revision = excluded.revision,
             door_in = excluded.door_in, door_out = excluded.door_out,
@@ -150,7 +150,8 @@ fn put_bucket(
             dropins_seen = excluded.dropins_seen,
             dropins_no_show = excluded.dropins_no_show,
             needs = excluded.needs, waits = excluded.waits,
-            received_ms = excluded.received_ms
+            received_ms = excluded.received_ms,
+            attendance = excluded.attendance, courses = excluded.courses
          WHERE bucket.database_id < excluded.database_id
             OR bucket.revision <= excluded.revision",
     )?;
@@ -171,6 +172,8 @@ fn put_bucket(
         serde_json::to_string(&c.needs).map_err(json_err)?,
         serde_json::to_string(&c.waits).map_err(json_err)?,
         now_ms,
+        c.attendance,
+        serde_json::to_string(&c.courses).map_err(json_err)?,
     ])?;
     Ok(changed == 1)
 }
@@ -241,7 +244,7 @@ impl CentralStore {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT hour, door_in, door_out, checkins_anonymous, checkins_member, dropins_joined,
-                    dropins_seen, dropins_no_show, needs, waits
+                    dropins_seen, dropins_no_show, needs, waits, attendance, courses
              FROM bucket WHERE site = ?1 AND (?2 IS NULL OR kiosk = ?2) AND hour >= ?3 AND hour < ?4
              ORDER BY hour",
         )?;
@@ -259,6 +262,8 @@ impl CentralStore {
                 dropins_no_show: r.get(7)?,
                 needs: serde_json::from_str(&r.get::<_, String>(8)?).map_err(json_err)?,
                 waits: serde_json::from_str(&r.get::<_, String>(9)?).map_err(json_err)?,
+                attendance: r.get(10)?,
+                courses: serde_json::from_str(&r.get::<_, String>(11)?).map_err(json_err)?,
             };
             match out.last_mut() {
                 Some((h, total)) if *h == hour => total.add(&c, 1),

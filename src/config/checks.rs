@@ -92,6 +92,7 @@ pub(super) fn needs(needs: &[Need], p: &mut Vec<Problem>) -> Option<Catalogue> {
                 CatalogueError::Duplicate(id) => format!("needs.{}.id", index(id, true)),
                 CatalogueError::NoEnglishLabel(id) => format!("needs.{}.labels", index(id, false)),
                 CatalogueError::BadWeight(id, _) => format!("needs.{}.weight", index(id, false)),
+                CatalogueError::BadSessions(id) => format!("needs.{}.sessions", index(id, true)),
                 _ => "needs".into(),
             };
             p.push(problem(key, e.to_string()));

@@ -6,6 +6,7 @@
 
 mod cards;
 mod checks;
+mod courses;
 mod locate;
 mod sections;
 mod validate;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 
 use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
+pub use courses::{Courses, Forward};
 /// Shared with the central service's configuration.
 pub(crate) use locate::{id_ok, locate, toml_error};
 pub use sections::*;
@@ -60,6 +62,8 @@ struct RawConfig {
     scanner: Scanner,
     #[serde(default)]
     clock: Clock,
+    #[serde(default)]
+    courses: Courses,
 }
 
 /// A validated configuration.
@@ -82,6 +86,7 @@ pub struct Config {
     pub cards: Cards,
     pub scanner: Scanner,
     pub clock: Clock,
+    pub courses: Courses,
 }
 
 /// A configuration problem, located in the file where possible.
@@ -145,6 +150,14 @@ impl Config {
             Config::parse_as(DEMO, "built-in demo config", true).expect("the demo config is valid");
         c.kiosk.data_dir = demo_data_dir();
         c
+    }
+
+    /// Days a session's register is kept: `[courses] register_retention_days`, else
+    /// `[kiosk] retention_days`.
+    pub fn register_retention_days(&self) -> u32 {
+        self.courses
+            .register_retention_days
+            .unwrap_or(self.kiosk.retention_days)
     }
 
     /// The SQLite file of this kiosk.

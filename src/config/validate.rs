@@ -23,6 +23,9 @@ pub(super) fn validate(
     checks::door(&raw.door, p);
     checks::cards(&raw.cards, demo, p);
     checks::scanner(&raw.scanner, p);
+    for (key, message) in super::courses::problems(&raw.courses) {
+        p.push(super::locate::problem(key, message));
+    }
 
     if let Some(first) = problems.into_iter().next() {
         return Err(ConfigError {
@@ -51,5 +54,6 @@ pub(super) fn validate(
         cards: raw.cards,
         scanner: raw.scanner,
         clock: raw.clock,
+        courses: raw.courses,
     })
 }

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 use super::{Hub, HubError, HubResult};
+use crate::domain::timetable::{Session, SessionId};
 use crate::domain::{CheckIn, Language, Source, Ticket, Visitor, WaitEstimate};
 use crate::events::Event;
 use crate::store::NewTicket;
@@ -19,6 +20,8 @@ pub struct CheckInRequest {
     pub source: Source,
     /// Staff marked this visitor as a priority.
     pub priority: bool,
+    /// The session (today's) they came for: they go on its register.
+    pub session: Option<SessionId>,
 }
 
 /// A ticket with the visitor's place and wait.
@@ -30,6 +33,16 @@ pub struct TicketInfo {
     pub estimate: WaitEstimate,
 }
 
+/// The session a check-in was for, as the visitor is told.
+#[derive(Clone, Debug, Serialize)]
+pub struct AtSession {
+    pub session: Session,
+    /// On its register now, this visitor included.
+    pub attendees: i64,
+    /// More than its places: the visitor is in, and told it is a busy one.
+    pub over_capacity: bool,
+}
+
 /// What happened.
 #[derive(Clone, Debug, Serialize)]
 pub struct CheckInOutcome {
@@ -39,6 +52,7 @@ pub struct CheckInOutcome {
     pub drop_in_closed: bool,
     /// When the hub opens next (site-local), for "come back at…".
     pub next_opening: Option<NaiveDateTime>,
+    pub session: Option<AtSession>,
 }
 
 impl Hub {
@@ -57,16 +71,26 @@ impl Hub {
                 return Err(HubError::RepeatScan { minutes });
             }
         }
+        let local = self.local(at.utc);
+        let mut needs = req.needs;
+        let session = match &req.session {
+            None => None,
+            Some(id) => {
+                if let Some((_, n)) = self.config.catalogue.sessions_need() {
+                    needs.push(n.id.as_str().to_owned());
+                }
+                Some(self.session_for_check_in(id, local.date())?)
+            }
+        };
         let check_in = CheckIn::new(
             &self.config.catalogue,
             req.visitor,
-            &req.needs,
+            &needs,
             req.language,
             req.source,
             at,
         )?;
         let drop_ins = check_in.drop_in_needs(&self.config.catalogue);
-        let local = self.local(check_in.at.utc);
         // Staff adding a walk-in by hand decide for themselves whether the queue is open.
         let open = req.source == Source::StaffWalkIn || self.config.hours.is_open(local);
         let new_ticket = match drop_ins.first() {
@@ -79,7 +103,11 @@ impl Hub {
             }),
             _ => None,
         };
-        let receipt = self.store.record_check_in(&check_in, new_ticket)?;
+        let receipt = self.store.record_visit(
+            &check_in,
+            new_ticket,
+            session.as_ref().map(|s| (s, local.date())),
+        )?;
         self.metrics.check_ins.inc(check_in.source.as_str());
         self.publish(Event::CheckedIn {
             check_in_id: receipt.check_in_id,
@@ -91,6 +119,17 @@ impl Hub {
             Some(t) => Some(self.ticket_info(t)?),
             None => None,
         };
+        let session = match session {
+            Some(s) => {
+                let r = self.register_changed(&s.id)?;
+                Some(AtSession {
+                    session: s,
+                    attendees: r.attendees,
+                    over_capacity: r.over_capacity,
+                })
+            }
+            None => None,
+        };
         Ok(CheckInOutcome {
             check_in_id: receipt.check_in_id,
             drop_in_closed: !drop_ins.is_empty() && ticket.is_none(),
@@ -100,6 +139,7 @@ impl Hub {
                 None
             },
             ticket,
+            session,
         })
     }
 }

@@ -46,8 +46,10 @@ impl Hub {
         let today_key = today.to_string();
         if self.store.meta(LAST_PURGE)?.as_deref() != Some(today_key.as_str()) {
             let cutoff = now.utc - Duration::days(i64::from(self.config.kiosk.retention_days));
-            let p = self.store.purge_before(cutoff)?;
-            purged_rows = p.check_ins + p.tickets + p.door_passes;
+            let registers =
+                now.utc - Duration::days(i64::from(self.config.register_retention_days()));
+            let p = self.store.purge_before(cutoff, registers)?;
+            purged_rows = p.check_ins + p.tickets + p.door_passes + p.attendees;
             if purged_rows > 0 {
                 tracing::info!(?p, %cutoff, "deleted per-visit rows past retention");
             }

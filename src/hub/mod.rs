@@ -9,6 +9,7 @@ mod cards;
 mod checkin;
 mod housekeeping;
 mod queue;
+mod sessions;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +29,7 @@ pub use cards::{ScanOutcome, verifier};
 pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use queue::{QueueEntry, QueueView};
+pub use sessions::SessionRegister;
 
 /// Why a request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,13 @@ pub enum HubError {
     /// Saving failed (disk full, read-only, damaged): nothing changed.
     #[error(transparent)]
     Store(StoreError),
+    /// No such session in the timetable or the registers.
+    #[error("{0}")]
+    NoSession(String),
+    /// The register cannot do that (a cancelled session, a member already on it…): nothing
+    /// changed.
+    #[error("{0}")]
+    Register(String),
 }
 
 impl From<StoreError> for HubError {
@@ -65,6 +74,8 @@ pub struct Hub {
     pub metrics: Metrics,
     /// Health of sync and the door sensor.
     pub status: StatusBoard,
+    /// The Recovery College timetable in use.
+    pub courses: Arc<crate::courses::Board>,
     clock: Arc<dyn Clock>,
     policy: CallPolicy,
     verifier: Verifier,
@@ -103,12 +114,18 @@ impl Hub {
             tracing::error!("membership cards are refused until this is fixed: {e}");
             Verifier::default()
         });
+        let courses = Arc::new(crate::courses::Board::new(crate::courses::source_of(
+            &config.courses,
+        )));
+        crate::courses::Refresher::new(&config, courses.clone(), clock.clone(), events.clone())
+            .load_at_start();
         Arc::new(Hub {
             config,
             store,
             events,
             metrics: Metrics::default(),
             status: StatusBoard::default(),
+            courses,
             clock,
             policy,
             verifier,
@@ -163,6 +180,11 @@ impl Hub {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// The clock, to share (the timetable's refresher keeps one).
+    pub fn clock_handle(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
     }
 
     fn publish(&self, event: Event) {

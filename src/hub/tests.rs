@@ -43,6 +43,7 @@ fn visit(needs: &[&str]) -> CheckInRequest {
         language: Language::english(),
         source: Source::Touchscreen,
         priority: false,
+        session: None,
     }
 }
 

@@ -31,7 +31,10 @@ impl From<HubError> for ApiError {
     fn from(e: HubError) -> Self {
         let status = match &e {
             HubError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            HubError::Queue(QueueError::UnknownTicket(_)) => StatusCode::NOT_FOUND,
+            HubError::Queue(QueueError::UnknownTicket(_)) | HubError::NoSession(_) => {
+                StatusCode::NOT_FOUND
+            }
+            HubError::Register(_) => StatusCode::CONFLICT,
             HubError::Queue(_)
             | HubError::RepeatScan { .. }
             | HubError::Store(crate::store::StoreError::KeyUsed) => StatusCode::CONFLICT,

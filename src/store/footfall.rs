@@ -22,8 +22,9 @@ pub(super) fn apply(
     let h = hour_key(hour);
     conn.execute(
         "INSERT INTO footfall_hour (hour, door_in, door_out, checkins_anonymous, checkins_member,
-                                    dropins_joined, dropins_seen, dropins_no_show, revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)
+                                    dropins_joined, dropins_seen, dropins_no_show, attendance,
+                                    revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)
          ON CONFLICT (hour) DO UPDATE SET
             door_in = door_in + excluded.door_in,
             door_out = door_out + excluded.door_out,
@@ -32,6 +33,7 @@ pub(super) fn apply(
             dropins_joined = dropins_joined + excluded.dropins_joined,
             dropins_seen = dropins_seen + excluded.dropins_seen,
             dropins_no_show = dropins_no_show + excluded.dropins_no_show,
+            attendance = attendance + excluded.attendance,
             revision = revision + 1",
         params![
             h,
@@ -42,6 +44,7 @@ pub(super) fn apply(
             sign * counts.dropins_joined,
             sign * counts.dropins_seen,
             sign * counts.dropins_no_show,
+            sign * counts.attendance,
         ],
     )?;
     for (need, n) in &counts.needs {
@@ -58,6 +61,17 @@ pub(super) fn apply(
             params![h, minutes, sign * n],
         )?;
     }
+    for (course, n) in &counts.courses {
+        conn.execute(
+            "INSERT INTO footfall_course (hour, course, count) VALUES (?1, ?2, ?3)
+             ON CONFLICT (hour, course) DO UPDATE SET count = count + excluded.count",
+            params![h, course, sign * n],
+        )?;
+    }
+    conn.execute(
+        "DELETE FROM footfall_course WHERE hour = ?1 AND count = 0",
+        [h],
+    )?;
     conn.execute(
         "DELETE FROM footfall_need WHERE hour = ?1 AND count = 0",
         [h],
@@ -79,7 +93,7 @@ pub(super) fn apply(
 pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT door_in, door_out, checkins_anonymous, checkins_member,
-                dropins_joined, dropins_seen, dropins_no_show, revision
+                dropins_joined, dropins_seen, dropins_no_show, revision, attendance
          FROM footfall_hour WHERE hour = ?1",
     )?;
     let mut rows = stmt.query([hour])?;
@@ -94,6 +108,7 @@ pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, 
         dropins_joined: r.get(4)?,
         dropins_seen: r.get(5)?,
         dropins_no_show: r.get(6)?,
+        attendance: r.get(8)?,
         ..Counts::default()
     };
     let revision: i64 = r.get(7)?;
@@ -111,6 +126,14 @@ pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, 
     for row in waits.query_map([hour], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (m, n) = row?;
         c.waits.insert(m, n);
+    }
+    let mut courses =
+        conn.prepare_cached("SELECT course, count FROM footfall_course WHERE hour = ?1")?;
+    for row in courses.query_map([hour], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (course, n) = row?;
+        c.courses.insert(course, n);
     }
     Ok(Some((c, revision)))
 }

@@ -14,6 +14,7 @@ pub mod idempotency;
 mod meta;
 mod outbox;
 mod redate;
+mod registers;
 mod retention;
 mod rows;
 mod schema;
@@ -28,10 +29,11 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::sqlite::open_error;
 
-pub use checkins::{NewTicket, Receipt};
+pub use checkins::{AtSession, NewTicket, Receipt};
 pub use error::{Result, StoreError};
 pub use outbox::{DeadLetter, OutboxEntry};
 pub use redate::Redated;
+pub use registers::{Added, Kept, Member, Register};
 pub use retention::Purged;
 
 /// The kiosk's database.

@@ -127,4 +127,39 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX idempotency_key_created ON idempotency_key (created_ms);
     "#,
+    // 3: Recovery College registers (who came to which session) and attendance per course in
+    // the hourly totals (see `store::registers`).
+    r#"
+    ALTER TABLE footfall_hour ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE footfall_course (
+        hour   INTEGER NOT NULL,
+        course TEXT    NOT NULL,              -- the course's title
+        count  INTEGER NOT NULL,
+        PRIMARY KEY (hour, course)
+    ) WITHOUT ROWID;
+
+    -- A session as the timetable had it when its first student was recorded, so its register
+    -- reads the same after the timetable changes.
+    CREATE TABLE session (
+        id        TEXT    PRIMARY KEY,        -- domain::timetable::SessionId
+        day       TEXT    NOT NULL,           -- site-local date, YYYY-MM-DD
+        title     TEXT    NOT NULL,
+        room      TEXT,
+        starts_ms INTEGER NOT NULL,
+        ends_ms   INTEGER NOT NULL,
+        capacity  INTEGER
+    );
+    CREATE INDEX session_day ON session (day);
+    CREATE TABLE attendance (
+        id         INTEGER PRIMARY KEY,
+        session    TEXT    NOT NULL REFERENCES session (id),
+        member_id  TEXT,                      -- NULL for a student who did not give a number
+        checkin_id INTEGER REFERENCES checkin (id) ON DELETE SET NULL,
+        added_by   TEXT,                      -- the staff login or token; NULL at the kiosk
+        at_ms      INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX attendance_member ON attendance (session, member_id)
+        WHERE member_id IS NOT NULL;
+    CREATE INDEX attendance_session ON attendance (session);
+    "#,
 ];

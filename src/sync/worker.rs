@@ -190,6 +190,7 @@ impl Worker {
                 id
             }
         };
+        let forward = self.hub.config.courses.forward;
         Ok(Upload {
             version: FORMAT_VERSION,
             site: self.hub.config.site.id.clone(),
@@ -200,7 +201,7 @@ impl Worker {
                 .map(|e| Bucket {
                     hour: e.hour,
                     revision: e.revision,
-                    counts: e.counts.clone(),
+                    counts: leaving(&e.counts, forward),
                 })
                 .collect(),
         })
@@ -241,4 +242,17 @@ fn why(outcome: &Outcome) -> String {
         | Outcome::Refused { why, .. }
         | Outcome::Unauthorized { why, .. } => why.clone(),
     }
+}
+
+/// What of an hour's counts leaves the site: course titles only with `forward = "titles"`
+/// (a title can name a person); attendance as a total either way.
+pub fn leaving(
+    counts: &crate::domain::Counts,
+    forward: crate::config::Forward,
+) -> crate::domain::Counts {
+    let mut out = counts.clone();
+    if forward == crate::config::Forward::Totals {
+        out.courses.clear();
+    }
+    out
 }

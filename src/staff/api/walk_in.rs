@@ -101,6 +101,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
         language,
         source: Source::StaffWalkIn,
         priority: body.priority,
+        session: None,
     })
 }
 

@@ -102,6 +102,7 @@ impl Visit {
             needs: needs.clone(),
             language: Language::new(&self.language).unwrap_or_else(|_| Language::english()),
             priority: false,
+            session: None,
         };
         self.submitted = needs;
         vec![Effect::CheckIn {

@@ -1,0 +1,20 @@
+//! The Recovery College timetable on the kiosk: where it comes from, the copy in use and why a
+//! refresh failed. The rules (reading iCalendar, today's sessions) are `domain::timetable`;
+//! this is the I/O around them.
+//!
+//! - [`Board`]: the timetable in use and its status, shared by the hub, the screen, the staff
+//!   pages and the status API;
+//! - `source`: reading the file or fetching the https address (ETag / If-Modified-Since), and
+//!   the last good copy kept in the data directory, so a broken file, a bad download or no
+//!   network leaves the kiosk on the timetable it had;
+//! - `refresh`: doing that at start and every `[courses] refresh_minutes`;
+//! - `cli`: `hub-kiosk courses check FILE`.
+
+mod board;
+pub mod cli;
+mod refresh;
+mod source;
+
+pub use board::{Board, Loaded, Snapshot};
+pub use refresh::{Refresher, source_of, start};
+pub use source::{LastGood, client, read_file};
