@@ -26,7 +26,7 @@ use crate::status::{DoorSnapshot, StatusBoard, SyncSnapshot};
 use crate::store::{Store, StoreError};
 
 pub use cards::{ScanOutcome, verifier};
-pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
+pub use checkin::{AtSession, CheckInOutcome, CheckInRequest, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use queue::{QueueEntry, QueueView};
 pub use sessions::SessionRegister;

@@ -152,6 +152,11 @@ impl Shell {
             }
             Jobs::Worker(w) => w,
         };
+        if let Effect::FindSessions { generation } = job {
+            // The timetable is in memory: no worker, no waiting.
+            let on_now = super::offers::on_now(&self.hub);
+            return self.queue_answer(Input::SessionsFound { generation, on_now });
+        }
         let hub = self.hub.clone();
         let (answer, lost) = match job {
             Effect::CheckIn {
@@ -163,7 +168,7 @@ impl Shell {
                 };
                 let rx = w.run(move || {
                     let outcome = hub.check_in(request);
-                    saved(outcome, hub.today())
+                    saved(outcome, &hub)
                 });
                 let lost = failed(generation, "the worker stopped");
                 (
@@ -226,9 +231,11 @@ async fn await_answer<T>(
 }
 
 /// What the hub said about a check-in, as the screen needs it.
-pub fn saved(outcome: Result<CheckInOutcome, HubError>, today: chrono::NaiveDate) -> Saved {
+pub fn saved(outcome: Result<CheckInOutcome, HubError>, hub: &Hub) -> Saved {
+    let today = hub.today();
     match outcome {
         Ok(o) => Saved::Yes(Checked {
+            session: o.session.map(|s| super::offers::at_session(hub, &s)),
             queued: o.ticket.map(|t| Queued {
                 ticket: t.ticket.number.to_string(),
                 position: t.position as u32,

@@ -6,7 +6,10 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::adapter::Shell;
 use super::visit::{self, Page, Visit};
-use super::{Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, Theme, languages};
+use super::visit::Offer;
+use super::{
+    Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, SessionTile, Theme, languages,
+};
 
 impl Shell {
     /// What never changes while the kiosk runs: the site's name, the languages, the timings.
@@ -60,9 +63,11 @@ impl Shell {
         api.set_busy(visit.busy());
         api.set_countdown(visit.countdown() as i32);
         render_done(&api, &visit);
+        render_sessions(&api, &visit);
         api.set_screen(match visit.page() {
             Page::Welcome => Screen::Welcome,
             Page::Needs => Screen::Needs,
+            Page::Sessions => Screen::Sessions,
             Page::Done => Screen::Done,
         });
         let theme = w.global::<Theme>();
@@ -79,6 +84,7 @@ impl Shell {
         let (welcome, help) = visit.site_lines();
         api.set_welcome_line(welcome.into());
         api.set_help_line(help.into());
+        api.set_cancelled_help(visit.cancelled_help().into());
         *self.drawn_language.borrow_mut() = lang.to_owned();
         self.render_calls_in(w, lang);
     }
@@ -151,4 +157,47 @@ fn render_done(api: &Api<'_>, visit: &Visit) {
     if current.iter().ne(lines.iter().cloned()) {
         api.set_directions(ModelRc::new(VecModel::from(lines)));
     }
+}
+
+/// "9:30": hours without a leading zero, as the screen writes times.
+pub(super) fn clock_time(t: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    format!("{}:{:02}", t.hour(), t.minute())
+}
+
+fn session_tile(o: &Offer) -> SessionTile {
+    SessionTile {
+        id: o.id.as_str().into(),
+        title: o.title.as_str().into(),
+        room: o.room.as_str().into(),
+        starts: clock_time(o.starts).into(),
+        ends: clock_time(o.ends).into(),
+        started: o.started,
+    }
+}
+
+/// Sets a list of tiles only when it changed (a new model redraws the whole list).
+fn set_tiles(current: ModelRc<SessionTile>, set: impl FnOnce(ModelRc<SessionTile>), offers: &[Offer]) {
+    let tiles: Vec<SessionTile> = offers.iter().map(session_tile).collect();
+    if current.iter().ne(tiles.iter().cloned()) {
+        set(ModelRc::new(VecModel::from(tiles)));
+    }
+}
+
+/// "Which session are you here for?", and the next student's tiles on the done screen.
+fn render_sessions(api: &Api<'_>, visit: &Visit) {
+    let on_now = visit.on_now();
+    set_tiles(api.get_sessions(), |m| api.set_sessions(m), &on_now.open);
+    set_tiles(api.get_cancelled(), |m| api.set_cancelled(m), &on_now.cancelled);
+    set_tiles(
+        api.get_next_sessions(),
+        |m| api.set_next_sessions(m),
+        visit.next_sessions(),
+    );
+    let at = visit.checked().and_then(|c| c.session.as_ref());
+    api.set_session_title(at.map(|s| s.title.as_str()).unwrap_or_default().into());
+    api.set_session_room(at.map(|s| s.room.as_str()).unwrap_or_default().into());
+    api.set_session_time(at.map(|s| clock_time(s.starts)).unwrap_or_default().into());
+    api.set_session_started(at.is_some_and(|s| s.started));
+    api.set_session_busy(at.is_some_and(|s| s.busy));
 }

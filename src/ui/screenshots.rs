@@ -14,7 +14,7 @@ use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferTyp
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize};
 
-use super::visit::{Card, Checked, Effect, Input, Queued, Saved};
+use super::visit::{AtSession, Card, Checked, Effect, Input, Offer, OnNow, Queued, Saved};
 use super::{Theme, Ui, build_ui_with};
 use crate::config::{Config, Texts};
 use crate::domain::MemberId;
@@ -33,10 +33,16 @@ pub enum Scene {
     Closed,
     Calling,
     Countdown,
+    /// "Which session are you here for?", with a cancelled one.
+    Sessions,
+    /// The same after a member's card.
+    MemberSessions,
+    /// Done after a session that is over its places, offering the next student the sessions.
+    SessionDone,
 }
 
 impl Scene {
-    pub const ALL: [Scene; 8] = [
+    pub const ALL: [Scene; 11] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
@@ -45,6 +51,9 @@ impl Scene {
         Scene::Closed,
         Scene::Calling,
         Scene::Countdown,
+        Scene::Sessions,
+        Scene::MemberSessions,
+        Scene::SessionDone,
     ];
 
     /// The file name's first part: `needs-ar.png`.
@@ -58,6 +67,9 @@ impl Scene {
             Scene::Closed => "closed",
             Scene::Calling => "calling",
             Scene::Countdown => "countdown",
+            Scene::Sessions => "sessions",
+            Scene::MemberSessions => "member-sessions",
+            Scene::SessionDone => "session-done",
         }
     }
 }
@@ -82,6 +94,7 @@ impl Platform for OneWindow {
 struct Answers {
     saved: Saved,
     card: Card,
+    on_now: OnNow,
 }
 
 /// The screen on an in-memory window. Only one per process (it installs Slint's platform).
@@ -115,6 +128,7 @@ impl Shooter {
         let answers = Rc::new(RefCell::new(Answers {
             saved: Saved::Failed("no answer set".into()),
             card: Card::Refused,
+            on_now: on_now(),
         }));
         let given = answers.clone();
         let stand = Rc::new(move |job: &Effect| {
@@ -127,6 +141,10 @@ impl Shooter {
                 Effect::CheckCard { generation, .. } => Some(Input::CardAnswered {
                     generation: *generation,
                     card: a.card.clone(),
+                }),
+                Effect::FindSessions { generation } => Some(Input::SessionsFound {
+                    generation: *generation,
+                    on_now: a.on_now.clone(),
                 }),
                 _ => None,
             }
@@ -207,6 +225,18 @@ impl Shooter {
             }
             Scene::CardRefused => scan(Card::Expired),
             Scene::Done | Scene::Closed => self.check_in(scene),
+            Scene::Sessions | Scene::SessionDone => {
+                for i in self.needs(&["courses"]) {
+                    ui.input(Input::NeedOnWelcome(i));
+                }
+                if scene == Scene::SessionDone {
+                    self.answers.borrow_mut().saved = Saved::Yes(at_session(shot_day()));
+                    ui.input(Input::Session(0));
+                }
+            }
+            Scene::MemberSessions => scan(Card::Member(
+                MemberId::new("M-1001").expect("a valid number"),
+            )),
             Scene::Calling => {
                 for (ticket, room) in [("A 012", "2"), ("A 013", "1"), ("A 014", "2")] {
                     ui.now_calling(ticket.into(), room_texts(room));
@@ -220,6 +250,7 @@ impl Shooter {
         let today = shot_day();
         let checked = if scene == Scene::Done {
             Checked {
+                session: None,
                 queued: Some(Queued {
                     ticket: "A 014".into(),
                     position: 3,
@@ -232,6 +263,7 @@ impl Shooter {
             }
         } else {
             Checked {
+                session: None,
                 queued: None,
                 drop_in_closed: true,
                 next_opening: (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0),
@@ -274,6 +306,47 @@ impl Shooter {
             r.render(&mut pixels, width as usize);
         });
         pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect()
+    }
+}
+
+fn at(h: u32, m: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(h, m, 0).expect("a real time")
+}
+
+/// Three sessions at 9:58 on a Monday, one cancelled: what a crowd at the door meets.
+fn on_now() -> OnNow {
+    let offer = |id: &str, title: &str, room: &str, (from, to): (chrono::NaiveTime, chrono::NaiveTime), started| Offer {
+        id: format!("20261102-{id}"),
+        title: title.into(),
+        room: room.into(),
+        starts: from,
+        ends: to,
+        started,
+    };
+    OnNow {
+        open: vec![
+            offer("3f9a0c1d2b4e", "Managing anxiety", "Room 2, first floor", (at(10, 0), at(12, 0)), false),
+            offer("5b7e1c0d9a2f", "Creative writing for wellbeing", "Studio, first floor", (at(10, 30), at(12, 0)), false),
+            offer("7c2d4e6f8a0b", "Understanding depression", "Room 3, second floor", (at(9, 30), at(11, 0)), true),
+        ],
+        cancelled: vec![offer("9e8d7c6b5a41", "Building confidence", "Room 1, ground floor", (at(9, 30), at(11, 0)), false)],
+    }
+}
+
+/// Done after "Managing anxiety", which is over its places.
+fn at_session(today: NaiveDate) -> Checked {
+    Checked {
+        queued: None,
+        session: Some(AtSession {
+            title: "Managing anxiety".into(),
+            room: "Room 2, first floor".into(),
+            starts: at(10, 0),
+            started: false,
+            busy: true,
+        }),
+        drop_in_closed: false,
+        next_opening: None,
+        today,
     }
 }
 

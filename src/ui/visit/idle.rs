@@ -76,6 +76,8 @@ impl Visit {
         self.submitted.clear();
         self.checked = None;
         self.wedge = Wedge::default();
+        self.on_now = super::OnNow::default();
+        self.asked = None;
         vec![
             Effect::Stop(Timer::Idle),
             Effect::Stop(Timer::Countdown),

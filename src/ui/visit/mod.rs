@@ -4,19 +4,23 @@
 //! check-in, check a card, start or stop a timer). It knows nothing of Slint, threads or
 //! SQLite, so tests drive it directly; `super::adapter` is the thin Slint side.
 //!
-//! `flow.rs`: taps, scans and answers; `idle.rs`: forgetting the visitor (idle countdown, the
-//! done screen's return); `view.rs`: what the screen shows, in the visitor's language.
+//! `flow.rs`: taps, scans and answers; `sessions.rs`: "Which session are you here for?";
+//! `idle.rs`: forgetting the visitor (idle countdown, the done screen's return); `view.rs`: what
+//! the screen shows, in the visitor's language.
 
 mod flow;
 mod idle;
+mod sessions;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sessions;
 pub mod view;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::config::Config;
 use crate::domain::MemberId;
@@ -30,6 +34,8 @@ pub enum Page {
     #[default]
     Welcome,
     Needs,
+    /// "Which session are you here for?"
+    Sessions,
     Done,
 }
 
@@ -55,10 +61,50 @@ pub struct Queued {
     pub high_minutes: u32,
 }
 
+/// One of today's sessions, as a tile shows it (times are site-local).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// The session's id (`domain::timetable::SessionId`).
+    pub id: String,
+    pub title: String,
+    /// Where, or empty.
+    pub room: String,
+    pub starts: NaiveTime,
+    pub ends: NaiveTime,
+    /// In progress already.
+    pub started: bool,
+}
+
+/// What is on now: sessions to offer, and cancelled ones a student may have come for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OnNow {
+    pub open: Vec<Offer>,
+    pub cancelled: Vec<Offer>,
+}
+
+impl OnNow {
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty() && self.cancelled.is_empty()
+    }
+}
+
+/// The session a check-in was for, as the done screen says where to go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AtSession {
+    pub title: String,
+    pub room: String,
+    pub starts: NaiveTime,
+    pub started: bool,
+    /// More students than places: the visitor is in, and told kindly.
+    pub busy: bool,
+}
+
 /// A saved check-in, as the done screen needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub queued: Option<Queued>,
+    /// The session they came for.
+    pub session: Option<AtSession>,
     /// A drop-in need was chosen but the queue is closed.
     pub drop_in_closed: bool,
     /// When it opens again (site-local), and the site-local day it was answered.
@@ -127,6 +173,17 @@ pub enum Input {
     DoneElapsed,
     /// Forget the visitor now.
     Reset,
+    /// A session tile on "Which session are you here for?".
+    Session(usize),
+    /// "Something else" there.
+    SomethingElse,
+    /// A session tile on the done screen, for the next student.
+    NextSession(usize),
+    /// What is on now, as asked by [`Effect::FindSessions`].
+    SessionsFound {
+        generation: u64,
+        on_now: OnNow,
+    },
 }
 
 /// A timer the screen keeps.
@@ -153,6 +210,8 @@ pub enum Effect {
         generation: u64,
         scan: Scanned,
     },
+    /// Ask what is on now; answer with [`Input::SessionsFound`] (from memory: at once).
+    FindSessions { generation: u64 },
     /// (Re)start a timer from now.
     Start(Timer, Duration),
     Stop(Timer),
@@ -179,6 +238,11 @@ pub struct Visit {
     submitted: Vec<String>,
     checked: Option<Checked>,
     wedge: Wedge,
+    /// What "Which session are you here for?" shows (and the done screen offers the next
+    /// student).
+    on_now: OnNow,
+    /// Why sessions were asked for: where "Something else" and Back lead.
+    asked: Option<sessions::Asked>,
 }
 
 impl Visit {
@@ -199,6 +263,8 @@ impl Visit {
             submitted: Vec::new(),
             checked: None,
             wedge: Wedge::default(),
+            on_now: OnNow::default(),
+            asked: None,
         }
     }
 
@@ -208,8 +274,8 @@ impl Visit {
             Input::CheckIn => self.start_needs(None),
             Input::NeedOnWelcome(i) => self.start_needs(Some(i)),
             Input::Need(i) => self.choose(i),
-            Input::Done => self.submit(self.chosen_ids()),
-            Input::Back => self.back(),
+            Input::Done => self.submit(self.chosen_ids(), None),
+            Input::Back => self.go_back(),
             Input::Finish | Input::Reset | Input::DoneElapsed => self.reset(),
             Input::Language(code) => self.choose_language(&code),
             Input::LargeText => {
@@ -232,6 +298,13 @@ impl Visit {
             Input::CheckInAnswered { .. } | Input::CardAnswered { .. } => Vec::new(),
             Input::IdleElapsed => self.idle_elapsed(),
             Input::Tick => self.tick(),
+            Input::Session(i) => self.pick_session(i),
+            Input::SomethingElse => self.something_else(),
+            Input::NextSession(i) => self.next_session(i),
+            Input::SessionsFound { generation, on_now } if generation == self.generation => {
+                self.found(on_now)
+            }
+            Input::SessionsFound { .. } => Vec::new(),
         }
     }
 
