@@ -29,11 +29,31 @@ pub struct Kiosk {
 impl Kiosk {
     /// The demo kiosk on a fresh database, its screen shown at 1280×800.
     pub fn new(change: impl FnOnce(&mut Config)) -> Kiosk {
+        Kiosk::build(change, None)
+    }
+
+    /// The same with the hub on `clock` (a manual one: the test sets the time of day).
+    pub fn with_clock(clock: Arc<dyn hub_kiosk::clock::Clock>, change: impl FnOnce(&mut Config)) -> Kiosk {
+        Kiosk::build(change, Some(clock))
+    }
+
+    fn build(change: impl FnOnce(&mut Config), clock: Option<Arc<dyn hub_kiosk::clock::Clock>>) -> Kiosk {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::demo();
         config.kiosk.data_dir = dir.path().join("data");
         change(&mut config);
-        let hub = Hub::open(config).unwrap();
+        let hub = match clock {
+            None => Hub::open(config).unwrap(),
+            Some(clock) => {
+                let store = hub_kiosk::store::Store::open(&config.database_path()).unwrap();
+                Hub::new(
+                    Arc::new(config),
+                    Arc::new(store),
+                    clock,
+                    hub_kiosk::events::EventBus::new(),
+                )
+            }
+        };
         let ui = build_ui(hub.clone()).unwrap();
         ui.window
             .window()
