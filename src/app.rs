@@ -38,6 +38,9 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
             crate::config::DEMO_API_TOKEN
         );
     }
+    if let Err(e) = crate::courses::use_demo_timetable(&mut config) {
+        tracing::warn!("{e}");
+    }
     let hub = Hub::open(config).map_err(Failure::runtime)?;
     if let Err(e) = hub.housekeeping() {
         tracing::warn!("housekeeping at start: {e}");
@@ -50,6 +53,15 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.spawn(housekeeping_loop(hub.clone()));
+    {
+        let _in_runtime = runtime.enter();
+        crate::courses::start(crate::courses::Refresher::new(
+            &hub.config,
+            hub.courses.clone(),
+            hub.clock_handle(),
+            hub.events.clone(),
+        ));
+    }
     let staff = runtime
         .block_on(crate::staff::start(hub.clone()))
         .map_err(Failure::runtime)?;

@@ -16,5 +16,24 @@ mod refresh;
 mod source;
 
 pub use board::{Board, Loaded, Snapshot};
+
+use crate::config::Config;
+
+/// The built-in demo's timetable: a Recovery College day repeated every day, so the demo has
+/// sessions on at most hours (one of them cancelled, one with three places).
+pub const DEMO: &str = include_str!("demo.ics");
+
+/// Gives the built-in demo its timetable (a file in its data directory) when it has none.
+pub fn use_demo_timetable(config: &mut Config) -> Result<(), String> {
+    if !config.demo || config.courses.configured() {
+        return Ok(());
+    }
+    let path = config.kiosk.data_dir.join("demo-timetable.ics");
+    std::fs::create_dir_all(&config.kiosk.data_dir)
+        .and_then(|_| std::fs::write(&path, DEMO))
+        .map_err(|e| format!("cannot write the demo timetable {}: {e}", path.display()))?;
+    config.courses.timetable = Some(path);
+    Ok(())
+}
 pub use refresh::{Refresher, source_of, start};
 pub use source::{LastGood, client, read_file};

@@ -1,5 +1,6 @@
-//! The staff side of the kiosk, served on the site network: advisors' live queue page, the site
-//! managers' footfall page, the status page, the JSON API under `/api/v1/` with its event stream,
+//! The staff side of the kiosk, served on the site network: advisors' live queue page, the
+//! tutors' registers of Recovery College sessions, the site managers' footfall page, the status
+//! page, the JSON API under `/api/v1/` with its event stream,
 //! `/metrics` and `/healthz`. axum on the kiosk's tokio runtime; optional TLS with rustls.
 //!
 //! Layout: `server` (listening, TLS, stopping), `auth` (sign-in, cookies, bearer tokens,
@@ -24,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use axum::{Extension, Router};
 
 use api::Move;
@@ -105,6 +106,22 @@ pub fn routes() -> Vec<Route> {
         api(M::POST, "/api/v1/duty", post(api::set_duty)),
         api(M::GET, "/api/v1/footfall/daily", get(api::footfall_daily)),
         api(M::GET, "/api/v1/status", get(api::status)),
+        api(M::GET, "/api/v1/sessions", get(api::sessions::sessions)),
+        api(
+            M::GET,
+            "/api/v1/sessions/{id}/attendance",
+            get(api::sessions::attendance),
+        ),
+        api(
+            M::POST,
+            "/api/v1/sessions/{id}/attendance",
+            post(api::sessions::add),
+        ),
+        api(
+            M::DELETE,
+            "/api/v1/sessions/{id}/attendance",
+            delete(api::sessions::remove),
+        ),
         api(M::GET, "/api/v1/events", get(sse::events)),
         page(M::GET, "/", get(|| async { Redirect::to("/queue") })),
         page(M::GET, "/login", get(pages::login::page)),
@@ -114,6 +131,13 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
+        page(M::GET, "/sessions", get(pages::sessions::page)),
+        page(M::GET, "/sessions/table", get(pages::sessions::fragment)),
+        page(
+            M::GET,
+            "/sessions/{id}/register",
+            get(pages::sessions::register),
+        ),
     ]
 }
 

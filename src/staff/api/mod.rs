@@ -1,4 +1,5 @@
-//! The JSON API under `/api/v1/`: the queue and its moves, walk-ins, duty, footfall and status.
+//! The JSON API under `/api/v1/`: the queue and its moves, walk-ins, duty, footfall, status and
+//! the Recovery College registers (`sessions`).
 //! The staff pages use it too, so the buttons and an API client do exactly the same thing.
 //! Every move goes through the hub (one store transaction, then an event); this layer only
 //! reads the request, names the caller and maps refusals to statuses.
@@ -7,6 +8,7 @@ mod duty;
 mod footfall;
 pub mod idempotent;
 mod openapi;
+pub mod sessions;
 mod walk_in;
 
 pub use duty::{DutyEntry, DutyReply, SetDuty, duty, set_duty};

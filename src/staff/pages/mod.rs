@@ -4,6 +4,7 @@
 pub mod footfall;
 pub mod login;
 pub mod queue;
+pub mod sessions;
 pub mod status;
 
 use axum::response::Html;
@@ -16,6 +17,7 @@ const STYLE: &str = include_str!("style.css");
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Queue,
+    Sessions,
     Footfall,
     Status,
     None,
@@ -33,10 +35,11 @@ pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) 
     };
     let header = match who {
         Some(name) => format!(
-            "<nav aria-label=\"Staff pages\">{}{}{}</nav>\
+            "<nav aria-label=\"Staff pages\">{}{}{}{}</nav>\
              <form method=\"post\" action=\"/logout\" class=\"who\"><span>{}</span> \
              <button type=\"submit\" class=\"quiet\">Sign out</button></form>",
             link(Nav::Queue, "/queue", "Queue"),
+            link(Nav::Sessions, "/sessions", "Sessions"),
             link(Nav::Footfall, "/footfall", "Footfall"),
             link(Nav::Status, "/status", "Status"),
             escape(name)

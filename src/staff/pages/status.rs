@@ -64,6 +64,7 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
          <dt>Disk</dt><dd id=\"disk\">{disk}</dd>\
          <dt>Clock</dt><dd id=\"clock\">{clock}</dd>\
          <dt>Queue</dt><dd>{queue}</dd>\
+         <dt>Timetable</dt><dd id=\"timetable\">{timetable}</dd>\
          <dt>Version</dt><dd id=\"version\">hub-kiosk {version}</dd>\
          <dt>Site and kiosk</dt><dd>{site} (site id {site_id}), kiosk {kiosk}</dd>\
          <dt>Running for</dt><dd>{up}</dd></dl></section>",
@@ -84,12 +85,49 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
             )
         },
         queue = if h.queue_open { "open" } else { "closed" },
+        timetable = timetable(hub, &h.timetable),
         version = escape(h.version),
         site = escape(&h.site_name),
         site_id = escape(&h.site_id),
         kiosk = escape(&h.kiosk_id),
         up = uptime(h.uptime_seconds),
     )
+}
+
+/// The timetable: what is in use and since when, and why a refresh failed.
+fn timetable(hub: &crate::hub::Hub, t: &crate::courses::Snapshot) -> String {
+    if !t.configured {
+        return "<span class=\"muted\">none set ([courses] in the configuration)</span>".into();
+    }
+    let mut out = match &t.in_use {
+        Some(copy) => good(
+            t.last_error.is_none(),
+            &format!(
+                "{} events, {} courses: {copy} of {}, since {}",
+                t.events,
+                t.courses,
+                t.source,
+                when(hub, t.since)
+            ),
+        ),
+        None => good(false, &format!("nothing in use yet from {}", t.source)),
+    };
+    if let Some(e) = &t.last_error {
+        out.push_str(&format!(
+            "<br><span class=\"bad\">The last refresh failed ({}): {}</span>",
+            when(hub, t.last_attempt),
+            escape(e)
+        ));
+    }
+    if !t.problems.is_empty() {
+        let lines: Vec<String> = t.problems.iter().take(5).map(|p| escape(&p.to_string())).collect();
+        out.push_str(&format!(
+            "<br><span class=\"muted\">{} events left out: {}</span>",
+            t.problems.len(),
+            lines.join("; ")
+        ));
+    }
+    out
 }
 
 fn hours(n: i64) -> String {
