@@ -47,7 +47,11 @@ fn tile(k: &Kiosk, prefix: &str, title: &str) -> String {
 /// The titles of the session tiles on the screen, in order.
 fn offered(k: &Kiosk) -> Vec<String> {
     use slint::Model;
-    k.ui.api().get_sessions().iter().map(|s| s.title.to_string()).collect()
+    k.ui.api()
+        .get_sessions()
+        .iter()
+        .map(|s| s.title.to_string())
+        .collect()
 }
 
 #[test]
@@ -72,16 +76,28 @@ async fn what_is_offered_at_nine_five_past_ten_and_four() {
     assert_eq!(offered(&k), ["Managing anxiety", "Creative writing"]);
     // The cancelled one is not offered, and the student who came for it is told where to ask.
     let cancelled = k.find("cancelled").accessible_label().unwrap().to_string();
-    assert!(cancelled.contains("Building confidence at 9:30 is cancelled today."), "{cancelled}");
+    assert!(
+        cancelled.contains("Building confidence at 9:30 is cancelled today."),
+        "{cancelled}"
+    );
     assert!(cancelled.contains("front desk"), "{cancelled}");
-    assert!(k.try_find(&tile(&k, "session-", "Managing anxiety")).is_some());
-    let label = k.find(&tile(&k, "session-", "Managing anxiety")).accessible_label().unwrap();
+    assert!(
+        k.try_find(&tile(&k, "session-", "Managing anxiety"))
+            .is_some()
+    );
+    let label = k
+        .find(&tile(&k, "session-", "Managing anxiety"))
+        .accessible_label()
+        .unwrap();
     assert_eq!(label, "Managing anxiety, 10:00–12:00, Room 2, first floor");
     k.tap("back");
     clock.set(london("2026-11-02 10:05"));
     k.tap("need-courses");
     assert_eq!(offered(&k), ["Managing anxiety", "Creative writing"]);
-    let started = k.find(&tile(&k, "session-", "Managing anxiety")).accessible_label().unwrap();
+    let started = k
+        .find(&tile(&k, "session-", "Managing anxiety"))
+        .accessible_label()
+        .unwrap();
     assert!(started.contains("Started at 10:00"), "{started}");
     k.tap("back");
     clock.set(london("2026-11-02 16:00"));
@@ -100,19 +116,42 @@ async fn the_week_the_clocks_change_and_other_zones() {
     // Monday 26 October 2026, the day after the clocks went back: wall times stay put.
     let (k, clock) = kiosk_at("2026-10-26 09:00");
     k.tap("need-courses");
-    assert_eq!(offered(&k), ["Building confidence", "Managing anxiety", "Creative writing"]);
-    let writing = k.find(&tile(&k, "session-", "Creative writing")).accessible_label().unwrap();
-    assert!(writing.contains("10:30–12:00"), "a Windows zone name: {writing}");
+    assert_eq!(
+        offered(&k),
+        [
+            "Building confidence",
+            "Managing anxiety",
+            "Creative writing"
+        ]
+    );
+    let writing = k
+        .find(&tile(&k, "session-", "Creative writing"))
+        .accessible_label()
+        .unwrap();
+    assert!(
+        writing.contains("10:30–12:00"),
+        "a Windows zone name: {writing}"
+    );
     k.tap("back");
     clock.set(london("2026-10-26 13:00"));
     k.tap("need-courses");
-    let walk = k.find(&tile(&k, "session-", "Wellbeing walk")).accessible_label().unwrap();
+    let walk = k
+        .find(&tile(&k, "session-", "Wellbeing walk"))
+        .accessible_label()
+        .unwrap();
     assert!(walk.contains("13:30–15:00"), "a VTIMEZONE block: {walk}");
     // The week before (BST) reads the same; 9 November has the EXDATE.
     k.tap("back");
     clock.set(london("2026-10-19 09:00"));
     k.tap("need-courses");
-    assert_eq!(offered(&k), ["Building confidence", "Managing anxiety", "Creative writing"]);
+    assert_eq!(
+        offered(&k),
+        [
+            "Building confidence",
+            "Managing anxiety",
+            "Creative writing"
+        ]
+    );
     k.tap("back");
     clock.set(london("2026-11-09 09:00"));
     k.tap("need-courses");
@@ -133,7 +172,10 @@ async fn an_anonymous_student_is_done_in_two_taps() {
         k.count("SELECT count(*) FROM attendance a JOIN session s ON s.id = a.session WHERE a.member_id IS NULL AND a.checkin_id IS NOT NULL AND s.title = 'Managing anxiety'"),
         1
     );
-    assert_eq!(k.count("SELECT count(*) FROM checkin_need WHERE need = 'courses'"), 1);
+    assert_eq!(
+        k.count("SELECT count(*) FROM checkin_need WHERE need = 'courses'"),
+        1
+    );
     // Counted in the hour the session starts (10:00 GMT), under its course.
     assert_eq!(
         k.count(&format!(
@@ -148,7 +190,10 @@ async fn a_member_scans_and_is_done_in_one_tap() {
     let (k, _) = kiosk_at("2026-11-02 10:05");
     let api = k.ui.api();
     k.type_line(VALID_CARD);
-    until("today's sessions for the member", || api.get_screen() == Screen::Sessions).await;
+    until("today's sessions for the member", || {
+        api.get_screen() == Screen::Sessions
+    })
+    .await;
     assert_eq!(api.get_member(), "M-1001");
     k.tap(&tile(&k, "session-", "Creative writing"));
     until("the done screen", || api.get_screen() == Screen::Done).await;
@@ -174,8 +219,18 @@ async fn a_busy_session_still_takes_them() {
         k.tap("finish");
     }
     let id = tile(&k, "", "Stand-up comedy");
-    let register = k.hub.register(&hub_kiosk::domain::timetable::SessionId::parse(&id).unwrap()).unwrap();
-    assert_eq!((register.attendees, register.capacity, register.over_capacity), (4, Some(3), true));
+    let register = k
+        .hub
+        .register(&hub_kiosk::domain::timetable::SessionId::parse(&id).unwrap())
+        .unwrap();
+    assert_eq!(
+        (
+            register.attendees,
+            register.capacity,
+            register.over_capacity
+        ),
+        (4, Some(3), true)
+    );
 }
 
 async fn something_else_keeps_todays_way() {
@@ -189,7 +244,10 @@ async fn something_else_keeps_todays_way() {
     until("the done screen", || api.get_screen() == Screen::Done).await;
     use slint::Model;
     let lines: Vec<String> = api.get_directions().iter().map(|s| s.to_string()).collect();
-    assert!(lines.iter().any(|l| l.starts_with("Courses: ")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("Courses: ")),
+        "{lines:?}"
+    );
     assert_eq!(k.count("SELECT count(*) FROM attendance"), 0);
 }
 
@@ -207,10 +265,20 @@ async fn a_session_and_a_drop_in_need_in_one_visit() {
         k.find("session-where").accessible_label().unwrap(),
         "Room 2, first floor — it starts at 10:00."
     );
-    assert!(k.try_find(&tile(&k, "next-session-", "Managing anxiety")).is_none(), "the ticket comes first");
-    assert_eq!(k.count("SELECT count(*) FROM ticket WHERE need = 'housing'"), 1);
+    assert!(
+        k.try_find(&tile(&k, "next-session-", "Managing anxiety"))
+            .is_none(),
+        "the ticket comes first"
+    );
+    assert_eq!(
+        k.count("SELECT count(*) FROM ticket WHERE need = 'housing'"),
+        1
+    );
     assert_eq!(k.count("SELECT count(*) FROM attendance"), 1);
-    assert_eq!(k.count("SELECT count(*) FROM checkin_need WHERE need IN ('housing', 'courses')"), 2);
+    assert_eq!(
+        k.count("SELECT count(*) FROM checkin_need WHERE need IN ('housing', 'courses')"),
+        2
+    );
 }
 
 /// At 9:58 twenty students arrive at once: each is in within two taps (one after a scan), the
@@ -227,7 +295,10 @@ async fn twenty_students_in_a_row() {
         if n == 7 {
             // A member with a card (scanned on the done screen: a new visitor), then one tap.
             k.type_line(VALID_CARD);
-            until("sessions after the scan", || api.get_screen() == Screen::Sessions).await;
+            until("sessions after the scan", || {
+                api.get_screen() == Screen::Sessions
+            })
+            .await;
             k.tap(&tile(&k, "session-", course));
             tapped += 1;
         } else if let Some(next) = k.try_find(&tile(&k, "next-session-", course)) {
@@ -238,14 +309,27 @@ async fn twenty_students_in_a_row() {
             k.tap(&tile(&k, "session-", course));
             tapped += 2;
         }
-        until("the done screen", || api.get_screen() == Screen::Done && !api.get_busy()).await;
-        assert_eq!(k.count("SELECT count(*) FROM attendance"), before + 1, "student {n}");
+        until("the done screen", || {
+            api.get_screen() == Screen::Done && !api.get_busy()
+        })
+        .await;
+        assert_eq!(
+            k.count("SELECT count(*) FROM attendance"),
+            before + 1,
+            "student {n}"
+        );
         taps.push(tapped);
     }
     assert!(taps.iter().all(|t| *t <= 2), "{taps:?}");
     assert_eq!(taps[7], 1, "one tap after the scan");
     assert_eq!(taps.iter().filter(|t| **t == 1).count(), 19, "{taps:?}");
-    assert_eq!(k.count("SELECT count(*) FROM attendance WHERE member_id IS NULL"), 19);
+    assert_eq!(
+        k.count("SELECT count(*) FROM attendance WHERE member_id IS NULL"),
+        19
+    );
     assert_eq!(k.count("SELECT count(*) FROM checkin"), 20);
-    assert_eq!(k.count("SELECT COALESCE(SUM(count), 0) FROM footfall_course"), 20);
+    assert_eq!(
+        k.count("SELECT COALESCE(SUM(count), 0) FROM footfall_course"),
+        20
+    );
 }

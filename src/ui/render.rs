@@ -5,8 +5,8 @@
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::adapter::Shell;
-use super::visit::{self, Page, Visit};
 use super::visit::Offer;
+use super::visit::{self, Page, Visit};
 use super::{
     Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, SessionTile, Theme, languages,
 };
@@ -177,7 +177,11 @@ fn session_tile(o: &Offer) -> SessionTile {
 }
 
 /// Sets a list of tiles only when it changed (a new model redraws the whole list).
-fn set_tiles(current: ModelRc<SessionTile>, set: impl FnOnce(ModelRc<SessionTile>), offers: &[Offer]) {
+fn set_tiles(
+    current: ModelRc<SessionTile>,
+    set: impl FnOnce(ModelRc<SessionTile>),
+    offers: &[Offer],
+) {
     let tiles: Vec<SessionTile> = offers.iter().map(session_tile).collect();
     if current.iter().ne(tiles.iter().cloned()) {
         set(ModelRc::new(VecModel::from(tiles)));
@@ -188,7 +192,11 @@ fn set_tiles(current: ModelRc<SessionTile>, set: impl FnOnce(ModelRc<SessionTile
 fn render_sessions(api: &Api<'_>, visit: &Visit) {
     let on_now = visit.on_now();
     set_tiles(api.get_sessions(), |m| api.set_sessions(m), &on_now.open);
-    set_tiles(api.get_cancelled(), |m| api.set_cancelled(m), &on_now.cancelled);
+    set_tiles(
+        api.get_cancelled(),
+        |m| api.set_cancelled(m),
+        &on_now.cancelled,
+    );
     set_tiles(
         api.get_next_sessions(),
         |m| api.set_next_sessions(m),

@@ -315,7 +315,11 @@ fn at(h: u32, m: u32) -> chrono::NaiveTime {
 
 /// Three sessions at 9:58 on a Monday, one cancelled: what a crowd at the door meets.
 fn on_now() -> OnNow {
-    let offer = |id: &str, title: &str, room: &str, (from, to): (chrono::NaiveTime, chrono::NaiveTime), started| Offer {
+    let offer = |id: &str,
+                 title: &str,
+                 room: &str,
+                 (from, to): (chrono::NaiveTime, chrono::NaiveTime),
+                 started| Offer {
         id: format!("20261102-{id}"),
         title: title.into(),
         room: room.into(),
@@ -325,11 +329,35 @@ fn on_now() -> OnNow {
     };
     OnNow {
         open: vec![
-            offer("3f9a0c1d2b4e", "Managing anxiety", "Room 2, first floor", (at(10, 0), at(12, 0)), false),
-            offer("5b7e1c0d9a2f", "Creative writing for wellbeing", "Studio, first floor", (at(10, 30), at(12, 0)), false),
-            offer("7c2d4e6f8a0b", "Understanding depression", "Room 3, second floor", (at(9, 30), at(11, 0)), true),
+            offer(
+                "3f9a0c1d2b4e",
+                "Managing anxiety",
+                "Room 2, first floor",
+                (at(10, 0), at(12, 0)),
+                false,
+            ),
+            offer(
+                "5b7e1c0d9a2f",
+                "Creative writing for wellbeing",
+                "Studio, first floor",
+                (at(10, 30), at(12, 0)),
+                false,
+            ),
+            offer(
+                "7c2d4e6f8a0b",
+                "Understanding depression",
+                "Room 3, second floor",
+                (at(9, 30), at(11, 0)),
+                true,
+            ),
         ],
-        cancelled: vec![offer("9e8d7c6b5a41", "Building confidence", "Room 1, ground floor", (at(9, 30), at(11, 0)), false)],
+        cancelled: vec![offer(
+            "9e8d7c6b5a41",
+            "Building confidence",
+            "Room 1, ground floor",
+            (at(9, 30), at(11, 0)),
+            false,
+        )],
     }
 }
 

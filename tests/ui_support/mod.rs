@@ -33,11 +33,17 @@ impl Kiosk {
     }
 
     /// The same with the hub on `clock` (a manual one: the test sets the time of day).
-    pub fn with_clock(clock: Arc<dyn hub_kiosk::clock::Clock>, change: impl FnOnce(&mut Config)) -> Kiosk {
+    pub fn with_clock(
+        clock: Arc<dyn hub_kiosk::clock::Clock>,
+        change: impl FnOnce(&mut Config),
+    ) -> Kiosk {
         Kiosk::build(change, Some(clock))
     }
 
-    fn build(change: impl FnOnce(&mut Config), clock: Option<Arc<dyn hub_kiosk::clock::Clock>>) -> Kiosk {
+    fn build(
+        change: impl FnOnce(&mut Config),
+        clock: Option<Arc<dyn hub_kiosk::clock::Clock>>,
+    ) -> Kiosk {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::demo();
         config.kiosk.data_dir = dir.path().join("data");

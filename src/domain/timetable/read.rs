@@ -150,6 +150,13 @@ fn recurrence(
             )
         };
         let mut parsed: RRule<Unvalidated> = rule.parse().map_err(bad)?;
+        use rrule::Frequency::{Daily, Monthly, Weekly, Yearly};
+        if !matches!(parsed.get_freq(), Daily | Weekly | Monthly | Yearly) {
+            return Err((
+                "RRULE".to_owned(),
+                "a course repeats at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)".to_owned(),
+            ));
+        }
         // UNTIL is an instant; the rule runs on wall times here, so UNTIL becomes one too.
         if let Some(until) = parsed.get_until() {
             let wall = match until.timezone() {

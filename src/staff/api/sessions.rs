@@ -33,17 +33,26 @@ pub struct Day {
     pub timetable: Snapshot,
 }
 
-/// The day asked for (default: today at the site).
+/// How far from today a day's sessions may be asked for, either way.
+pub const MOST_DAYS_AWAY: i64 = 366;
+
+/// The day asked for (default: today at the site), at most a year before or after today.
 pub fn day(q: &DayQuery, today: NaiveDate) -> Result<NaiveDate, ApiError> {
-    match q.date.as_deref() {
-        None => Ok(today),
-        Some(v) => date(v).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "`date` must be a date like 2026-11-02, not `{}`",
-                v.chars().take(20).collect::<String>()
-            ))
-        }),
+    let Some(v) = q.date.as_deref() else {
+        return Ok(today);
+    };
+    let d = date(v).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "`date` must be a date like 2026-11-02, not `{}`",
+            v.chars().take(20).collect::<String>()
+        ))
+    })?;
+    if (d - today).num_days().abs() > MOST_DAYS_AWAY {
+        return Err(ApiError::bad_request(format!(
+            "ask for a day at most {MOST_DAYS_AWAY} days from today ({today})"
+        )));
     }
+    Ok(d)
 }
 
 /// A day's sessions with their registers (blocking: call through `StaffState::hub`).
@@ -107,7 +116,10 @@ pub async fn attendance(
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
         ],
         body,
     )
@@ -118,42 +130,55 @@ pub async fn attendance(
 pub fn register_csv(hub: &crate::hub::Hub, r: &SessionRegister) -> String {
     let local = |t| hub.local(t).format("%H:%M").to_string();
     let day = hub.local(r.starts).date().to_string();
-    let head = [day.clone(), local(r.starts), r.title.clone(), r.room.clone().unwrap_or_default()];
-    let mut out = csv_line(&["date", "starts", "course", "room", "student", "added_at", "added_by"].map(String::from));
+    let head = [
+        day.clone(),
+        local(r.starts),
+        r.title.clone(),
+        r.room.clone().unwrap_or_default(),
+    ];
+    let mut out = csv_line(
+        &[
+            "date", "starts", "course", "room", "student", "added_at", "added_by",
+        ]
+        .map(String::from),
+    );
     for m in &r.register.members {
         let by = m.added_by.clone().unwrap_or_else(|| "kiosk".into());
-        out.push_str(&csv_line(&[head.to_vec(), vec![m.member.to_string(), local(m.at), by]].concat()));
+        out.push_str(&csv_line(
+            &[head.to_vec(), vec![m.member.to_string(), local(m.at), by]].concat(),
+        ));
     }
     for _ in 0..r.register.anonymous {
-        out.push_str(&csv_line(&[head.to_vec(), vec!["anonymous".into(), String::new(), String::new()]].concat()));
+        out.push_str(&csv_line(
+            &[
+                head.to_vec(),
+                vec!["anonymous".into(), String::new(), String::new()],
+            ]
+            .concat(),
+        ));
     }
     out
 }
 
-/// A student to add: a member number, or none (anonymous).
+/// A student to add: a member number, or none (a student without one).
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attendee {
     #[serde(default)]
     pub member: Option<String>,
-    /// `true` (or leaving `member` out) adds a student without a number.
-    #[serde(default)]
-    pub anonymous: bool,
 }
 
-fn member_of(member: Option<&str>, anonymous: bool) -> Result<Option<MemberId>, ApiError> {
-    match (member.filter(|m| !m.trim().is_empty()), anonymous) {
-        (Some(_), true) => Err(ApiError::unprocessable(
-            "give a member number or anonymous, not both",
-        )),
-        (Some(m), false) => MemberId::new(&m.trim().to_ascii_uppercase())
-            .map(Some)
-            .map_err(|e| ApiError::unprocessable(e.to_string())),
-        (None, _) => Ok(None),
-    }
+fn member_of(member: Option<&str>) -> Result<Option<MemberId>, ApiError> {
+    member
+        .map(|m| {
+            MemberId::new(&m.to_ascii_uppercase())
+                .map_err(|e| ApiError::unprocessable(e.to_string()))
+        })
+        .transpose()
 }
 
-/// `POST /api/v1/sessions/{id}/attendance`: `{"member": "M-1001"}` or `{"anonymous": true}`.
+/// `POST /api/v1/sessions/{id}/attendance`: `{"member": "M-1001"}`, or `{}` for a student
+/// without a number.
 pub async fn add(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -161,7 +186,7 @@ pub async fn add(
     ApiJson(body): ApiJson<Attendee>,
 ) -> Result<Response, ApiError> {
     let id = session_id(&raw)?;
-    let member = member_of(body.member.as_deref(), body.anonymous)?;
+    let member = member_of(body.member.as_deref())?;
     let by = caller.name;
     let register = s.hub(move |h| h.add_attendee(&id, member, &by)).await?;
     Ok((StatusCode::CREATED, ApiJson(register)).into_response())
@@ -170,28 +195,18 @@ pub async fn add(
 #[derive(Debug, Default, Deserialize)]
 pub struct RemoveQuery {
     pub member: Option<String>,
-    pub anonymous: Option<String>,
 }
 
-/// `DELETE /api/v1/sessions/{id}/attendance?member=M-1001` or `?anonymous=true`.
+/// `DELETE /api/v1/sessions/{id}/attendance?member=M-1001`, or without `member` for one student
+/// without a number.
 pub async fn remove(
     State(s): State<AppState>,
     ApiPath(raw): ApiPath<String>,
     ApiQuery(q): ApiQuery<RemoveQuery>,
 ) -> Result<ApiJson<SessionRegister>, ApiError> {
-    refuse_empty(&[("member", &q.member), ("anonymous", &q.anonymous)])?;
-    let anonymous = match q.anonymous.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::bad_request("`anonymous` is true or false")),
-    };
-    if q.member.is_none() && !anonymous {
-        return Err(ApiError::bad_request(
-            "say whom to take off: ?member=M-1001, or ?anonymous=true for one student without a number",
-        ));
-    }
+    refuse_empty(&[("member", &q.member)])?;
     let id = session_id(&raw)?;
-    let member = member_of(q.member.as_deref(), anonymous)?;
+    let member = member_of(q.member.as_deref())?;
     s.hub(move |h| h.remove_attendee(&id, member))
         .await
         .map(ApiJson)

@@ -88,9 +88,9 @@
       const id = section.dataset.id;
       const act = b.dataset.act;
       if (act === 'add-anonymous') {
-        await change('POST', id, '', { anonymous: true }, 'a student without a number added.');
+        await change('POST', id, '', {}, 'a student without a number added.');
       } else if (act === 'remove-anonymous') {
-        await change('DELETE', id, '?anonymous=true', undefined, 'a student without a number taken off.');
+        await change('DELETE', id, '', undefined, 'a student without a number taken off.');
       } else if (act === 'remove-member') {
         const m = b.dataset.member;
         await change('DELETE', id, '?member=' + encodeURIComponent(m), undefined, m + ' taken off.');

@@ -112,7 +112,10 @@ fn timetable(d: &Day) -> String {
         );
     }
     match (&t.last_error, &t.in_use) {
-        (Some(e), Some(copy)) => message("error", &format!("The timetable could not be read again ({e}): showing {copy}.")),
+        (Some(e), Some(copy)) => message(
+            "error",
+            &format!("The timetable could not be read again ({e}): showing {copy}."),
+        ),
         (Some(e), None) => message("error", &format!("The timetable cannot be read: {e}")),
         _ => String::new(),
     }
@@ -122,7 +125,10 @@ fn timetable(d: &Day) -> String {
 pub fn list(d: &Day, hub: &crate::hub::Hub) -> String {
     let mut out = timetable(d);
     if d.sessions.is_empty() {
-        out.push_str(&format!("<p class=\"muted\">No sessions on {}.</p>", d.date.format("%A %-d %B %Y")));
+        out.push_str(&format!(
+            "<p class=\"muted\">No sessions on {}.</p>",
+            d.date.format("%A %-d %B %Y")
+        ));
     }
     for r in &d.sessions {
         out.push_str(&session(r, hub));
@@ -135,7 +141,10 @@ async fn read(s: &AppState, date: NaiveDate) -> Result<Day, ApiError> {
 }
 
 /// `GET /sessions/table?date=`.
-pub async fn fragment(State(s): State<AppState>, Query(q): Query<DayQuery>) -> Result<Html<String>, ApiError> {
+pub async fn fragment(
+    State(s): State<AppState>,
+    Query(q): Query<DayQuery>,
+) -> Result<Html<String>, ApiError> {
     let date = day(&q, s.hub.today())?;
     let d = read(&s, date).await?;
     Ok(Html(list(&d, &s.hub)))
@@ -157,7 +166,9 @@ pub async fn page(
         Ok(d) => list(&d, &s.hub),
         Err(e) => message("error", &e.message),
     };
-    let error = error.map(|e| message("error", &format!("{e}. Showing today instead."))).unwrap_or_default();
+    let error = error
+        .map(|e| message("error", &format!("{e}. Showing today instead.")))
+        .unwrap_or_default();
     let body = format!(
         "<h1>Sessions</h1>\
          <form method=\"get\" action=\"/sessions\" class=\"card summary\"><label>Day <input type=\"date\" name=\"date\" value=\"{date}\" required></label>\
@@ -165,7 +176,13 @@ pub async fn page(
          <div id=\"flash\" role=\"status\" aria-live=\"polite\"></div>\
          <div id=\"sessions\" data-date=\"{date}\">{live}</div><script>{SCRIPT}</script>"
     );
-    layout("Sessions", &s.hub.config.site.name, Some(&caller.name), Nav::Sessions, &body)
+    layout(
+        "Sessions",
+        &s.hub.config.site.name,
+        Some(&caller.name),
+        Nav::Sessions,
+        &body,
+    )
 }
 
 /// `GET /sessions/{id}/register`: one register to print, with a line for each student to sign.
@@ -176,20 +193,39 @@ pub async fn register(
 ) -> Response {
     let found = match crate::domain::timetable::SessionId::parse(&raw) {
         Some(id) => s.hub(move |h| h.register(&id)).await,
-        None => Err(ApiError::new(axum::http::StatusCode::NOT_FOUND, "there is no such session")),
+        None => Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "there is no such session",
+        )),
     };
     let r = match found {
         Ok(r) => r,
         Err(e) => {
             let body = format!("<h1>Register</h1>{}", message("error", &e.message));
-            return (e.status, layout("Register", &s.hub.config.site.name, Some(&caller.name), Nav::Sessions, &body)).into_response();
+            return (
+                e.status,
+                layout(
+                    "Register",
+                    &s.hub.config.site.name,
+                    Some(&caller.name),
+                    Nav::Sessions,
+                    &body,
+                ),
+            )
+                .into_response();
         }
     };
     let mut rows: Vec<String> = r
         .register
         .members
         .iter()
-        .map(|m| format!("<td class=\"ticket-no\">{}</td><td>{}</td>", escape(m.member.as_str()), s.hub.local(m.at).format("%H:%M")))
+        .map(|m| {
+            format!(
+                "<td class=\"ticket-no\">{}</td><td>{}</td>",
+                escape(m.member.as_str()),
+                s.hub.local(m.at).format("%H:%M")
+            )
+        })
         .collect();
     rows.extend((0..r.register.anonymous).map(|_| "<td>without a number</td><td></td>".to_owned()));
     let rows: String = rows
@@ -207,8 +243,18 @@ pub async fn register(
         times = times(&s.hub, &r),
         facts = facts(&r),
         total = r.attendees,
-        cap = r.capacity.map(|c| format!(" of {c} places")).unwrap_or_default(),
+        cap = r
+            .capacity
+            .map(|c| format!(" of {c} places"))
+            .unwrap_or_default(),
         date = s.hub.local(r.starts).date(),
     );
-    layout(&format!("Register: {}", r.title), &s.hub.config.site.name, Some(&caller.name), Nav::Sessions, &body).into_response()
+    layout(
+        &format!("Register: {}", r.title),
+        &s.hub.config.site.name,
+        Some(&caller.name),
+        Nav::Sessions,
+        &body,
+    )
+    .into_response()
 }

@@ -120,7 +120,12 @@ fn timetable(hub: &crate::hub::Hub, t: &crate::courses::Snapshot) -> String {
         ));
     }
     if !t.problems.is_empty() {
-        let lines: Vec<String> = t.problems.iter().take(5).map(|p| escape(&p.to_string())).collect();
+        let lines: Vec<String> = t
+            .problems
+            .iter()
+            .take(5)
+            .map(|p| escape(&p.to_string()))
+            .collect();
         out.push_str(&format!(
             "<br><span class=\"muted\">{} events left out: {}</span>",
             t.problems.len(),

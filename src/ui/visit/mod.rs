@@ -211,7 +211,9 @@ pub enum Effect {
         scan: Scanned,
     },
     /// Ask what is on now; answer with [`Input::SessionsFound`] (from memory: at once).
-    FindSessions { generation: u64 },
+    FindSessions {
+        generation: u64,
+    },
     /// (Re)start a timer from now.
     Start(Timer, Duration),
     Stop(Timer),

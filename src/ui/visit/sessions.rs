@@ -70,7 +70,12 @@ impl Visit {
         if self.page != Page::Sessions {
             return Vec::new();
         }
-        let Some(id) = self.on_now.open.get(i).and_then(|o| SessionId::parse(&o.id)) else {
+        let Some(id) = self
+            .on_now
+            .open
+            .get(i)
+            .and_then(|o| SessionId::parse(&o.id))
+        else {
             return Vec::new();
         };
         let needs = self.chosen_ids();
@@ -100,7 +105,11 @@ impl Visit {
         if self.busy {
             return Vec::new();
         }
-        let Some(id) = self.next_sessions().get(i).and_then(|o| SessionId::parse(&o.id)) else {
+        let Some(id) = self
+            .next_sessions()
+            .get(i)
+            .and_then(|o| SessionId::parse(&o.id))
+        else {
             return Vec::new();
         };
         let on_now = self.on_now.clone();

@@ -96,8 +96,15 @@ fn two_taps_from_welcome_to_a_session_check_in() {
     assert_eq!(v.on_now().cancelled.len(), 1);
     let saved = v.step(Input::Session(1));
     let req = request(&saved).expect("checked in at the second tap");
-    assert_eq!(req.session.map(|s| s.to_string()).as_deref(), Some("20261102-5b7e1c0d9a2f"));
-    assert!(req.needs.is_empty(), "the hub adds the courses need: {:?}", req.needs);
+    assert_eq!(
+        req.session.map(|s| s.to_string()).as_deref(),
+        Some("20261102-5b7e1c0d9a2f")
+    );
+    assert!(
+        req.needs.is_empty(),
+        "the hub adds the courses need: {:?}",
+        req.needs
+    );
     assert!(v.busy());
 }
 
@@ -135,19 +142,29 @@ fn something_else_and_back_go_where_the_visitor_came_from() {
     answer(&mut v, &asked, on_now());
     assert_eq!(v.page(), Page::Sessions);
     v.step(Input::Back);
-    assert_eq!(v.page(), Page::Needs, "back to the needs, housing still chosen");
+    assert_eq!(
+        v.page(),
+        Page::Needs,
+        "back to the needs, housing still chosen"
+    );
     assert!(v.chosen()[housing] && !v.chosen()[courses]);
     let asked = v.step(Input::Need(courses));
     answer(&mut v, &asked, on_now());
     let req = request(&v.step(Input::Session(0))).unwrap();
-    assert_eq!(req.needs, ["housing"], "a session and a drop-in need in one visit");
+    assert_eq!(
+        req.needs,
+        ["housing"],
+        "a session and a drop-in need in one visit"
+    );
     assert!(req.session.is_some());
 }
 
 #[test]
 fn a_members_card_shows_the_sessions_and_one_tap_checks_in() {
     let mut v = visit();
-    let scan = v.step(Input::Scanned(crate::scanner::Scanned::Line(b"HK1:x".to_vec())));
+    let scan = v.step(Input::Scanned(crate::scanner::Scanned::Line(
+        b"HK1:x".to_vec(),
+    )));
     let generation = scan
         .iter()
         .find_map(|e| match e {
@@ -182,9 +199,16 @@ fn the_done_screen_takes_the_next_student_in_one_tap() {
     let next = v.step(Input::NextSession(1));
     let req = request(&next).expect("the next student is checked in");
     assert!(v.generation() > before, "the first student is forgotten");
-    assert_eq!(req.language.as_str(), "en", "the next student starts in the site's language");
+    assert_eq!(
+        req.language.as_str(),
+        "en",
+        "the next student starts in the site's language"
+    );
     assert_eq!(req.visitor, crate::domain::Visitor::Anonymous);
-    assert_eq!(req.session.map(|s| s.to_string()).as_deref(), Some("20261102-5b7e1c0d9a2f"));
+    assert_eq!(
+        req.session.map(|s| s.to_string()).as_deref(),
+        Some("20261102-5b7e1c0d9a2f")
+    );
     // An answer for the first student arriving late changes nothing.
     done_for_session(&mut v, before);
     assert!(v.busy());
