@@ -1,5 +1,6 @@
-//! The pages: every site's footfall side by side (`/`), and one site's days in full
-//! (`/sites/{site}`), with links to the same numbers as CSV and JSON. Tables, charts and columns
+//! The pages: every site's footfall side by side (`/`), attendance at Recovery College sessions
+//! included, and one site's days in full (`/sites/{site}`, attendance per course where the site
+//! forwards titles), with links to the same numbers as CSV and JSON. Tables, charts and columns
 //! come from `crate::report`, so they read the same as the kiosk's own reports.
 
 use std::sync::Arc;
@@ -162,9 +163,10 @@ pub async fn overview(
             .median_wait_minutes()
             .map_or(String::new(), |m| m.to_string());
         rows.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td></tr>",
             escape(&s.site.name),
             total.checkins(),
+            total.attendance,
             total.dropins_joined,
             total.dropins_seen,
             kiosk_list(&contacts, &s.site.id, now),
@@ -196,7 +198,7 @@ pub async fn overview(
         day(s, d).map_or(0, |x| x.counts.checkins())
     });
     let body = format!(
-        "<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
+        "<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Attendance at sessions</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
 <h2>Door</h2>{door_chart}<h2>Check-ins</h2>{checkin_chart}
 <p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
 <p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
