@@ -54,6 +54,18 @@ impl Kiosk {
         }
     }
 
+    /// The staff server for a hub made elsewhere (its `[staff] listen` should be port 0).
+    pub async fn on(hub: Arc<Hub>) -> Kiosk {
+        let server = hub_kiosk::staff::start(hub.clone()).await.unwrap();
+        Kiosk {
+            base: format!("http://{}", server.addr),
+            hub,
+            server: Some(server),
+            http: client(),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -151,15 +151,15 @@ impl Timetable {
     /// out and listed in `problems`.
     pub fn parse(text: &str, site: chrono_tz::Tz) -> Result<Timetable, Problem> {
         let lines = lines::Lines::unfold(text);
-        if let Some(p) = lines.shape_problem() {
-            return Err(p);
-        }
         let first = lines.text.lines().next().unwrap_or_default();
         if !first.trim().eq_ignore_ascii_case("BEGIN:VCALENDAR") {
             return Err(Problem::at(
-                1,
+                lines.origin(0),
                 "this is not an iCalendar file: it should start with BEGIN:VCALENDAR".into(),
             ));
+        }
+        if let Some(p) = lines.shape_problem() {
+            return Err(p);
         }
         let calendar = icalendar::parser::read_calendar(&lines.text).map_err(|e| {
             Problem::at(
