@@ -147,7 +147,8 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     // The status page says what is in use, since when, and why the refresh failed.
     let k = staff_support::Kiosk::on(h.clone()).await;
     let page = k.get("/status").bearer_auth(staff_support::TOKEN).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("8 events, 7 courses: the copy fetched from the address of https://127.0.0.1"), "{page}");
+    assert!(page.contains("8 events, 7 courses from https://127.0.0.1"), "{page}");
+    assert!(page.contains("in use: the copy fetched from the address, since"), "{page}");
     assert!(page.contains("The last refresh failed"), "{page}");
     let (_, status) = k.get_json("/api/v1/status").await;
     assert_eq!(status["timetable"]["events"], 8, "{status}");

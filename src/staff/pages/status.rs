@@ -103,7 +103,7 @@ fn timetable(hub: &crate::hub::Hub, t: &crate::courses::Snapshot) -> String {
         Some(copy) => good(
             t.last_error.is_none(),
             &format!(
-                "{} events, {} courses: {copy} of {}, since {}",
+                "{} events, {} courses from {} — in use: {copy}, since {}",
                 t.events,
                 t.courses,
                 t.source,
