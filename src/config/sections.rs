@@ -57,7 +57,8 @@ pub struct Kiosk {
     /// Where the database lives. On the appliance systemd's `StateDirectory`.
     #[serde(default = "default_data_dir")]
     pub data_dir: PathBuf,
-    /// Days after which per-visit rows (member numbers, tickets, door passes) are deleted.
+    /// Days after which per-visit rows (member numbers, tickets, door passes) are deleted;
+    /// registers of sessions follow `[courses] register_retention_days`.
     #[serde(default = "default_retention")]
     pub retention_days: u32,
 }
