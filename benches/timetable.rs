@@ -48,7 +48,10 @@ fn term(events: usize) -> String {
             fmt(start + Duration::minutes(90)),
         ));
         if i % 7 == 0 {
-            out.push_str(&format!("EXDATE;TZID=Europe/London:{}\r\n", fmt(start + Duration::weeks(6))));
+            out.push_str(&format!(
+                "EXDATE;TZID=Europe/London:{}\r\n",
+                fmt(start + Duration::weeks(6))
+            ));
         }
         out.push_str("END:VEVENT\r\n");
         if i % 25 == 0 {
@@ -85,10 +88,10 @@ fn timed<T>(rounds: usize, mut f: impl FnMut() -> T) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let full = args.iter().any(|a| a == "--bench");
-    let rounds: usize = args
-        .iter()
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(if full { 31 } else { 1 });
+    let rounds: usize =
+        args.iter()
+            .find_map(|a| a.parse().ok())
+            .unwrap_or(if full { 31 } else { 1 });
     let events = if full { 500 } else { 50 };
     let text = term(events);
     let parsed = Timetable::parse(&text, London).unwrap();
@@ -129,6 +132,9 @@ fn main() {
     println!("| parse + expand + pick | {both:.2} ms |");
     for ((w, h), f) in &frames {
         println!("| frame: needs screen at {w}×{h} (software, full redraw) | {f:.2} ms |");
-        println!("| parse + expand + pick, in frames at {w}×{h} | {:.2} |", both / f);
+        println!(
+            "| parse + expand + pick, in frames at {w}×{h} | {:.2} |",
+            both / f
+        );
     }
 }

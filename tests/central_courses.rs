@@ -30,7 +30,10 @@ fn with_courses(hour: &str, revision: i64, courses: Value) -> Value {
 async fn a_kiosk_not_yet_updated_is_still_taken() {
     let f = fixture().await;
     let (status, body) = f
-        .put(KIOSK_TOKEN, &upload("old", json!([bucket("2026-11-23T10:00:00Z", 1, 4)])))
+        .put(
+            KIOSK_TOKEN,
+            &upload("old", json!([bucket("2026-11-23T10:00:00Z", 1, 4)])),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["stored"], 1);
@@ -42,14 +45,21 @@ async fn a_kiosk_not_yet_updated_is_still_taken() {
     v3["version"] = json!(3);
     let (status, body) = f.put(KIOSK_TOKEN, &v3).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["detail"].as_str().unwrap().contains("takes 1 to 2"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("takes 1 to 2"),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attendance_per_course_shows_per_day_and_per_site() {
     let f = fixture().await;
     let buckets = json!([
-        with_courses("2026-11-23T10:00:00Z", 1, json!({"Managing anxiety": 6, "Creative writing, part 2": 3})),
+        with_courses(
+            "2026-11-23T10:00:00Z",
+            1,
+            json!({"Managing anxiety": 6, "Creative writing, part 2": 3})
+        ),
         with_courses("2026-11-23T13:00:00Z", 1, json!({"Managing anxiety": 2})),
     ]);
     let (status, body) = f.put(KIOSK_TOKEN, &v2("new", buckets)).await;
@@ -64,14 +74,19 @@ async fn attendance_per_course_shows_per_day_and_per_site() {
 
     let range = "from=2026-11-23&to=2026-11-23";
     let csv = f
-        .get(Some(READER_TOKEN), &format!("/api/v1/footfall/daily?{range}&format=csv"))
+        .get(
+            Some(READER_TOKEN),
+            &format!("/api/v1/footfall/daily?{range}&format=csv"),
+        )
         .await
         .text()
         .await
         .unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
-        lines[0].contains(",attendance,\"course:Creative writing, part 2\",course:Managing anxiety,dropins_joined"),
+        lines[0].contains(
+            ",attendance,\"course:Creative writing, part 2\",course:Managing anxiety,dropins_joined"
+        ),
         "{csv}"
     );
     let walton = lines.iter().find(|l| l.starts_with("walton,")).unwrap();
@@ -79,7 +94,10 @@ async fn attendance_per_course_shows_per_day_and_per_site() {
     let bootle = lines.iter().find(|l| l.starts_with("bootle,")).unwrap();
     assert!(bootle.contains(",7,0,0,"), "{bootle}");
     let json: Value = f
-        .get(Some(READER_TOKEN), &format!("/api/v1/footfall/daily?site=walton&{range}"))
+        .get(
+            Some(READER_TOKEN),
+            &format!("/api/v1/footfall/daily?site=walton&{range}"),
+        )
         .await
         .json()
         .await
@@ -93,9 +111,20 @@ async fn attendance_per_course_shows_per_day_and_per_site() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("<th scope=\"col\">Course: Managing anxiety</th>"), "{page}");
-    assert!(page.contains("<th scope=\"col\">Attendance at sessions</th>"), "{page}");
-    let overview = f.get(Some(READER_TOKEN), &format!("/?{range}")).await.text().await.unwrap();
+    assert!(
+        page.contains("<th scope=\"col\">Course: Managing anxiety</th>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<th scope=\"col\">Attendance at sessions</th>"),
+        "{page}"
+    );
+    let overview = f
+        .get(Some(READER_TOKEN), &format!("/?{range}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(overview.contains("Attendance at sessions"), "{overview}");
 }
 
@@ -105,13 +134,20 @@ async fn course_titles_are_bounded_and_never_repeated() {
     let hour = "2026-11-23T10:00:00Z";
     let long = "x".repeat(121);
     let secret = "1:1 with Sam\u{0007}";
-    let many: serde_json::Map<String, Value> =
-        (0..101).map(|i| (format!("Course {i}"), json!(0))).collect();
+    let many: serde_json::Map<String, Value> = (0..101)
+        .map(|i| (format!("Course {i}"), json!(0)))
+        .collect();
     let mut over = with_courses(hour, 1, json!({"Managing anxiety": 5}));
     over["counts"]["attendance"] = json!(4);
     for (b, field) in [
-        (with_courses(hour, 1, json!({long.clone(): 1})), "counts.courses[0]"),
-        (with_courses(hour, 1, json!({secret: 1})), "counts.courses[0]"),
+        (
+            with_courses(hour, 1, json!({long.clone(): 1})),
+            "counts.courses[0]",
+        ),
+        (
+            with_courses(hour, 1, json!({secret: 1})),
+            "counts.courses[0]",
+        ),
         (with_courses(hour, 1, Value::Object(many)), "counts.courses"),
         (over, "counts.courses"),
     ] {
@@ -122,7 +158,10 @@ async fn course_titles_are_bounded_and_never_repeated() {
         let text = body.to_string();
         assert!(!text.contains(&long) && !text.contains("Sam"), "{text}");
     }
-    assert!(central_hours(&f.central.central).is_empty(), "nothing stored");
+    assert!(
+        central_hours(&f.central.central).is_empty(),
+        "nothing stored"
+    );
 }
 
 #[test]
@@ -131,11 +170,19 @@ fn the_document_states_the_course_limits_and_both_versions() {
     let doc: Value = serde_json::from_str(hub_kiosk::central::api::OPENAPI).unwrap();
     let counts = &doc["components"]["schemas"]["Counts"]["properties"];
     assert_eq!(counts["courses"]["maxProperties"], json!(MOST_COURSES));
-    let names = counts["courses"]["propertyNames"]["pattern"].as_str().unwrap();
-    assert!(names.ends_with(&format!("{{1,{LONGEST_TITLE}}}$")), "{names}");
+    let names = counts["courses"]["propertyNames"]["pattern"]
+        .as_str()
+        .unwrap();
+    assert!(
+        names.ends_with(&format!("{{1,{LONGEST_TITLE}}}$")),
+        "{names}"
+    );
     let versions = &doc["components"]["schemas"]["Upload"]["properties"]["version"]["enum"];
     assert_eq!(
         versions,
-        &json!([hub_kiosk::sync::wire::OLDEST_VERSION, hub_kiosk::sync::wire::FORMAT_VERSION])
+        &json!([
+            hub_kiosk::sync::wire::OLDEST_VERSION,
+            hub_kiosk::sync::wire::FORMAT_VERSION
+        ])
     );
 }

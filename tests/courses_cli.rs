@@ -28,33 +28,69 @@ fn a_good_timetable_lists_the_days_sessions() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("college.ics");
     std::fs::write(&file, FIXTURE).unwrap();
-    let (code, out, err) = hub_kiosk(&["courses", "check", file.to_str().unwrap(), "--date", "2026-11-02"]);
+    let (code, out, err) = hub_kiosk(&[
+        "courses",
+        "check",
+        file.to_str().unwrap(),
+        "--date",
+        "2026-11-02",
+    ]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("8 events, 7 courses; 1 all-day events left out"), "{out}");
+    assert!(
+        out.contains("8 events, 7 courses; 1 all-day events left out"),
+        "{out}"
+    );
     assert!(out.contains("Monday 2 November 2026: 7 sessions"), "{out}");
-    assert!(out.contains("10:00–12:00  Managing anxiety — Room 2, first floor (12 places)"), "{out}");
-    assert!(out.contains("09:30–11:00  Building confidence — Room 1, ground floor — cancelled"), "{out}");
+    assert!(
+        out.contains("10:00–12:00  Managing anxiety — Room 2, first floor (12 places)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("09:30–11:00  Building confidence — Room 1, ground floor — cancelled"),
+        "{out}"
+    );
 }
 
 #[test]
 fn problems_are_named_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("college.ics");
-    let text = FIXTURE.replacen("TZID=GMT Standard Time:20260907T103000", "TZID=Mars/Olympus:20260907T103000", 1);
+    let text = FIXTURE.replacen(
+        "TZID=GMT Standard Time:20260907T103000",
+        "TZID=Mars/Olympus:20260907T103000",
+        1,
+    );
     std::fs::write(&file, &text).unwrap();
-    let (code, out, err) = hub_kiosk(&["courses", "check", file.to_str().unwrap(), "--date", "2026-11-02"]);
+    let (code, out, err) = hub_kiosk(&[
+        "courses",
+        "check",
+        file.to_str().unwrap(),
+        "--date",
+        "2026-11-02",
+    ]);
     assert_eq!(code, 2, "{out}{err}");
     let line = line_of(&text, "Mars/Olympus");
-    assert!(out.contains(&format!("college.ics, line {line}: `Creative writing`: unknown time zone `Mars/Olympus`")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "college.ics, line {line}: `Creative writing`: unknown time zone `Mars/Olympus`"
+        )),
+        "{out}"
+    );
     assert!(err.contains("1 events cannot be used"), "{err}");
-    assert!(out.contains("6 sessions"), "the others are still listed: {out}");
+    assert!(
+        out.contains("6 sessions"),
+        "the others are still listed: {out}"
+    );
 
     // Cut short: not a calendar the kiosk can use at all.
     let cut = &FIXTURE[..FIXTURE.find("END:VCALENDAR").unwrap()];
     std::fs::write(&file, cut).unwrap();
     let (code, _, err) = hub_kiosk(&["courses", "check", file.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("college.ics, line 1: BEGIN:VCALENDAR is never closed"), "{err}");
+    assert!(
+        err.contains("college.ics, line 1: BEGIN:VCALENDAR is never closed"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,15 +107,26 @@ fn check_config_reads_the_timetable_it_names() {
     std::fs::write(&file, FIXTURE).unwrap();
     let (code, out, err) = hub_kiosk(&["check-config", config.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("timetable: ") && out.contains("8 events, 7 courses"), "{out}");
+    assert!(
+        out.contains("timetable: ") && out.contains("8 events, 7 courses"),
+        "{out}"
+    );
     let broken = FIXTURE.replacen("X-CAPACITY:12", "X-CAPACITY:plenty", 1);
     std::fs::write(&file, &broken).unwrap();
     let (code, out, err) = hub_kiosk(&["check-config", config.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}{err}");
     let line = line_of(&broken, "X-CAPACITY:plenty");
-    assert!(err.contains(&format!("college.ics, line {line}: `Managing anxiety`: X-CAPACITY is a number")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "college.ics, line {line}: `Managing anxiety`: X-CAPACITY is a number"
+        )),
+        "{err}"
+    );
     std::fs::remove_file(&file).unwrap();
     let (code, _, err) = hub_kiosk(&["check-config", config.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("cannot read") && err.contains("college.ics"), "{err}");
+    assert!(
+        err.contains("cannot read") && err.contains("college.ics"),
+        "{err}"
+    );
 }

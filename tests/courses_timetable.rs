@@ -36,20 +36,35 @@ struct College {
 async fn serve_calendar(State(c): State<Arc<College>>, headers: HeaderMap) -> Response {
     c.requests.fetch_add(1, Ordering::SeqCst);
     let body = c.body.lock().unwrap().clone();
-    if body == FIXTURE && headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == ETAG) {
+    if body == FIXTURE
+        && headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|v| v == ETAG)
+    {
         c.not_modified.fetch_add(1, Ordering::SeqCst);
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let etag = if body == FIXTURE { ETAG } else { "\"other\"" };
-    ([(header::ETAG, etag), (header::CONTENT_TYPE, "text/calendar")], body).into_response()
+    (
+        [
+            (header::ETAG, etag),
+            (header::CONTENT_TYPE, "text/calendar"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// A certificate authority, and a certificate for 127.0.0.1 it signed: (CA PEM, cert, key).
 fn test_ca() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "Test college certificate authority");
+    ca.distinguished_name
+        .push(DnType::CommonName, "Test college certificate authority");
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let issuer = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
     let key = KeyPair::generate().unwrap();
@@ -61,8 +76,14 @@ fn test_ca() -> (String, String, String) {
 }
 
 /// Starts the college's server on 127.0.0.1; its address and a handle to stop it.
-async fn college(c: Arc<College>, cert: &str, key: &str) -> (SocketAddr, axum_server::Handle<SocketAddr>) {
-    let tls = RustlsConfig::from_pem(cert.as_bytes().to_vec(), key.as_bytes().to_vec()).await.unwrap();
+async fn college(
+    c: Arc<College>,
+    cert: &str,
+    key: &str,
+) -> (SocketAddr, axum_server::Handle<SocketAddr>) {
+    let tls = RustlsConfig::from_pem(cert.as_bytes().to_vec(), key.as_bytes().to_vec())
+        .await
+        .unwrap();
     let app = axum::Router::new()
         .route("/college.ics", axum::routing::get(serve_calendar))
         .with_state(c);
@@ -70,7 +91,9 @@ async fn college(c: Arc<College>, cert: &str, key: &str) -> (SocketAddr, axum_se
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
     let handle = axum_server::Handle::new();
-    let server = axum_server::from_tcp_rustls(listener, tls).unwrap().handle(handle.clone());
+    let server = axum_server::from_tcp_rustls(listener, tls)
+        .unwrap()
+        .handle(handle.clone());
     tokio::spawn(async move { server.serve(app.into_make_service()).await });
     (addr, handle)
 }
@@ -83,11 +106,21 @@ fn hub(data: &std::path::Path, url: &str, ca: Option<&std::path::Path>) -> Arc<H
     config.courses.ca_certificate = ca.map(std::path::Path::to_owned);
     let store = Store::open(&config.database_path()).unwrap();
     let now: DateTime<Utc> = "2026-11-02T09:00:00Z".parse().unwrap();
-    Hub::new(Arc::new(config), Arc::new(store), Arc::new(ManualClock::new(now)), EventBus::new())
+    Hub::new(
+        Arc::new(config),
+        Arc::new(store),
+        Arc::new(ManualClock::new(now)),
+        EventBus::new(),
+    )
 }
 
 fn refresher(h: &Arc<Hub>) -> Refresher {
-    Refresher::new(&h.config, h.courses.clone(), h.clock_handle(), h.events.clone())
+    Refresher::new(
+        &h.config,
+        h.courses.clone(),
+        h.clock_handle(),
+        h.events.clone(),
+    )
 }
 
 fn offered(h: &Hub) -> Vec<String> {
@@ -108,11 +141,18 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     let data = dir.path().join("data");
 
     let h = hub(&data, &url, Some(&ca_file));
-    assert!(h.courses.current().is_none(), "nothing fetched yet, nothing kept");
+    assert!(
+        h.courses.current().is_none(),
+        "nothing fetched yet, nothing kept"
+    );
     let r = refresher(&h);
     r.refresh().await;
     let s = h.courses.snapshot();
-    assert_eq!((s.in_use.as_deref(), s.events, s.last_error.as_deref()), (Some("the copy fetched from the address"), 8, None), "{s:?}");
+    assert_eq!(
+        (s.in_use.as_deref(), s.events, s.last_error.as_deref()),
+        (Some("the copy fetched from the address"), 8, None),
+        "{s:?}"
+    );
     assert_eq!(offered(&h), ["Managing anxiety", "Creative writing"]);
     assert!(data.join("timetable/last-good.ics").is_file());
 
@@ -126,7 +166,10 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     r.refresh().await;
     let s = h.courses.snapshot();
     let why = s.last_error.clone().unwrap();
-    assert!(why.contains("line 1") && why.contains("not an iCalendar file"), "{why}");
+    assert!(
+        why.contains("line 1") && why.contains("not an iCalendar file"),
+        "{why}"
+    );
     assert_eq!(s.events, 8);
     assert_eq!(offered(&h), ["Managing anxiety", "Creative writing"]);
 
@@ -135,20 +178,40 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     r.refresh().await;
     let why = h.courses.snapshot().last_error.unwrap();
-    assert!(why.contains("cannot reach") || why.contains("failed"), "{why}");
+    assert!(
+        why.contains("cannot reach") || why.contains("failed"),
+        "{why}"
+    );
     assert_eq!(offered(&h), ["Managing anxiety", "Creative writing"]);
 
     // A restart without network: the last good copy, read from disk.
     let again = hub(&data, &url, Some(&ca_file));
     let s = again.courses.snapshot();
-    assert_eq!(s.in_use.as_deref(), Some("the copy fetched from the address"));
+    assert_eq!(
+        s.in_use.as_deref(),
+        Some("the copy fetched from the address")
+    );
     assert_eq!(offered(&again), ["Managing anxiety", "Creative writing"]);
 
     // The status page says what is in use, since when, and why the refresh failed.
     let k = staff_support::Kiosk::on(h.clone()).await;
-    let page = k.get("/status").bearer_auth(staff_support::TOKEN).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("8 events, 7 courses from https://127.0.0.1"), "{page}");
-    assert!(page.contains("in use: the copy fetched from the address, since"), "{page}");
+    let page = k
+        .get("/status")
+        .bearer_auth(staff_support::TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("8 events, 7 courses from https://127.0.0.1"),
+        "{page}"
+    );
+    assert!(
+        page.contains("in use: the copy fetched from the address, since"),
+        "{page}"
+    );
     assert!(page.contains("The last refresh failed"), "{page}");
     let (_, status) = k.get_json("/api/v1/status").await;
     assert_eq!(status["timetable"]["events"], 8, "{status}");
@@ -163,11 +226,18 @@ async fn a_certificate_nobody_vouched_for_is_refused() {
     let c = Arc::new(College::default());
     *c.body.lock().unwrap() = FIXTURE.to_owned();
     let (addr, _server) = college(c.clone(), &cert, &key).await;
-    let h = hub(&dir.path().join("data"), &format!("https://{addr}/college.ics"), None);
+    let h = hub(
+        &dir.path().join("data"),
+        &format!("https://{addr}/college.ics"),
+        None,
+    );
     refresher(&h).refresh().await;
     let s = h.courses.snapshot();
     assert!(s.in_use.is_none());
     let why = s.last_error.unwrap();
-    assert!(why.to_lowercase().contains("certificate") || why.contains("UnknownIssuer"), "{why}");
+    assert!(
+        why.to_lowercase().contains("certificate") || why.contains("UnknownIssuer"),
+        "{why}"
+    );
     assert!(h.sessions_now().open.is_empty());
 }

@@ -49,14 +49,28 @@ fn a_check_in_at_the_screen_appears_on_the_register_without_a_reload() {
         let now = London.from_local_datetime(&t).unwrap().with_timezone(&Utc);
         let clock = Arc::new(ManualClock::new(now));
         let k = Kiosk::with_clock(clock, |c| {
-            c.courses.timetable = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics"));
+            c.courses.timetable =
+                Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics"));
             c.staff.listen = "127.0.0.1:0".parse().unwrap();
         });
-        let server = runtime.block_on(hub_kiosk::staff::start(k.hub.clone())).unwrap();
-        let session = k.hub.sessions_now().open.into_iter().find(|s| s.title == "Managing anxiety").unwrap().id;
+        let server = runtime
+            .block_on(hub_kiosk::staff::start(k.hub.clone()))
+            .unwrap();
+        let session = k
+            .hub
+            .sessions_now()
+            .open
+            .into_iter()
+            .find(|s| s.title == "Managing anxiety")
+            .unwrap()
+            .id;
         let mut node = Command::new("node")
             .arg(browser_dir().join("register-live.mjs"))
-            .args([format!("http://{}", server.addr), session.to_string(), "2026-11-02".into()])
+            .args([
+                format!("http://{}", server.addr),
+                session.to_string(),
+                "2026-11-02".into(),
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -70,7 +84,10 @@ fn a_check_in_at_the_screen_appears_on_the_register_without_a_reload() {
             }
         });
         let heard = |word: &str| said.lock().unwrap().iter().any(|l| l.starts_with(word));
-        until("the register page open in the browser", || heard("ready") || heard("failed")).await;
+        until("the register page open in the browser", || {
+            heard("ready") || heard("failed")
+        })
+        .await;
         assert!(!heard("failed"), "{:?}", said.lock().unwrap());
 
         // A student at the screen: the courses tile, then their session.
@@ -80,19 +97,39 @@ fn a_check_in_at_the_screen_appears_on_the_register_without_a_reload() {
         until("the done screen", || api.get_screen() == Screen::Done).await;
         until("the browser's answer", || heard("done") || heard("failed")).await;
         let lines = said.lock().unwrap().clone();
-        let done = lines.iter().find_map(|l| l.strip_prefix("done ")).unwrap_or_else(|| panic!("{lines:?}"));
+        let done = lines
+            .iter()
+            .find_map(|l| l.strip_prefix("done "))
+            .unwrap_or_else(|| panic!("{lines:?}"));
         let report: serde_json::Value = serde_json::from_str(done).unwrap();
         assert_eq!(report["problems"], serde_json::json!([]), "{report}");
-        assert_eq!(report["file"], format!("register-demo-{session}.csv"), "{report}");
+        assert_eq!(
+            report["file"],
+            format!("register-demo-{session}.csv"),
+            "{report}"
+        );
         let csv = report["csv"].as_str().unwrap();
-        assert!(csv.starts_with("date,starts,course,room,student,added_at,added_by\r\n"), "{csv}");
-        assert!(csv.contains("2026-11-02,10:00,Managing anxiety,\"Room 2, first floor\",M-2002,09:58,Desk 1\r\n"), "{csv}");
+        assert!(
+            csv.starts_with("date,starts,course,room,student,added_at,added_by\r\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(
+                "2026-11-02,10:00,Managing anxiety,\"Room 2, first floor\",M-2002,09:58,Desk 1\r\n"
+            ),
+            "{csv}"
+        );
         assert!(csv.contains(",anonymous,,\r\n"), "{csv}");
-        assert!(report["flash"].as_str().unwrap().contains("M-2002 added"), "{report}");
+        assert!(
+            report["flash"].as_str().unwrap().contains("M-2002 added"),
+            "{report}"
+        );
         let status = node.wait().unwrap();
         assert!(status.success(), "{lines:?}");
         assert_eq!(
-            k.count("SELECT count(*) FROM attendance WHERE member_id = 'M-2002' AND added_by = 'Desk 1'"),
+            k.count(
+                "SELECT count(*) FROM attendance WHERE member_id = 'M-2002' AND added_by = 'Desk 1'"
+            ),
             1
         );
         runtime.block_on(server.stop());

@@ -19,13 +19,22 @@ use sync_support::*;
 
 /// A kiosk on the fixture timetable at 10:05 on Monday 2 November 2026, forwarding `forward`.
 fn kiosk(dir: &std::path::Path, url: &str, forward: &str) -> Arc<Hub> {
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics");
     let text = kiosk_config_text(dir, url, 50)
-        + &format!("\n[courses]\ntimetable = \"{}\"\nforward = \"{forward}\"\n", fixture.display());
+        + &format!(
+            "\n[courses]\ntimetable = \"{}\"\nforward = \"{forward}\"\n",
+            fixture.display()
+        );
     let config = Config::parse(&text, "kiosk.toml").unwrap();
     let store = Store::open(&config.database_path()).unwrap();
     let now: DateTime<Utc> = "2026-11-02T10:05:00Z".parse().unwrap();
-    Hub::new(Arc::new(config), Arc::new(store), Arc::new(ManualClock::new(now)), EventBus::new())
+    Hub::new(
+        Arc::new(config),
+        Arc::new(store),
+        Arc::new(ManualClock::new(now)),
+        EventBus::new(),
+    )
 }
 
 /// Students at the two morning sessions: at the screen, by card, and added by a tutor.
@@ -38,7 +47,11 @@ fn students(hub: &Hub) {
         } else {
             Visitor::Anonymous
         };
-        let source = if i == 2 { Source::Card } else { Source::Touchscreen };
+        let source = if i == 2 {
+            Source::Card
+        } else {
+            Source::Touchscreen
+        };
         hub.check_in(CheckInRequest {
             visitor,
             needs: Vec::new(),
@@ -49,7 +62,8 @@ fn students(hub: &Hub) {
         })
         .unwrap();
     }
-    hub.add_attendee(&open[0].id, Some(MemberId::new("M-2002").unwrap()), "Tutor").unwrap();
+    hub.add_attendee(&open[0].id, Some(MemberId::new("M-2002").unwrap()), "Tutor")
+        .unwrap();
     hub.add_attendee(&open[1].id, None, "Tutor").unwrap();
 }
 
@@ -80,15 +94,29 @@ async fn by_default_only_the_number_of_students_leaves_the_site() {
         hours.iter().map(|(_, c)| c.attendance).sum()
     };
     assert_eq!(total(&local), 7);
-    assert_eq!(total(&remote), 7, "the central attendance equals the kiosk's");
-    assert!(local.iter().any(|(_, c)| c.courses.contains_key("Managing anxiety")));
-    assert!(remote.iter().all(|(_, c)| c.courses.is_empty()), "{remote:?}");
+    assert_eq!(
+        total(&remote),
+        7,
+        "the central attendance equals the kiosk's"
+    );
+    assert!(
+        local
+            .iter()
+            .any(|(_, c)| c.courses.contains_key("Managing anxiety"))
+    );
+    assert!(
+        remote.iter().all(|(_, c)| c.courses.is_empty()),
+        "{remote:?}"
+    );
     // Everything else arrives as the kiosk has it.
     let strip = |hours: Vec<(DateTime<Utc>, hub_kiosk::domain::Counts)>| -> Vec<_> {
-        hours.into_iter().map(|(h, mut c)| {
-            c.courses.clear();
-            (h, c)
-        }).collect()
+        hours
+            .into_iter()
+            .map(|(h, mut c)| {
+                c.courses.clear();
+                (h, c)
+            })
+            .collect()
     };
     assert_eq!(strip(local), strip(remote));
 }
@@ -103,13 +131,20 @@ async fn with_titles_the_central_service_holds_what_the_kiosk_holds() {
     forwarded(&hub, &central.url).await;
     converged(&hub.store, &central.central, Duration::from_secs(10)).await;
     let remote = central_hours(&central.central);
-    let anxiety: i64 = remote.iter().filter_map(|(_, c)| c.courses.get("Managing anxiety")).sum();
+    let anxiety: i64 = remote
+        .iter()
+        .filter_map(|(_, c)| c.courses.get("Managing anxiety"))
+        .sum();
     assert_eq!(anxiety, 4, "{remote:?}");
     // Taking a student off a register sends the hour again, one fewer.
     let id = hub.sessions_now().open[0].id.clone();
-    hub.remove_attendee(&id, Some(MemberId::new("M-2002").unwrap())).unwrap();
+    hub.remove_attendee(&id, Some(MemberId::new("M-2002").unwrap()))
+        .unwrap();
     forwarded(&hub, &central.url).await;
     converged(&hub.store, &central.central, Duration::from_secs(10)).await;
-    let anxiety: i64 = central_hours(&central.central).iter().filter_map(|(_, c)| c.courses.get("Managing anxiety")).sum();
+    let anxiety: i64 = central_hours(&central.central)
+        .iter()
+        .filter_map(|(_, c)| c.courses.get("Managing anxiety"))
+        .sum();
     assert_eq!(anxiety, 3);
 }

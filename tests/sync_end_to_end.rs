@@ -220,7 +220,9 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
         .json()
         .await
         .unwrap();
-    let sessions = day["sessions"].as_array().unwrap_or_else(|| panic!("{day}"));
+    let sessions = day["sessions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{day}"));
     let open: Vec<&str> = sessions
         .iter()
         .filter(|s| s["cancelled"] == false)

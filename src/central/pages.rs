@@ -122,6 +122,38 @@ fn kiosk_list(contacts: &[Contact], site: &str, now: DateTime<Utc>) -> String {
     }
 }
 
+/// One site's line on the overview: its totals over the days shown.
+fn overview_row(
+    s: &SiteDays,
+    contacts: &[Contact],
+    now: DateTime<Utc>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> String {
+    let mut total = Counts::default();
+    for d in &s.days {
+        total.add(&d.counts, 1);
+    }
+    let door: i64 = s
+        .days
+        .iter()
+        .map(|d| d.door_in_calibrated(s.site.door_calibration))
+        .sum();
+    let median = total
+        .median_wait_minutes()
+        .map_or(String::new(), |m| m.to_string());
+    format!(
+        "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td></tr>",
+        escape(&s.site.name),
+        total.checkins(),
+        total.attendance,
+        total.dropins_joined,
+        total.dropins_seen,
+        kiosk_list(contacts, &s.site.id, now),
+        id = escape(&s.site.id),
+    )
+}
+
 pub async fn overview(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
@@ -148,31 +180,10 @@ pub async fn overview(
         Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e),
     };
     let now = c.now();
-    let mut rows = String::new();
-    for s in &all {
-        let mut total = Counts::default();
-        let door: i64 = s
-            .days
-            .iter()
-            .map(|d| d.door_in_calibrated(s.site.door_calibration))
-            .sum();
-        for d in &s.days {
-            total.add(&d.counts, 1);
-        }
-        let median = total
-            .median_wait_minutes()
-            .map_or(String::new(), |m| m.to_string());
-        rows.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td></tr>",
-            escape(&s.site.name),
-            total.checkins(),
-            total.attendance,
-            total.dropins_joined,
-            total.dropins_seen,
-            kiosk_list(&contacts, &s.site.id, now),
-            id = escape(&s.site.id),
-        ));
-    }
+    let rows: String = all
+        .iter()
+        .map(|s| overview_row(s, &contacts, now, from, to))
+        .collect();
     let dates: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
     let labels: Vec<String> = dates
         .iter()

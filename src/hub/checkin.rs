@@ -59,18 +59,7 @@ impl Hub {
     /// Checks a visitor in. When this returns Ok the check-in is on disk.
     pub fn check_in(&self, req: CheckInRequest) -> HubResult<CheckInOutcome> {
         let at = self.now();
-        if req.source == Source::Card
-            && let Some(member) = req.visitor.member()
-        {
-            let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
-            if let Some(last) = self
-                .store
-                .last_member_check_in_ms(member.as_str(), at.utc - window)?
-            {
-                let minutes = (at.utc.timestamp_millis() - last).max(0) / 60_000;
-                return Err(HubError::RepeatScan { minutes });
-            }
-        }
+        self.refuse_repeat_card(&req, at.utc)?;
         let local = self.local(at.utc);
         let mut needs = req.needs;
         let session = match &req.session {
@@ -119,17 +108,7 @@ impl Hub {
             Some(t) => Some(self.ticket_info(t)?),
             None => None,
         };
-        let session = match session {
-            Some(s) => {
-                let r = self.register_changed(&s.id)?;
-                Some(AtSession {
-                    session: s,
-                    attendees: r.attendees,
-                    over_capacity: r.over_capacity,
-                })
-            }
-            None => None,
-        };
+        let session = session.map(|s| self.at_session(s)).transpose()?;
         Ok(CheckInOutcome {
             check_in_id: receipt.check_in_id,
             drop_in_closed: !drop_ins.is_empty() && ticket.is_none(),
@@ -140,6 +119,39 @@ impl Hub {
             },
             ticket,
             session,
+        })
+    }
+}
+
+impl Hub {
+    /// The same card again within `repeat_scan_minutes` checks in once.
+    fn refuse_repeat_card(
+        &self,
+        req: &CheckInRequest,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> HubResult<()> {
+        let Some(member) = req.visitor.member().filter(|_| req.source == Source::Card) else {
+            return Ok(());
+        };
+        let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
+        match self
+            .store
+            .last_member_check_in_ms(member.as_str(), at - window)?
+        {
+            Some(last) => Err(HubError::RepeatScan {
+                minutes: (at.timestamp_millis() - last).max(0) / 60_000,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A check-in for `s` is saved: the pages hear of it, the visitor hears where to go.
+    fn at_session(&self, s: Session) -> HubResult<AtSession> {
+        let r = self.register_changed(&s.id)?;
+        Ok(AtSession {
+            session: s,
+            attendees: r.attendees,
+            over_capacity: r.over_capacity,
         })
     }
 }

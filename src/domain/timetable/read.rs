@@ -178,6 +178,67 @@ fn recurrence(
     Ok(Some(set))
 }
 
+/// One event being read: where its problems are, and its title for their messages.
+struct Reading<'a> {
+    c: &'a Component<'a>,
+    block: Block,
+    lines: &'a Lines,
+    cx: &'a Context<'a>,
+    title: String,
+}
+
+impl Reading<'_> {
+    /// A problem at `prop`'s line, naming the course.
+    fn at(&self, prop: &str, message: impl std::fmt::Display) -> Problem {
+        Problem::at(
+            self.lines.property_line(self.block, prop),
+            format!("`{}`: {message}", self.title),
+        )
+    }
+
+    /// A date-time property as an instant; a date without a time is a problem here.
+    fn instant(&self, prop: &str) -> Result<Option<DateTime<Utc>>, Problem> {
+        let Some(p) = self.c.find_prop(prop) else {
+            return Ok(None);
+        };
+        match when(p, self.cx).map_err(|e| self.at(prop, e))? {
+            Some((t, z)) => Ok(Some(z.to_utc(t))),
+            None => Err(self.at(prop, format!("{prop} needs a time, not only a date"))),
+        }
+    }
+
+    /// DTEND, else DURATION, else an hour; on the same day as it starts.
+    fn length(&self, begins: DateTime<Utc>) -> Result<Duration, Problem> {
+        let length = match (self.instant("DTEND")?, self.c.find_prop("DURATION")) {
+            (Some(end), _) => end - begins,
+            (None, Some(d)) => duration(d.val.as_str()).ok_or_else(|| {
+                let v = d.val.as_str();
+                self.at("DURATION", format!("`{v}` is not a duration like PT1H30M"))
+            })?,
+            (None, None) => Duration::hours(1),
+        };
+        if length <= Duration::zero() || length > Duration::hours(24) {
+            return Err(self.at("DTEND", "it must end after it starts, on the same day"));
+        }
+        Ok(length)
+    }
+
+    fn capacity(&self) -> Result<Option<u32>, Problem> {
+        text(self.c, "X-CAPACITY")
+            .map(|v| {
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| {
+                        let m =
+                            format!("X-CAPACITY is a number of places from 1 to 1000, not `{v}`");
+                        self.at("X-CAPACITY", m)
+                    })
+            })
+            .transpose()
+    }
+}
+
 /// One VEVENT as a series, `Ok(None)` for an all-day event (not a session), or its problem.
 pub(super) fn event(
     c: &Component<'_>,
@@ -186,87 +247,35 @@ pub(super) fn event(
     cx: &Context<'_>,
 ) -> Result<Option<Series>, Problem> {
     let line = lines.origin(block.begin);
-    let at = |prop: &str, message: String| Problem::at(lines.property_line(block, prop), message);
     let title = text(c, "SUMMARY").ok_or_else(|| {
         Problem::at(
             line,
             "an event without a title (SUMMARY): give it the course's name".into(),
         )
     })?;
+    let r = Reading {
+        c,
+        block,
+        lines,
+        cx,
+        title,
+    };
     let start_prop = c
         .find_prop("DTSTART")
-        .ok_or_else(|| Problem::at(line, format!("`{title}` has no start (DTSTART)")))?;
-    let Some((start, zone)) =
-        when(start_prop, cx).map_err(|e| at("DTSTART", format!("`{title}`: {e}")))?
-    else {
+        .ok_or_else(|| Problem::at(line, format!("`{}` has no start (DTSTART)", r.title)))?;
+    let Some((start, zone)) = when(start_prop, cx).map_err(|e| r.at("DTSTART", e))? else {
         return Ok(None);
     };
-    let begins = zone.to_utc(start);
-    let length = match (c.find_prop("DTEND"), c.find_prop("DURATION")) {
-        (Some(end), _) => {
-            match when(end, cx).map_err(|e| at("DTEND", format!("`{title}`: {e}")))? {
-                Some((t, z)) => z.to_utc(t) - begins,
-                None => {
-                    return Err(at(
-                        "DTEND",
-                        format!("`{title}` ends on a date without a time"),
-                    ));
-                }
-            }
-        }
-        (None, Some(d)) => duration(d.val.as_str()).ok_or_else(|| {
-            at(
-                "DURATION",
-                format!(
-                    "`{title}`: `{}` is not a duration like PT1H30M",
-                    d.val.as_str()
-                ),
-            )
-        })?,
-        (None, None) => Duration::hours(1),
-    };
-    if length <= Duration::zero() || length > Duration::hours(24) {
-        return Err(at(
-            "DTEND",
-            format!("`{title}` must end after it starts, on the same day"),
-        ));
-    }
-    let rule = recurrence(c, start, &zone, cx)
-        .map_err(|(prop, e)| at(&prop, format!("`{title}`: {e}")))?;
-    let recurrence_id = match c.find_prop("RECURRENCE-ID") {
-        None => None,
-        Some(p) => match when(p, cx).map_err(|e| at("RECURRENCE-ID", format!("`{title}`: {e}")))? {
-            Some((t, z)) => Some(z.to_utc(t)),
-            None => {
-                return Err(at(
-                    "RECURRENCE-ID",
-                    format!("`{title}`: RECURRENCE-ID needs a time"),
-                ));
-            }
-        },
-    };
-    let capacity = match text(c, "X-CAPACITY") {
-        None => None,
-        Some(v) => Some(
-            v.parse::<u32>()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| {
-                    at(
-                        "X-CAPACITY",
-                        format!(
-                            "`{title}`: X-CAPACITY is a number of places from 1 to 1000, not `{v}`"
-                        ),
-                    )
-                })?,
-        ),
-    };
-    let uid = text(c, "UID").unwrap_or_else(|| format!("{title}|{}", start_prop.val.as_str()));
+    let length = r.length(zone.to_utc(start))?;
+    let rule = recurrence(c, start, &zone, cx).map_err(|(prop, e)| r.at(&prop, e))?;
+    let recurrence_id = r.instant("RECURRENCE-ID")?;
+    let capacity = r.capacity()?;
+    let uid = text(c, "UID").unwrap_or_else(|| format!("{}|{}", r.title, start_prop.val.as_str()));
     Ok(Some(Series {
         uid,
         room: text(c, "LOCATION"),
         cancelled: text(c, "STATUS").is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
-        title,
+        title: r.title,
         zone,
         start,
         length,

@@ -8,17 +8,19 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use chrono::NaiveDate;
 use slint::Rgb8Pixel;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize};
 
-use super::visit::{AtSession, Card, Checked, Effect, Input, Offer, OnNow, Queued, Saved};
+use super::visit::{Card, Effect, Input, OnNow, Saved};
 use super::{Theme, Ui, build_ui_with};
-use crate::config::{Config, Texts};
+use crate::config::Config;
 use crate::domain::MemberId;
 use crate::hub::Hub;
+use answers::{at_session, on_now, room_texts, shot_day};
+
+mod answers;
 use crate::scanner::Scanned;
 
 /// A screen as a visitor meets it.
@@ -111,11 +113,6 @@ impl Drop for Shooter {
     }
 }
 
-/// Saturday 5 December 2026: the done screens' day, so "opens again on Monday" stays put.
-fn shot_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 12, 5).expect("a real date")
-}
-
 impl Shooter {
     /// The screen for `config`, with an empty database in a temporary directory.
     pub fn new(mut config: Config) -> Result<Shooter, String> {
@@ -198,6 +195,12 @@ impl Shooter {
         if look.high_contrast {
             ui.input(Input::HighContrast);
         }
+        // Sessions are on only for the scenes about them; elsewhere Courses is a plain need.
+        let sessions = matches!(
+            scene,
+            Scene::Sessions | Scene::MemberSessions | Scene::SessionDone
+        );
+        self.answers.borrow_mut().on_now = if sessions { on_now() } else { OnNow::default() };
         let tap_needs = |ids: &[&str]| {
             ui.input(Input::CheckIn);
             for i in self.needs(ids) {
@@ -247,31 +250,9 @@ impl Shooter {
 
     /// Done: a ticket with two sets of directions; Closed: no ticket, open again on Monday.
     fn check_in(&self, scene: Scene) {
-        let today = shot_day();
-        let checked = if scene == Scene::Done {
-            Checked {
-                session: None,
-                queued: Some(Queued {
-                    ticket: "A 014".into(),
-                    position: 3,
-                    low_minutes: 15,
-                    high_minutes: 30,
-                }),
-                drop_in_closed: false,
-                next_opening: None,
-                today,
-            }
-        } else {
-            Checked {
-                session: None,
-                queued: None,
-                drop_in_closed: true,
-                next_opening: (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0),
-                today,
-            }
-        };
-        self.answers.borrow_mut().saved = Saved::Yes(checked);
-        let ids: &[&str] = if scene == Scene::Done {
+        let done = scene == Scene::Done;
+        self.answers.borrow_mut().saved = Saved::Yes(answers::checked(done));
+        let ids: &[&str] = if done {
             &["advisor", "courses", "peer"]
         } else {
             &["housing"]
@@ -309,75 +290,6 @@ impl Shooter {
     }
 }
 
-fn at(h: u32, m: u32) -> chrono::NaiveTime {
-    chrono::NaiveTime::from_hms_opt(h, m, 0).expect("a real time")
-}
-
-/// Three sessions at 9:58 on a Monday, one cancelled: what a crowd at the door meets.
-fn on_now() -> OnNow {
-    let offer = |id: &str,
-                 title: &str,
-                 room: &str,
-                 (from, to): (chrono::NaiveTime, chrono::NaiveTime),
-                 started| Offer {
-        id: format!("20261102-{id}"),
-        title: title.into(),
-        room: room.into(),
-        starts: from,
-        ends: to,
-        started,
-    };
-    OnNow {
-        open: vec![
-            offer(
-                "3f9a0c1d2b4e",
-                "Managing anxiety",
-                "Room 2, first floor",
-                (at(10, 0), at(12, 0)),
-                false,
-            ),
-            offer(
-                "5b7e1c0d9a2f",
-                "Creative writing for wellbeing",
-                "Studio, first floor",
-                (at(10, 30), at(12, 0)),
-                false,
-            ),
-            offer(
-                "7c2d4e6f8a0b",
-                "Understanding depression",
-                "Room 3, second floor",
-                (at(9, 30), at(11, 0)),
-                true,
-            ),
-        ],
-        cancelled: vec![offer(
-            "9e8d7c6b5a41",
-            "Building confidence",
-            "Room 1, ground floor",
-            (at(9, 30), at(11, 0)),
-            false,
-        )],
-    }
-}
-
-/// Done after "Managing anxiety", which is over its places.
-fn at_session(today: NaiveDate) -> Checked {
-    Checked {
-        queued: None,
-        session: Some(AtSession {
-            title: "Managing anxiety".into(),
-            room: "Room 2, first floor".into(),
-            starts: at(10, 0),
-            started: false,
-            busy: true,
-        }),
-        drop_in_closed: false,
-        next_opening: None,
-        today,
-    }
-}
-
 /// Writes an RGB image as PNG.
 pub fn write_png(path: &Path, width: u32, height: u32, rgb: &[u8]) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -387,16 +299,6 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: &[u8]) -> Result<(),
     enc.write_header()
         .and_then(|mut w| w.write_image_data(rgb))
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// "Room 2" in the demo's languages.
-fn room_texts(n: &str) -> Texts {
-    Texts::from([
-        ("en".into(), format!("Room {n}")),
-        ("pl".into(), format!("Pokój {n}")),
-        ("ar".into(), format!("الغرفة {n}")),
-        ("zh".into(), format!("{n}号房间")),
-    ])
 }
 
 /// Every scene in every configured language at `width`×`height`, then each scene in high
