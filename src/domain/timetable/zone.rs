@@ -25,7 +25,7 @@ pub enum Zone {
 pub struct Rules {
     initial: i64,
     /// (instant of the change, offset from UTC in seconds after it), in order.
-    changes: Vec<(DateTime<Utc>, i64)>,
+    changes: Vec<Change>,
 }
 
 /// A naive wall-clock time given to `rrule` as if it were UTC ("floating").
@@ -105,8 +105,11 @@ fn offset_seconds(v: &str) -> Option<i64> {
     Some(sign * secs)
 }
 
-/// The changes one STANDARD or DAYLIGHT observance makes up to 2100, with its offsets.
-fn observance(c: &Component<'_>) -> Result<(Vec<(DateTime<Utc>, i64)>, i64), String> {
+/// When an offset starts to apply, and the offset (seconds east of UTC).
+type Change = (DateTime<Utc>, i64);
+
+/// The changes one STANDARD or DAYLIGHT observance makes up to 2100, and its offset before.
+fn observance(c: &Component<'_>) -> Result<(Vec<Change>, i64), String> {
     let prop = |name: &str| c.find_prop(name).map(|p| p.val.as_str().to_owned());
     let from = prop("TZOFFSETFROM")
         .as_deref()
@@ -155,7 +158,7 @@ pub(super) fn block(c: &Component<'_>) -> Result<(String, Rules), String> {
         .filter(|id| !id.is_empty())
         .ok_or("a VTIMEZONE block without TZID")?;
     let mut changes = Vec::new();
-    let mut first: Option<(DateTime<Utc>, i64)> = None;
+    let mut first: Option<Change> = None;
     for sub in &c.components {
         let (mut c, from) = observance(sub).map_err(|e| format!("time zone `{id}`: {e}"))?;
         if let Some(&(at, _)) = c.first()

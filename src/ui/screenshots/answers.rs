@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::ui::visit::{AtSession, Checked, Offer, OnNow, Queued};
 use crate::config::Texts;
+use crate::ui::visit::{AtSession, Checked, Offer, OnNow, Queued};
 
 /// Saturday 5 December 2026: the done screens' day, so "opens again on Monday" stays put.
 pub(super) fn shot_day() -> NaiveDate {

@@ -135,7 +135,7 @@ impl Visit {
         self.submitted
             .iter()
             .filter_map(|id| catalogue.get(id))
-            .filter(|n| !n.drop_in && !(at_session && n.sessions))
+            .filter(|n| !(n.drop_in || at_session && n.sessions))
             .filter_map(|n| {
                 n.directions(lang)
                     .map(|d| format!("{}: {d}", n.label(lang)))
