@@ -53,6 +53,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.spawn(housekeeping_loop(hub.clone()));
+    runtime.spawn(crate::logging::status_loop(hub.clone()));
     {
         let _in_runtime = runtime.enter();
         crate::courses::start(crate::courses::Refresher::new(

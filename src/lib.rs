@@ -11,17 +11,22 @@
 //! - [`courses`]: the Recovery College timetable: reading or fetching it, the copy in use.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
-//! - [`web`]: what the staff and central pages share: tokens, sessions, same-origin, throttle.
+//! - [`web`]: what the staff and central services share: tokens, sessions, sign-in and its
+//!   throttle, same-origin, security headers, serving with timeouts and a connection cap.
 //! - [`hardware`]: the door sensor (break-beams or a simulator) and the status LED.
 //! - [`report`]: daily footfall tables and CSV.
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`ui`]: the touchscreen (Slint): welcome, needs, done, now calling, screenshots.
-//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output;
-//!   [`service`]: exit codes, systemd readiness and watchdog, stop signals, shared by all three.
+//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output and the
+//!   status line systemd shows; [`service`]: exit codes, systemd readiness and watchdog, stop
+//!   signals, shared by all three.
+//! - [`admin`]: what operators run on the appliance: the default configuration, backups and
+//!   restores, man pages and completions.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
+pub mod admin;
 pub mod app;
 pub mod background;
 pub mod cards;

@@ -2,7 +2,9 @@
 //! `HttpOnly; SameSite=Strict`, plus `Secure` under TLS) or send a bearer token (scripts,
 //! spreadsheets, Prometheus). Kiosk tokens only upload; reader tokens only read.
 //!
-//! Passcodes are Argon2 hashes in the config; failed sign-ins are throttled (`crate::web::throttle`).
+//! Passcodes are Argon2 hashes in the config, checked through the shared sign-in gate
+//! (`crate::web::sign_in`): throttled per client address — the one a trusted proxy names in
+//! `X-Forwarded-For` (`service.trusted_proxies`) — with a bound on checks at once.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,7 +12,7 @@ use std::time::Instant;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -18,8 +20,11 @@ use super::Central;
 use super::config::Reader;
 use super::pages::layout;
 use crate::report::escape;
-use crate::web::passcode;
-use crate::web::{authority, bearer, cross_origin, same_secret};
+use crate::web::client::{TrustedProxy, client_address, forwarded_scheme};
+use crate::web::next::Pages;
+use crate::web::origin::{authority, cross_origin};
+use crate::web::sign_in::{Refusal, Verdict};
+use crate::web::{bearer, same_secret};
 
 /// The session cookie of the central pages.
 pub const COOKIE: &str = "hub_central_session";
@@ -39,14 +44,33 @@ pub fn reader<'a>(c: &'a Central, headers: &HeaderMap) -> Option<&'a Reader> {
     c.config.readers.iter().find(|r| r.name == name)
 }
 
-/// A state-changing form must come from this service's own pages.
-fn same_origin(headers: &HeaderMap) -> bool {
-    cross_origin(headers, authority(headers)).is_none()
+/// A state-changing form must come from this service's own pages, as the browser reached them
+/// (`https` under TLS, or when a trusted proxy says so).
+fn same_origin(c: &Central, peer: SocketAddr, headers: &HeaderMap, uri: &Uri) -> bool {
+    origin_ok(c.tls, &c.config.service.trusted_proxies, peer, headers, uri)
 }
 
-/// Where to go after signing in: a path on this service only.
+fn origin_ok(
+    tls: bool,
+    trusted: &[TrustedProxy],
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> bool {
+    let scheme =
+        forwarded_scheme(peer.ip(), headers, trusted).unwrap_or(if tls { "https" } else { "http" });
+    cross_origin(headers, scheme, authority(headers, uri).as_deref()).is_none()
+}
+
+/// The pages a signed-in reader may be sent back to; the overview by default.
+pub const PAGES: Pages = Pages {
+    default: "/",
+    exact: &["/"],
+    with_id: &["/sites/"],
+};
+
 fn safe_next(next: Option<&str>) -> String {
-    crate::web::safe_next(next, "/").to_owned()
+    PAGES.safe_next(next)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,56 +110,35 @@ pub struct SignIn {
 
 pub async fn sign_in(
     State(c): State<Arc<Central>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: Uri,
     headers: HeaderMap,
     Form(f): Form<SignIn>,
 ) -> Response {
     let next = safe_next(f.next.as_deref());
-    if !same_origin(&headers) {
+    if !same_origin(&c, peer, &headers, &uri) {
         return (
             StatusCode::FORBIDDEN,
             "sign-in must come from this service's own page",
         )
             .into_response();
     }
-    let client = addr.ip();
-    if let Err(locked) = c.throttle.check(client, Instant::now()) {
-        c.metrics.sign_ins.inc("throttled");
-        let retry = locked.wait().as_secs().max(1).to_string();
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, retry)],
-            Html(form_page(&next, Some(&locked.message()))),
-        )
-            .into_response();
-    }
+    let client = client_address(peer.ip(), &headers, &c.config.service.trusted_proxies);
     let found = c
         .config
         .readers
         .iter()
         .position(|r| r.name == f.name.trim() && r.passcode_hash.is_some());
     let hash = found.and_then(|i| c.config.readers[i].passcode_hash.clone());
-    let passcode = f.passcode;
-    // Argon2 is slow by design: off the async threads. Unknown names cost the same.
-    let ok = tokio::task::spawn_blocking(move || match hash {
-        Some(h) => passcode::verify(&h, &passcode),
-        None => {
-            passcode::verify(&passcode::hash("unused"), &passcode);
-            false
-        }
-    })
-    .await
-    .unwrap_or(false);
-    match found.filter(|_| ok) {
-        Some(i) => {
-            c.throttle.succeed(client);
+    match (c.sign_in.check(client, hash, f.passcode).await, found) {
+        (Verdict::Right, Some(i)) => {
             c.metrics.sign_ins.inc("ok");
             let id = c.sessions.start(&c.config.readers[i].name, Instant::now());
             let cookie = c.sessions.set_cookie(&id, c.tls);
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
-        None => {
-            c.throttle.fail(client, Instant::now());
+        (Verdict::Refused(refusal), _) => refused(&c, &next, refusal),
+        _ => {
             c.metrics.sign_ins.inc("failed");
             (
                 StatusCode::UNAUTHORIZED,
@@ -149,8 +152,24 @@ pub async fn sign_in(
     }
 }
 
-pub async fn sign_out(State(c): State<Arc<Central>>, headers: HeaderMap) -> Response {
-    if !same_origin(&headers) {
+/// 429 with `Retry-After`: locked out, or too many checks at once.
+fn refused(c: &Central, next: &str, refusal: Refusal) -> Response {
+    c.metrics.sign_ins.inc("throttled");
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, refusal.retry_after().to_string())],
+        Html(form_page(next, Some(&refusal.message()))),
+    )
+        .into_response()
+}
+
+pub async fn sign_out(
+    State(c): State<Arc<Central>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if !same_origin(&c, peer, &headers, &uri) {
         return (
             StatusCode::FORBIDDEN,
             "sign-out must come from this service's own page",
@@ -181,15 +200,37 @@ mod tests {
 
     #[test]
     fn forms_from_other_sites_are_refused() {
+        let peer: SocketAddr = "192.0.2.1:5000".parse().unwrap();
+        let uri = Uri::from_static("/sign-in");
+        let ok = |h: &HeaderMap, tls: bool| origin_ok(tls, &[], peer, h, &uri);
         let mut h = HeaderMap::new();
         h.insert("host", "central.example:8090".parse().unwrap());
-        assert!(!same_origin(&h), "a form must say where it came from");
+        assert!(!ok(&h, false), "a form must say where it came from");
         h.insert("origin", "http://central.example:8090".parse().unwrap());
-        assert!(same_origin(&h));
+        assert!(ok(&h, false));
+        assert!(!ok(&h, true), "under TLS the page is https");
+        h.insert("origin", "evil://central.example:8090".parse().unwrap());
+        assert!(!ok(&h, false));
         h.insert("origin", "http://evil.example".parse().unwrap());
-        assert!(!same_origin(&h));
+        assert!(!ok(&h, false));
         h.remove("origin");
         h.insert("sec-fetch-site", "cross-site".parse().unwrap());
-        assert!(!same_origin(&h));
+        assert!(!ok(&h, false));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_its_scheme_counts() {
+        let proxy: SocketAddr = "10.0.0.5:5000".parse().unwrap();
+        let trusted = ["10.0.0.5".parse().unwrap()];
+        let uri = Uri::from_static("/sign-in");
+        let mut h = HeaderMap::new();
+        h.insert("host", "central.example".parse().unwrap());
+        h.insert("origin", "https://central.example".parse().unwrap());
+        h.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(origin_ok(false, &trusted, proxy, &h, &uri));
+        assert!(
+            !origin_ok(false, &[], proxy, &h, &uri),
+            "untrusted: ignored"
+        );
     }
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::config::{ConfigError, Tls};
 use crate::domain::Catalogue;
 use crate::domain::needs::{Need, default_needs};
+use crate::web::client::TrustedProxy;
 
 /// The commented example printed by `hub-kiosk central example`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -30,6 +31,9 @@ pub struct Service {
     pub max_future_minutes: u32,
     /// Hours a sign-in lasts.
     pub session_hours: u32,
+    /// Reverse proxies whose `X-Forwarded-For` (and `X-Forwarded-Proto`) are believed: the
+    /// sign-in throttle then counts the client the proxy names, not the proxy.
+    pub trusted_proxies: Vec<TrustedProxy>,
     pub tls: Option<Tls>,
 }
 
@@ -40,6 +44,7 @@ impl Default for Service {
             data_dir: PathBuf::from("/var/lib/hub-kiosk-central"),
             max_future_minutes: 120,
             session_hours: 12,
+            trusted_proxies: Vec::new(),
             tls: None,
         }
     }

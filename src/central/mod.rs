@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 mod check;
 pub mod cli;
 pub mod config;
@@ -19,7 +20,6 @@ mod schema;
 pub mod store;
 pub mod validate;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,8 +30,13 @@ pub use config::CentralConfig;
 pub use store::CentralStore;
 
 use crate::clock::Clock;
+use crate::web::serve::{Limits, load_tls};
 use crate::web::session::Sessions;
-use crate::web::throttle::Throttle;
+use crate::web::sign_in::SignInGate;
+
+/// Connections open at once, at most: readers' browsers, scripts and every kiosk's hourly
+/// upload. The unit's `LimitNOFILE=` leaves room above it.
+pub const MAX_CONNECTIONS: usize = 1024;
 
 /// Everything a request handler needs.
 pub struct Central {
@@ -39,7 +44,8 @@ pub struct Central {
     pub store: Arc<CentralStore>,
     pub metrics: metrics::CentralMetrics,
     pub sessions: Sessions,
-    pub throttle: Throttle,
+    /// Every passcode check goes through it: throttle, bound on checks at once, decoy hash.
+    pub sign_in: SignInGate,
     /// Served under HTTPS: cookies get `Secure`.
     pub tls: bool,
     clock: Arc<dyn Clock>,
@@ -63,7 +69,7 @@ impl Central {
                 auth::COOKIE,
                 Duration::from_secs(u64::from(config.service.session_hours) * 3600),
             ),
-            throttle: Throttle::default(),
+            sign_in: SignInGate::new(),
             metrics: metrics::CentralMetrics::default(),
             store: Arc::new(store),
             config,
@@ -79,7 +85,8 @@ impl Central {
 /// A request taking longer than this is answered 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Every route of the service; `docs/central-openapi.json` lists the same ones.
+/// Every route of the service; `docs/central-openapi.json` lists the same ones. Every answer
+/// carries `crate::web::headers`.
 pub fn router(central: Arc<Central>) -> Router {
     Router::new()
         .route("/", get(pages::overview))
@@ -98,6 +105,7 @@ pub fn router(central: Arc<Central>) -> Router {
         .layer(axum::middleware::from_fn(|req, next| {
             crate::web::error::within(REQUEST_TIMEOUT, req, next)
         }))
+        .layer(axum::middleware::from_fn(crate::web::headers::security))
         .with_state(central)
 }
 
@@ -107,41 +115,24 @@ pub async fn serve(
     listener: std::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| format!("cannot use the listening socket: {e}"))?;
-    let handle = axum_server::Handle::<SocketAddr>::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(Duration::from_secs(5)));
-    });
-    let app = router(central.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let served = match &central.config.service.tls {
-        Some(tls) => {
-            let rustls =
-                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.certificate, &tls.key)
-                    .await
-                    .map_err(|e| {
-                        format!(
-                            "cannot load the TLS certificate or key ({}, {}): {e}",
-                            tls.certificate.display(),
-                            tls.key.display()
-                        )
-                    })?;
-            axum_server::from_tcp_rustls(listener, rustls)
-                .map_err(|e| e.to_string())?
-                .handle(handle)
-                .serve(app)
-                .await
-        }
-        None => {
-            axum_server::from_tcp(listener)
-                .map_err(|e| e.to_string())?
-                .handle(handle)
-                .serve(app)
-                .await
-        }
+    let tls = match &central.config.service.tls {
+        Some(tls) => Some(load_tls(&tls.certificate, &tls.key).map_err(|e| {
+            format!(
+                "cannot load the TLS certificate or key ({}, {}): {e}",
+                tls.certificate.display(),
+                tls.key.display()
+            )
+        })?),
+        None => None,
     };
-    served.map_err(|e| format!("the web server stopped: {e}"))
+    let app = router(central);
+    crate::web::serve::serve(
+        listener,
+        tls,
+        app,
+        shutdown,
+        Limits::with_cap(MAX_CONNECTIONS),
+    )
+    .await
+    .map_err(|e| format!("the web server stopped: {e}"))
 }

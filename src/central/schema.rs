@@ -73,7 +73,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE bucket_v2 RENAME TO bucket;
     CREATE INDEX bucket_site_hour ON bucket (site, hour);
     "#,
-    // 3: attendance at Recovery College sessions, and per course title when the kiosk
+    // 3: the software version each kiosk last reported (an optional field of its uploads).
+    "ALTER TABLE kiosk_contact ADD COLUMN software TEXT",
+    // 4: attendance at Recovery College sessions, and per course title when the kiosk
     // forwards titles (wire format version 2).
     r#"
     ALTER TABLE bucket ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;

@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::ApiError;
 use super::state::AppState;
-use crate::web::{bearer, cross_origin, same_secret};
+use crate::web::origin::cross_origin;
+use crate::web::{bearer, same_secret};
 
 /// Addresses anyone may open.
 const PUBLIC: [&str; 2] = ["/healthz", "/login"];
@@ -80,9 +81,14 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
     }))
 }
 
-/// Refuses a cookie-authenticated change that did not come from these pages.
-pub fn check_same_origin(headers: &HeaderMap, authority: Option<&str>) -> Result<(), ApiError> {
-    match cross_origin(headers, authority) {
+/// Refuses a cookie-authenticated change that did not come from these pages, reached as
+/// `scheme://authority`.
+pub fn check_same_origin(
+    headers: &HeaderMap,
+    scheme: &str,
+    authority: Option<&str>,
+) -> Result<(), ApiError> {
+    match cross_origin(headers, scheme, authority) {
         None => Ok(()),
         Some(why) => Err(ApiError::forbidden(format!(
             "refused: {why}. Changes are accepted only from the kiosk's own staff pages — open them directly, or use an API token"
@@ -90,13 +96,11 @@ pub fn check_same_origin(headers: &HeaderMap, authority: Option<&str>) -> Result
     }
 }
 
-/// `host:port` the client used to reach us.
-pub fn authority(req: &Request) -> Option<String> {
-    req.headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+/// Refuses a cookie-authenticated change to `req` that did not come from these pages.
+fn same_origin(state: &AppState, req: &Request) -> Result<(), ApiError> {
+    let scheme = if state.tls { "https" } else { "http" };
+    let authority = crate::web::origin::authority(req.headers(), req.uri());
+    check_same_origin(req.headers(), scheme, authority.as_deref())
 }
 
 /// A browser opening a page is sent to the sign-in page; scripts and API clients get 401.
@@ -121,7 +125,7 @@ pub async fn require_caller(
         // Only the sign-in form changes anything here; other methods get their 405 from routing.
         if path == "/login"
             && req.method() == Method::POST
-            && let Err(e) = check_same_origin(req.headers(), authority(&req).as_deref())
+            && let Err(e) = same_origin(&state, &req)
         {
             return e.into_response();
         }
@@ -143,7 +147,7 @@ pub async fn require_caller(
     };
     if matches!(caller.via, Via::Session(_))
         && !req.method().is_safe()
-        && let Err(e) = check_same_origin(req.headers(), authority(&req).as_deref())
+        && let Err(e) = same_origin(&state, &req)
     {
         return e.into_response();
     }
@@ -167,22 +171,21 @@ mod tests {
     #[test]
     fn same_origin_changes_pass_and_others_are_refused() {
         let host = Some("kiosk.local:8080");
-        assert!(
-            check_same_origin(&headers(&[("origin", "http://kiosk.local:8080")]), host).is_ok()
-        );
-        assert!(check_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), host).is_ok());
-        let cross = check_same_origin(
-            &headers(&[
-                ("origin", "http://evil.example"),
-                ("sec-fetch-site", "cross-site"),
-            ]),
-            host,
-        )
+        let check = |pairs: &[(&'static str, &'static str)]| {
+            check_same_origin(&headers(pairs), "http", host)
+        };
+        assert!(check(&[("origin", "http://kiosk.local:8080")]).is_ok());
+        assert!(check(&[("sec-fetch-site", "same-origin")]).is_ok());
+        let cross = check(&[
+            ("origin", "http://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ])
         .unwrap_err();
         assert_eq!(cross.status, axum::http::StatusCode::FORBIDDEN);
         assert!(cross.message.contains("another site (cross-site)"));
-        assert!(check_same_origin(&headers(&[("origin", "http://evil.example")]), host).is_err());
-        assert!(check_same_origin(&headers(&[("origin", "null")]), host).is_err());
-        assert!(check_same_origin(&headers(&[]), host).is_err());
+        assert!(check(&[("origin", "http://evil.example")]).is_err());
+        assert!(check(&[("origin", "evil://kiosk.local:8080")]).is_err());
+        assert!(check(&[("origin", "null")]).is_err());
+        assert!(check(&[]).is_err());
     }
 }

@@ -3,11 +3,12 @@
 //! page, the JSON API under `/api/v1/` with its event stream,
 //! `/metrics` and `/healthz`. axum on the kiosk's tokio runtime; optional TLS with rustls.
 //!
-//! Layout: `server` (listening, TLS, stopping), `auth` (sign-in, cookies, bearer tokens,
-//! same-origin checks and lock-out, built on `crate::web`), `api` (JSON handlers), `sse` (event stream),
-//! `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error` (refusals as JSON),
-//! `pages/` (HTML). Every route is listed once, in `routes()`; `docs/openapi.json` describes
-//! the API part of that list and a test keeps the two equal.
+//! Layout: `server` (listening, TLS, stopping, through `crate::web::serve`), `auth` (sessions,
+//! bearer tokens, same-origin checks, built on `crate::web`), `api` (JSON handlers), `sse`
+//! (event stream), `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error`
+//! (refusals as JSON), `pages/` (HTML, the sign-in form and the queue page's script). Every
+//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`;
+//! `docs/openapi.json` describes the API part of that list and a test keeps the two equal.
 
 pub mod api;
 pub mod auth;
@@ -22,8 +23,8 @@ pub mod state;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::http::{Method, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, delete, get, post};
 use axum::{Extension, Router};
@@ -129,6 +130,7 @@ pub fn routes() -> Vec<Route> {
         page(M::POST, "/logout", post(pages::login::sign_out)),
         page(M::GET, "/queue", get(pages::queue::page)),
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
+        page(M::GET, "/queue.js", get(pages::queue_script)),
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
         page(M::GET, "/sessions", get(pages::sessions::page)),
@@ -160,27 +162,6 @@ async fn not_found(req: Request) -> Response {
         .into_response()
 }
 
-/// Headers every answer carries: no sniffing, no framing, scripts and styles only from here.
-async fn safety_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    for (name, value) in [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "same-origin"),
-        (
-            "content-security-policy",
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        ),
-    ] {
-        h.insert(name, HeaderValue::from_static(value));
-    }
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    res
-}
-
 /// The whole staff application.
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
@@ -198,6 +179,6 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(|req, next| {
             crate::web::error::within(REQUEST_TIMEOUT, req, next)
         }))
-        .layer(middleware::from_fn(safety_headers))
+        .layer(middleware::from_fn(crate::web::headers::security))
         .with_state(state)
 }

@@ -4,18 +4,17 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum_server::Handle;
-use axum_server::tls_rustls::RustlsConfig;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::state::StaffState;
 use crate::hub::Hub;
+use crate::web::serve::{Limits, load_tls, serve};
 
-/// How long open requests may take to finish when the kiosk stops.
-const GRACE: Duration = Duration::from_secs(5);
+/// Connections open at once, at most: a hub's advisors need a few dozen (each browser keeps up
+/// to six, plus the event stream). The unit's `LimitNOFILE=` leaves room above it.
+pub const MAX_CONNECTIONS: usize = 256;
 
 /// The staff server, running.
 pub struct Running {
@@ -25,7 +24,6 @@ pub struct Running {
     pub url: String,
     pub state: super::AppState,
     stop: watch::Sender<bool>,
-    handle: Handle<SocketAddr>,
     task: JoinHandle<()>,
 }
 
@@ -33,11 +31,9 @@ impl Running {
     /// Ends event streams, lets open requests finish, and waits for the server to stop.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        self.handle.graceful_shutdown(Some(GRACE));
         let _ = self.task.await;
     }
 }
-
 fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
     let hint = match e.kind() {
         std::io::ErrorKind::AddrInUse => {
@@ -58,51 +54,31 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
 pub async fn start(hub: Arc<Hub>) -> Result<Running, String> {
     let listen = hub.config.staff.listen;
     let tls = match &hub.config.staff.tls {
-        Some(t) => Some(
-            RustlsConfig::from_pem_file(&t.certificate, &t.key)
-                .await
-                .map_err(|e| {
-                    format!(
-                        "cannot use the TLS certificate {} and key {}: {e}. Give PEM files readable by the kiosk's user",
-                        t.certificate.display(),
-                        t.key.display()
-                    )
-                })?,
-        ),
+        Some(t) => Some(load_tls(&t.certificate, &t.key).map_err(|e| {
+            format!(
+                "cannot use the TLS certificate {} and key {}: {e}. Give PEM files readable by the kiosk's user",
+                t.certificate.display(),
+                t.key.display()
+            )
+        })?),
         None => None,
     };
     let listener = std::net::TcpListener::bind(listen).map_err(|e| bind_error(listen, &e))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| bind_error(listen, &e))?;
     let addr = listener.local_addr().map_err(|e| bind_error(listen, &e))?;
     let (stop, stopping) = watch::channel(false);
-    let state = StaffState::new(hub.clone(), tls.is_some(), stopping);
-    let app = super::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let handle = Handle::new();
+    let state = StaffState::new(hub.clone(), tls.is_some(), stopping.clone());
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let task = match tls {
-        Some(config) => {
-            let server = axum_server::from_tcp_rustls(listener, config)
-                .map_err(|e| bind_error(listen, &e))?
-                .handle(handle.clone());
-            tokio::spawn(async move {
-                if let Err(e) = server.serve(app).await {
-                    tracing::error!("the staff pages stopped: {e}");
-                }
-            })
-        }
-        None => {
-            let server = axum_server::from_tcp(listener)
-                .map_err(|e| bind_error(listen, &e))?
-                .handle(handle.clone());
-            tokio::spawn(async move {
-                if let Err(e) = server.serve(app).await {
-                    tracing::error!("the staff pages stopped: {e}");
-                }
-            })
-        }
+    let app = super::router(state.clone());
+    let mut stopped = stopping;
+    let shutdown = async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
     };
+    let task = tokio::spawn(async move {
+        let limits = Limits::with_cap(MAX_CONNECTIONS);
+        if let Err(e) = serve(listener, tls, app, shutdown, limits).await {
+            tracing::error!("the staff pages stopped: {e}");
+        }
+    });
     let url = format!("{scheme}://{addr}/");
     if hub.config.staff.logins.is_empty() {
         tracing::warn!(
@@ -114,7 +90,6 @@ pub async fn start(hub: Arc<Hub>) -> Result<Running, String> {
         url,
         state,
         stop,
-        handle,
         task,
     })
 }

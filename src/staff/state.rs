@@ -1,4 +1,4 @@
-//! What every staff request can reach: the hub, the signed-in sessions, the sign-in throttle,
+//! What every staff request can reach: the hub, the signed-in sessions, the sign-in gate,
 //! whether the pages are served over TLS, and the signal that the kiosk is stopping.
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use tokio::sync::watch;
 
 use crate::hub::{Hub, HubError};
 use crate::web::session::{IDLE_LIMIT, Sessions};
-use crate::web::throttle::Throttle;
+use crate::web::sign_in::SignInGate;
 
 use super::error::ApiError;
 
@@ -16,15 +16,13 @@ use super::error::ApiError;
 pub struct StaffState {
     pub hub: Arc<Hub>,
     pub sessions: Sessions,
-    pub throttle: Throttle,
+    /// Every passcode check goes through it: throttle, bound on checks at once, decoy hash.
+    pub sign_in: SignInGate,
     /// Served over HTTPS: cookies get `Secure`.
     pub tls: bool,
     /// Flips to true when the kiosk stops, ending event streams.
     pub stopping: watch::Receiver<bool>,
     pub started: Instant,
-    /// A hash checked when someone signs in with an unknown name, so that takes as long as a
-    /// wrong passcode and names cannot be told apart by timing.
-    pub(super) decoy_hash: String,
 }
 
 /// The handle handlers get.
@@ -35,11 +33,10 @@ impl StaffState {
         Arc::new(StaffState {
             hub,
             sessions: Sessions::new(super::auth::COOKIE, IDLE_LIMIT),
-            throttle: Throttle::default(),
+            sign_in: SignInGate::new(),
             tls,
             stopping,
             started: Instant::now(),
-            decoy_hash: crate::web::passcode::hash("not a passcode anyone has"),
         })
     }
 

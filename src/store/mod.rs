@@ -6,6 +6,7 @@
 //! One connection behind a mutex serialises writers inside the process; other processes (the
 //! `report` command) read alongside through WAL.
 
+pub mod backup;
 mod checkins;
 mod door;
 mod error;

@@ -1,11 +1,26 @@
-//! What the kiosk's staff pages and the central service's pages share about who is asking:
-//! bearer tokens compared in constant time, cookie sessions, the same-origin check on every
-//! change made with a cookie, safe redirects after sign-in, and the sign-in throttle.
+//! The web layer the kiosk's staff server and the central service share, so each holds only its
+//! own routes and pages:
+//!
+//! - who is asking: bearer tokens compared in constant time (here), cookie sessions
+//!   (`session`), the client's address behind trusted proxies (`client`);
+//! - signing in: Argon2 passcodes (`passcode`), the throttle that slows and locks guessing
+//!   (`throttle`) and the gate every check goes through (`sign_in`), safe redirects after it
+//!   (`next`);
+//! - the same-origin check on every change made with a cookie (`origin`);
+//! - refusals as problem details (`error`) and query values read alike (`query`);
+//! - the headers on every answer (`headers`) and serving with timeouts and a connection cap
+//!   (`serve`).
 
+pub mod client;
 pub mod error;
+pub mod headers;
+pub mod next;
+pub mod origin;
 pub mod passcode;
 pub mod query;
+pub mod serve;
 pub mod session;
+pub mod sign_in;
 pub mod throttle;
 
 use axum::http::{HeaderMap, header};
@@ -42,36 +57,6 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-/// Where to go after signing in: a path on this site only, never `//elsewhere` or `https://…`.
-pub fn safe_next<'a>(next: Option<&'a str>, default: &'a str) -> &'a str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => default,
-    }
-}
-
-/// Why a change made with a session cookie did not come from these pages themselves, if it
-/// did not. `authority` is the `host:port` the client used to reach us.
-pub fn cross_origin(headers: &HeaderMap, authority: Option<&str>) -> Option<String> {
-    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if let Some(site) = site
-        && site != "same-origin"
-    {
-        return Some(format!("the request came from another site ({site})"));
-    }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => {
-            let origin_host = origin.split_once("://").map(|(_, h)| h);
-            match (origin_host, authority) {
-                (Some(o), Some(host)) if o.eq_ignore_ascii_case(host) => None,
-                _ => Some(format!("the request came from {origin}")),
-            }
-        }
-        None if site == Some("same-origin") => None,
-        None => Some("the request did not say where it came from (no Origin header)".into()),
-    }
-}
-
 /// `host:port` the client used to reach us.
 pub fn authority(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::HOST).and_then(|h| h.to_str().ok())
@@ -91,31 +76,7 @@ mod tests {
     }
 
     #[test]
-    fn same_origin_changes_pass_and_others_are_refused() {
-        let host = Some("kiosk.local:8080");
-        assert_eq!(
-            cross_origin(&headers(&[("origin", "http://kiosk.local:8080")]), host),
-            None
-        );
-        assert_eq!(
-            cross_origin(&headers(&[("sec-fetch-site", "same-origin")]), host),
-            None
-        );
-        let cross = cross_origin(
-            &headers(&[
-                ("origin", "http://evil.example"),
-                ("sec-fetch-site", "cross-site"),
-            ]),
-            host,
-        );
-        assert!(cross.unwrap().contains("another site (cross-site)"));
-        assert!(cross_origin(&headers(&[("origin", "http://evil.example")]), host).is_some());
-        assert!(cross_origin(&headers(&[("origin", "null")]), host).is_some());
-        assert!(cross_origin(&headers(&[]), host).is_some());
-    }
-
-    #[test]
-    fn secrets_tokens_cookies_and_redirects() {
+    fn secrets_tokens_and_cookies() {
         assert!(same_secret(b"abc", b"abc"));
         assert!(!same_secret(b"abc", b"abd"));
         assert!(!same_secret(b"abc", b"ab"));
@@ -135,9 +96,5 @@ mod tests {
             cookie(&headers(&[("cookie", "hub_session=")]), "hub_session"),
             None
         );
-        assert_eq!(safe_next(Some("/sites/a?x=1"), "/"), "/sites/a?x=1");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "x"] {
-            assert_eq!(safe_next(Some(bad), "/queue"), "/queue", "{bad}");
-        }
     }
 }

@@ -1,6 +1,6 @@
-//! Signing in and out: a login name chosen from the configured ones and its passcode. Wrong
-//! passcodes count towards the lock-out (see `throttle`); the passcode is checked off the async
-//! threads because Argon2 is deliberately slow.
+//! Signing in and out: a login name chosen from the configured ones and its passcode, checked
+//! through the shared sign-in gate (`crate::web::sign_in`: throttle, lock-out, a bound on
+//! checks at once). After signing in, only one of the staff pages is followed (`next`).
 
 use std::time::Instant;
 
@@ -12,6 +12,8 @@ use serde::Deserialize;
 use super::{Nav, escape, layout, message};
 use crate::staff::auth::{Caller, Via, client_ip};
 use crate::staff::state::AppState;
+use crate::web::next::Pages;
+use crate::web::sign_in::{Refusal, Verdict};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Next {
@@ -29,9 +31,15 @@ pub struct SignIn {
     next: Option<String>,
 }
 
-/// Only paths on this site; the queue page by default.
-fn safe_next(next: Option<&str>) -> &str {
-    crate::web::safe_next(next, "/queue")
+/// The pages a signed-in advisor may be sent back to; the queue page by default.
+pub const PAGES: Pages = Pages {
+    default: "/queue",
+    exact: &["/queue", "/footfall", "/status"],
+    with_id: &[],
+};
+
+fn safe_next(next: Option<&str>) -> String {
+    PAGES.safe_next(next)
 }
 
 fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Html<String> {
@@ -70,7 +78,7 @@ fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Htm
 }
 
 pub async fn page(State(state): State<AppState>, Query(q): Query<Next>) -> Html<String> {
-    form(&state, "", safe_next(q.next.as_deref()), None)
+    form(&state, "", &safe_next(q.next.as_deref()), None)
 }
 
 pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
@@ -99,23 +107,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
                 .into_response();
         }
     };
-    let next = safe_next(next.as_deref()).to_owned();
-    if let Err(locked) = state.throttle.check(ip, Instant::now()) {
-        let mut res = (
-            StatusCode::TOO_MANY_REQUESTS,
-            form(
-                &state,
-                &name,
-                &next,
-                Some(message("error", &locked.message())),
-            ),
-        )
-            .into_response();
-        if let Ok(v) = locked.wait().as_secs().max(1).to_string().parse() {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return res;
-    }
+    let next = safe_next(next.as_deref());
     let hash = state
         .hub
         .config
@@ -124,23 +116,19 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         .iter()
         .find(|l| l.name == name)
         .map(|l| l.passcode_hash.clone());
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| state.decoy_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || crate::web::passcode::verify(&hash, &passcode))
-        .await
-        .unwrap_or(false)
-        && known;
-    if !ok {
-        state.throttle.fail(ip, Instant::now());
-        tracing::warn!(client = %ip, "wrong staff name or passcode");
-        let note = message("error", "That name and passcode do not match. Try again.");
-        return (
-            StatusCode::UNAUTHORIZED,
-            form(&state, &name, &next, Some(note)),
-        )
-            .into_response();
+    match state.sign_in.check(ip, hash, passcode).await {
+        Verdict::Right => {}
+        Verdict::Wrong => {
+            tracing::warn!(client = %ip, "wrong staff name or passcode");
+            let note = message("error", "That name and passcode do not match. Try again.");
+            return (
+                StatusCode::UNAUTHORIZED,
+                form(&state, &name, &next, Some(note)),
+            )
+                .into_response();
+        }
+        Verdict::Refused(refusal) => return refused(&state, &name, &next, refusal),
     }
-    state.throttle.succeed(ip);
     let id = state.sessions.start(&name, Instant::now());
     tracing::info!(client = %ip, "{name} signed in to the staff pages");
     (
@@ -149,6 +137,17 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
             state.sessions.set_cookie(&id, state.tls),
         )],
         Redirect::to(&next),
+    )
+        .into_response()
+}
+
+/// 429 with `Retry-After`: locked out, or too many checks at once.
+fn refused(state: &AppState, name: &str, next: &str, refusal: Refusal) -> Response {
+    let note = message("error", &refusal.message());
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, refusal.retry_after().to_string())],
+        form(state, name, next, Some(note)),
     )
         .into_response()
 }
@@ -181,6 +180,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/")), "/queue");
         assert_eq!(safe_next(Some("https://evil.example/")), "/queue");
         assert_eq!(safe_next(Some("/\\evil.example")), "/queue");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/queue");
+        assert_eq!(safe_next(Some("/queue\n")), "/queue");
         assert_eq!(safe_next(None), "/queue");
     }
 }

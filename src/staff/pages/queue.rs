@@ -14,8 +14,6 @@ use crate::staff::auth::Caller;
 use crate::staff::error::ApiError;
 use crate::staff::state::AppState;
 
-const SCRIPT: &str = include_str!("queue.js");
-
 /// Who is on duty, as stored: (name, on duty, since).
 type Duty = Vec<(String, bool, DateTime<Utc>)>;
 
@@ -251,7 +249,7 @@ pub async fn page(
          <label><input type=\"checkbox\" name=\"priority\"> Priority</label>\
          <label>Member number (optional) <input name=\"member\" autocomplete=\"off\" size=\"12\"></label>\
          <p><button type=\"submit\">Add to the queue</button></p></form>\
-         <script>{SCRIPT}</script>"
+         <script src=\"/queue.js\"></script>"
     );
     layout(
         "Queue",
