@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum_server::tls_rustls::RustlsConfig;
 use chrono::{DateTime, Utc};
 use hub_kiosk::clock::ManualClock;
 use hub_kiosk::config::Config;
@@ -75,27 +74,34 @@ fn test_ca() -> (String, String, String) {
     (issuer.pem(), server.pem(), key.serialize_pem())
 }
 
-/// Starts the college's server on 127.0.0.1; its address and a handle to stop it.
+/// Starts the college's server on 127.0.0.1 over HTTPS; its address, and a sender that stops it.
 async fn college(
     c: Arc<College>,
+    dir: &std::path::Path,
     cert: &str,
     key: &str,
-) -> (SocketAddr, axum_server::Handle<SocketAddr>) {
-    let tls = RustlsConfig::from_pem(cert.as_bytes().to_vec(), key.as_bytes().to_vec())
-        .await
-        .unwrap();
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let (cert_file, key_file) = (dir.join("college-cert.pem"), dir.join("college-key.pem"));
+    std::fs::write(&cert_file, cert).unwrap();
+    std::fs::write(&key_file, key).unwrap();
+    let tls = hub_kiosk::web::serve::load_tls(&cert_file, &key_file).unwrap();
     let app = axum::Router::new()
         .route("/college.ics", axum::routing::get(serve_calendar))
         .with_state(c);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
-    let handle = axum_server::Handle::new();
-    let server = axum_server::from_tcp_rustls(listener, tls)
-        .unwrap()
-        .handle(handle.clone());
-    tokio::spawn(async move { server.serve(app.into_make_service()).await });
-    (addr, handle)
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let limits = hub_kiosk::web::serve::Limits::with_cap(16);
+    tokio::spawn(hub_kiosk::web::serve::serve(
+        listener,
+        Some(tls),
+        app,
+        async {
+            let _ = stopped.await;
+        },
+        limits,
+    ));
+    (addr, stop)
 }
 
 fn hub(data: &std::path::Path, url: &str, ca: Option<&std::path::Path>) -> Arc<Hub> {
@@ -136,7 +142,7 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     std::fs::write(&ca_file, &ca).unwrap();
     let c = Arc::new(College::default());
     *c.body.lock().unwrap() = FIXTURE.to_owned();
-    let (addr, server) = college(c.clone(), &cert, &key).await;
+    let (addr, server) = college(c.clone(), dir.path(), &cert, &key).await;
     let url = format!("https://{addr}/college.ics");
     let data = dir.path().join("data");
 
@@ -174,7 +180,7 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     assert_eq!(offered(&h), ["Managing anxiety", "Creative writing"]);
 
     // The server gone: the same.
-    server.shutdown();
+    server.send(()).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     r.refresh().await;
     let why = h.courses.snapshot().last_error.unwrap();
@@ -225,7 +231,7 @@ async fn a_certificate_nobody_vouched_for_is_refused() {
     let (_, cert, key) = test_ca();
     let c = Arc::new(College::default());
     *c.body.lock().unwrap() = FIXTURE.to_owned();
-    let (addr, _server) = college(c.clone(), &cert, &key).await;
+    let (addr, _server) = college(c.clone(), dir.path(), &cert, &key).await;
     let h = hub(
         &dir.path().join("data"),
         &format!("https://{addr}/college.ics"),
