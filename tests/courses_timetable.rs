@@ -247,3 +247,56 @@ async fn a_certificate_nobody_vouched_for_is_refused() {
     );
     assert!(h.sessions_now().open.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_goes_bad_leaves_the_last_good_copy_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("timetable.ics");
+    std::fs::write(&file, FIXTURE).unwrap();
+    let make = || {
+        let mut config = Config::demo();
+        config.kiosk.data_dir = dir.path().join("data");
+        config.courses.timetable = Some(file.clone());
+        let store = Store::open(&config.database_path()).unwrap();
+        let now: DateTime<Utc> = "2026-11-02T09:00:00Z".parse().unwrap();
+        Hub::new(
+            Arc::new(config),
+            Arc::new(store),
+            Arc::new(ManualClock::new(now)),
+            EventBus::new(),
+        )
+    };
+    let h = make();
+    assert_eq!(h.courses.snapshot().in_use.as_deref(), Some("the file"));
+    // Someone saves a half-written export over it.
+    std::fs::write(&file, &FIXTURE[..FIXTURE.rfind("BEGIN:VEVENT").unwrap()]).unwrap();
+    refresher(&h).refresh().await;
+    let s = h.courses.snapshot();
+    assert_eq!(
+        s.in_use.as_deref(),
+        Some("the file"),
+        "the copy in use stays"
+    );
+    assert!(s.last_error.unwrap().contains("is never closed"));
+    assert_eq!(offered(&h), ["Managing anxiety", "Creative writing"]);
+    // A restart with the file still broken: the last good copy kept in the data directory.
+    let again = make();
+    let s = again.courses.snapshot();
+    assert_eq!(
+        s.in_use.as_deref(),
+        Some("the last good copy kept on the kiosk")
+    );
+    assert!(
+        s.last_error.unwrap().contains("timetable.ics, line"),
+        "the status says why"
+    );
+    assert_eq!(offered(&again), ["Managing anxiety", "Creative writing"]);
+    // Mended: the file again.
+    std::fs::write(&file, FIXTURE).unwrap();
+    refresher(&again).refresh().await;
+    let s = again.courses.snapshot();
+    assert_eq!(
+        (s.in_use.as_deref(), s.last_error),
+        (Some("the file"), None)
+    );
+}
