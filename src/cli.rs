@@ -195,24 +195,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 },
             )
         }
-        Command::CheckConfig { file } => {
-            let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
-            let c = Config::load(&file).map_err(Failure::usage)?;
-            let timetable = crate::courses::cli::check_configured(&c).map_err(Failure::usage)?;
-            println!(
-                "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
-                file.display(),
-                c.site.id,
-                c.site.name,
-                c.kiosk.id,
-                c.catalogue.len(),
-                c.database_path().display()
-            );
-            if let Some(t) = timetable {
-                println!("{t}");
-            }
-            Ok(())
-        }
+        Command::CheckConfig { file } => check_config(file),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", config::EXAMPLE);
             Ok(())
@@ -222,30 +205,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Central(args) => crate::central::cli::command(args),
         Command::Card(command) => crate::cards::cli::run(command),
         Command::Courses(command) => crate::courses::cli::command(command),
-        Command::Screenshots(args) => {
-            let config = load_config(args.config.as_ref())?;
-            let shooter = crate::ui::screenshots::Shooter::new(config).map_err(Failure::runtime)?;
-            let files =
-                crate::ui::screenshots::write_all(&shooter, &args.out, args.size.0, args.size.1)
-                    .map_err(Failure::runtime)?;
-            println!("{} screenshots in {}", files.len(), args.out.display());
-            if !args.check {
-                return Ok(());
-            }
-            let problems =
-                crate::ui::check::check_all(&shooter, &args.out).map_err(Failure::runtime)?;
-            if problems.is_empty() {
-                println!("layout check: every text fits");
-                return Ok(());
-            }
-            for p in &problems {
-                println!("{p}");
-            }
-            Err(Failure::runtime(format!(
-                "layout check: {} texts do not fit (listed above)",
-                problems.len()
-            )))
-        }
+        Command::Screenshots(args) => screenshots(args),
         Command::Backup(a) => {
             let db = database(a.config.as_deref(), a.demo, a.database.as_ref())?;
             crate::admin::backup::run_backup(
@@ -283,6 +243,50 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `check-config`: the file given, or the appliance's, read and checked.
+fn check_config(file: Option<PathBuf>) -> Result<(), Failure> {
+    let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
+    let c = Config::load(&file).map_err(Failure::usage)?;
+    let timetable = crate::courses::cli::check_configured(&c).map_err(Failure::usage)?;
+    println!(
+        "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
+        file.display(),
+        c.site.id,
+        c.site.name,
+        c.kiosk.id,
+        c.catalogue.len(),
+        c.database_path().display()
+    );
+    if let Some(t) = timetable {
+        println!("{t}");
+    }
+    Ok(())
+}
+
+/// `screenshots`: every screen to PNG files, and with `--check` the layout check.
+fn screenshots(args: ScreenshotsArgs) -> Result<(), Failure> {
+    let config = load_config(args.config.as_ref())?;
+    let shooter = crate::ui::screenshots::Shooter::new(config).map_err(Failure::runtime)?;
+    let files = crate::ui::screenshots::write_all(&shooter, &args.out, args.size.0, args.size.1)
+        .map_err(Failure::runtime)?;
+    println!("{} screenshots in {}", files.len(), args.out.display());
+    if !args.check {
+        return Ok(());
+    }
+    let problems = crate::ui::check::check_all(&shooter, &args.out).map_err(Failure::runtime)?;
+    if problems.is_empty() {
+        println!("layout check: every text fits");
+        return Ok(());
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    Err(Failure::runtime(format!(
+        "layout check: {} texts do not fit (listed above)",
+        problems.len()
+    )))
 }
 
 /// The kiosk database a command works on: `--database`, or the configuration's.
