@@ -46,22 +46,12 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         tracing::warn!("housekeeping at start: {e}");
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("hub-kiosk-worker")
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let runtime = crate::service::runtime("hub-kiosk-worker")?;
     runtime.spawn(housekeeping_loop(hub.clone()));
     runtime.spawn(crate::logging::status_loop(hub.clone()));
     {
         let _in_runtime = runtime.enter();
-        crate::courses::start(crate::courses::Refresher::new(
-            &hub.config,
-            hub.courses.clone(),
-            hub.clock_handle(),
-            hub.events.clone(),
-        ));
+        crate::courses::start(hub.timetable_refresher());
     }
     let staff = runtime
         .block_on(crate::staff::start(hub.clone()))

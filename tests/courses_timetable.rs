@@ -121,12 +121,7 @@ fn hub(data: &std::path::Path, url: &str, ca: Option<&std::path::Path>) -> Arc<H
 }
 
 fn refresher(h: &Arc<Hub>) -> Refresher {
-    Refresher::new(
-        &h.config,
-        h.courses.clone(),
-        h.clock_handle(),
-        h.events.clone(),
-    )
+    h.timetable_refresher()
 }
 
 fn offered(h: &Hub) -> Vec<String> {
@@ -148,12 +143,12 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
 
     let h = hub(&data, &url, Some(&ca_file));
     assert!(
-        h.courses.current().is_none(),
+        h.timetable().in_use.is_none(),
         "nothing fetched yet, nothing kept"
     );
     let r = refresher(&h);
     r.refresh().await;
-    let s = h.courses.snapshot();
+    let s = h.timetable();
     assert_eq!(
         (s.in_use.as_deref(), s.events, s.last_error.as_deref()),
         (Some("the copy fetched from the address"), 8, None),
@@ -165,12 +160,12 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     // Unchanged: the server answers 304 to the ETag it gave.
     r.refresh().await;
     assert_eq!(c.not_modified.load(Ordering::SeqCst), 1);
-    assert_eq!(h.courses.snapshot().last_error, None);
+    assert_eq!(h.timetable().last_error, None);
 
     // A broken download: the copy in use stays, the status says why.
     *c.body.lock().unwrap() = "<html><body>Calendar not found</body></html>".to_owned();
     r.refresh().await;
-    let s = h.courses.snapshot();
+    let s = h.timetable();
     let why = s.last_error.clone().unwrap();
     assert!(
         why.contains("line 1") && why.contains("not an iCalendar file"),
@@ -183,7 +178,7 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     server.send(()).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     r.refresh().await;
-    let why = h.courses.snapshot().last_error.unwrap();
+    let why = h.timetable().last_error.unwrap();
     assert!(
         why.contains("cannot reach") || why.contains("failed"),
         "{why}"
@@ -192,7 +187,7 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
 
     // A restart without network: the last good copy, read from disk.
     let again = hub(&data, &url, Some(&ca_file));
-    let s = again.courses.snapshot();
+    let s = again.timetable();
     assert_eq!(
         s.in_use.as_deref(),
         Some("the copy fetched from the address")
@@ -200,7 +195,8 @@ async fn an_https_timetable_is_fetched_kept_and_outlives_failures() {
     assert_eq!(offered(&again), ["Managing anxiety", "Creative writing"]);
 
     // The status page says what is in use, since when, and why the refresh failed.
-    let k = staff_support::Kiosk::on(h.clone()).await;
+    let store = Store::open(&h.config().database_path()).unwrap();
+    let k = staff_support::Kiosk::on(h.clone(), Arc::new(store)).await;
     let page = k
         .get("/status")
         .bearer_auth(staff_support::TOKEN)
@@ -238,7 +234,7 @@ async fn a_certificate_nobody_vouched_for_is_refused() {
         None,
     );
     refresher(&h).refresh().await;
-    let s = h.courses.snapshot();
+    let s = h.timetable();
     assert!(s.in_use.is_none());
     let why = s.last_error.unwrap();
     assert!(
@@ -267,11 +263,11 @@ async fn a_file_that_goes_bad_leaves_the_last_good_copy_in_use() {
         )
     };
     let h = make();
-    assert_eq!(h.courses.snapshot().in_use.as_deref(), Some("the file"));
+    assert_eq!(h.timetable().in_use.as_deref(), Some("the file"));
     // Someone saves a half-written export over it.
     std::fs::write(&file, &FIXTURE[..FIXTURE.rfind("BEGIN:VEVENT").unwrap()]).unwrap();
     refresher(&h).refresh().await;
-    let s = h.courses.snapshot();
+    let s = h.timetable();
     assert_eq!(
         s.in_use.as_deref(),
         Some("the file"),
@@ -281,7 +277,7 @@ async fn a_file_that_goes_bad_leaves_the_last_good_copy_in_use() {
     assert_eq!(offered(&h), ["Managing anxiety", "Creative writing"]);
     // A restart with the file still broken: the last good copy kept in the data directory.
     let again = make();
-    let s = again.courses.snapshot();
+    let s = again.timetable();
     assert_eq!(
         s.in_use.as_deref(),
         Some("the last good copy kept on the kiosk")
@@ -294,7 +290,7 @@ async fn a_file_that_goes_bad_leaves_the_last_good_copy_in_use() {
     // Mended: the file again.
     std::fs::write(&file, FIXTURE).unwrap();
     refresher(&again).refresh().await;
-    let s = again.courses.snapshot();
+    let s = again.timetable();
     assert_eq!(
         (s.in_use.as_deref(), s.last_error),
         (Some("the file"), None)

@@ -22,20 +22,20 @@ fn hub(
     data: &std::path::Path,
     at: &str,
     change: impl FnOnce(&mut Config),
-) -> (Arc<Hub>, Arc<ManualClock>) {
+) -> (Arc<Hub>, Arc<ManualClock>, Arc<Store>) {
     let mut config = Config::demo();
     config.kiosk.data_dir = data.to_owned();
     config.courses.timetable = Some(fixture());
     change(&mut config);
-    let store = Store::open(&config.database_path()).unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let clock = Arc::new(ManualClock::new(at.parse().unwrap()));
     let h = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         clock.clone(),
         EventBus::new(),
     );
-    (h, clock)
+    (h, clock, store)
 }
 
 fn id_of(h: &Hub, day: &str, title: &str) -> SessionId {
@@ -50,8 +50,8 @@ fn member(m: &str) -> Option<MemberId> {
     Some(MemberId::new(m).unwrap())
 }
 
-fn attendance(h: &Hub) -> (i64, i64) {
-    let t = h.store.footfall_total().unwrap();
+fn attendance(store: &Store) -> (i64, i64) {
+    let t = store.footfall_total().unwrap();
     (
         t.attendance,
         t.courses.get("Managing anxiety").copied().unwrap_or(0),
@@ -61,9 +61,9 @@ fn attendance(h: &Hub) -> (i64, i64) {
 #[test]
 fn tutors_add_and_take_off_students_and_the_counts_follow() {
     let dir = tempfile::tempdir().unwrap();
-    let (h, _) = hub(dir.path(), "2026-11-02T11:00:00Z", |_| {});
+    let (h, _, store) = hub(dir.path(), "2026-11-02T11:00:00Z", |_| {});
     let anxiety = id_of(&h, "2026-11-02", "Managing anxiety");
-    let mut events = h.events.subscribe();
+    let mut events = h.subscribe();
     let r = h.add_attendee(&anxiety, member("M-2002"), "Tutor").unwrap();
     assert_eq!(
         (r.attendees, r.register.members[0].added_by.as_deref()),
@@ -80,10 +80,9 @@ fn tutors_add_and_take_off_students_and_the_counts_follow() {
     );
     h.add_attendee(&anxiety, None, "Tutor").unwrap();
     h.add_attendee(&anxiety, None, "Tutor").unwrap();
-    assert_eq!(attendance(&h), (3, 3));
+    assert_eq!(attendance(&store), (3, 3));
     // Counted in the hour the session starts, whenever the student was added.
-    let hours = h
-        .store
+    let hours = store
         .footfall_hours(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
         .unwrap();
     assert_eq!(
@@ -100,7 +99,7 @@ fn tutors_add_and_take_off_students_and_the_counts_follow() {
         h.remove_attendee(&anxiety, member("M-2002")),
         Err(HubError::Register(_))
     ));
-    assert_eq!(attendance(&h), (1, 1));
+    assert_eq!(attendance(&store), (1, 1));
     // Cancelled, later and unknown sessions refuse.
     let cancelled = id_of(&h, "2026-11-02", "Building confidence");
     assert!(
@@ -128,7 +127,7 @@ fn tutors_add_and_take_off_students_and_the_counts_follow() {
 #[test]
 fn a_register_outlives_its_session_leaving_the_timetable() {
     let dir = tempfile::tempdir().unwrap();
-    let (h, _) = hub(dir.path(), "2026-11-02T11:00:00Z", |_| {});
+    let (h, _, _) = hub(dir.path(), "2026-11-02T11:00:00Z", |_| {});
     let anxiety = id_of(&h, "2026-11-02", "Managing anxiety");
     h.add_attendee(&anxiety, member("M-2002"), "Tutor").unwrap();
     drop(h);
@@ -139,7 +138,7 @@ fn a_register_outlives_its_session_leaving_the_timetable() {
     );
     let changed = dir.path().join("changed.ics");
     std::fs::write(&changed, text).unwrap();
-    let (h, _) = hub(dir.path(), "2026-11-02T11:00:00Z", |c| {
+    let (h, _, store) = hub(dir.path(), "2026-11-02T11:00:00Z", |c| {
         c.courses.timetable = Some(changed.clone())
     });
     let day = h.registers_on("2026-11-02".parse().unwrap()).unwrap();
@@ -154,13 +153,13 @@ fn a_register_outlives_its_session_leaving_the_timetable() {
     );
     // Taking the student off still takes the count from the course it was counted under.
     h.remove_attendee(&anxiety, member("M-2002")).unwrap();
-    assert_eq!(attendance(&h), (0, 0));
+    assert_eq!(attendance(&store), (0, 0));
 }
 
 #[test]
 fn member_numbers_on_registers_go_after_their_own_retention() {
     let dir = tempfile::tempdir().unwrap();
-    let (h, clock) = hub(dir.path(), "2026-11-02T11:00:00Z", |c| {
+    let (h, clock, store) = hub(dir.path(), "2026-11-02T11:00:00Z", |c| {
         c.kiosk.retention_days = 7;
         c.courses.register_retention_days = Some(60);
     });
@@ -173,29 +172,29 @@ fn member_numbers_on_registers_go_after_their_own_retention() {
     };
     step(30);
     assert_eq!(
-        h.store.member_rows().unwrap(),
+        store.member_rows().unwrap(),
         1,
         "a register outlives the visit logs"
     );
     step(61);
     assert_eq!(
-        h.store.member_rows().unwrap(),
+        store.member_rows().unwrap(),
         0,
         "purged after register_retention_days"
     );
     assert!(
-        h.store
+        store
             .registers_on("2026-11-02".parse().unwrap())
             .unwrap()
             .is_empty()
     );
-    assert_eq!(attendance(&h), (2, 2), "the counts stay");
+    assert_eq!(attendance(&store), (2, 2), "the counts stay");
     // Without a setting of its own, registers go with the visit logs.
     let other = tempfile::tempdir().unwrap();
-    let (h, clock) = hub(other.path(), "2026-11-02T11:00:00Z", |c| {
+    let (h, clock, store) = hub(other.path(), "2026-11-02T11:00:00Z", |c| {
         c.kiosk.retention_days = 7
     });
-    assert_eq!(h.config.register_retention_days(), 7);
+    assert_eq!(h.config().register_retention_days(), 7);
     h.add_attendee(
         &id_of(&h, "2026-11-02", "Managing anxiety"),
         member("M-2002"),
@@ -204,5 +203,5 @@ fn member_numbers_on_registers_go_after_their_own_retention() {
     .unwrap();
     clock.set("2026-11-10T11:00:00Z".parse().unwrap());
     h.housekeeping().unwrap();
-    assert_eq!(h.store.member_rows().unwrap(), 0);
+    assert_eq!(store.member_rows().unwrap(), 0);
 }

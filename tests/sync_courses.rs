@@ -18,7 +18,8 @@ use hub_kiosk::store::Store;
 use sync_support::*;
 
 /// A kiosk on the fixture timetable at 10:05 on Monday 2 November 2026, forwarding `forward`.
-fn kiosk(dir: &std::path::Path, url: &str, forward: &str) -> Arc<Hub> {
+/// The hub and its database, for the test to look into.
+fn kiosk(dir: &std::path::Path, url: &str, forward: &str) -> (Arc<Hub>, Arc<Store>) {
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics");
     let text = kiosk_config_text(dir, url, 50)
@@ -27,14 +28,15 @@ fn kiosk(dir: &std::path::Path, url: &str, forward: &str) -> Arc<Hub> {
             fixture.display()
         );
     let config = Config::parse(&text, "kiosk.toml").unwrap();
-    let store = Store::open(&config.database_path()).unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let now: DateTime<Utc> = "2026-11-02T10:05:00Z".parse().unwrap();
-    Hub::new(
+    let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         Arc::new(ManualClock::new(now)),
         EventBus::new(),
-    )
+    );
+    (hub, store)
 }
 
 /// Students at the two morning sessions: at the screen, by card, and added by a tutor.
@@ -73,7 +75,7 @@ async fn forwarded(hub: &Arc<Hub>, url: &str) {
         quick_sync(url, 50, Duration::from_secs(5)),
     ));
     let deadline = Instant::now() + Duration::from_secs(30);
-    while hub.store.outbox_depth().unwrap() > 0 {
+    while hub.outbox_depth().unwrap() > 0 {
         assert!(Instant::now() < deadline, "the outbox never emptied");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -85,10 +87,10 @@ async fn by_default_only_the_number_of_students_leaves_the_site() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new("2026-11-02T10:06:00Z".parse().unwrap()));
     let central = start_central(&dir.path().join("central"), clock, loopback());
-    let hub = kiosk(&dir.path().join("kiosk"), &central.url, "totals");
+    let (hub, store) = kiosk(&dir.path().join("kiosk"), &central.url, "totals");
     students(&hub);
     forwarded(&hub, &central.url).await;
-    let local = local_hours(&hub.store);
+    let local = local_hours(&store);
     let remote = central_hours(&central.central);
     let total = |hours: &[(DateTime<Utc>, hub_kiosk::domain::Counts)]| -> i64 {
         hours.iter().map(|(_, c)| c.attendance).sum()
@@ -126,10 +128,10 @@ async fn with_titles_the_central_service_holds_what_the_kiosk_holds() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new("2026-11-02T10:06:00Z".parse().unwrap()));
     let central = start_central(&dir.path().join("central"), clock, loopback());
-    let hub = kiosk(&dir.path().join("kiosk"), &central.url, "titles");
+    let (hub, store) = kiosk(&dir.path().join("kiosk"), &central.url, "titles");
     students(&hub);
     forwarded(&hub, &central.url).await;
-    converged(&hub.store, &central.central, Duration::from_secs(10)).await;
+    converged(&store, &central.central, Duration::from_secs(10)).await;
     let remote = central_hours(&central.central);
     let anxiety: i64 = remote
         .iter()
@@ -141,7 +143,7 @@ async fn with_titles_the_central_service_holds_what_the_kiosk_holds() {
     hub.remove_attendee(&id, Some(MemberId::new("M-2002").unwrap()))
         .unwrap();
     forwarded(&hub, &central.url).await;
-    converged(&hub.store, &central.central, Duration::from_secs(10)).await;
+    converged(&store, &central.central, Duration::from_secs(10)).await;
     let anxiety: i64 = central_hours(&central.central)
         .iter()
         .filter_map(|(_, c)| c.courses.get("Managing anxiety"))

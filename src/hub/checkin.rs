@@ -58,37 +58,38 @@ pub struct CheckInOutcome {
 impl Hub {
     /// Checks a visitor in. When this returns Ok the check-in is on disk.
     pub fn check_in(&self, req: CheckInRequest) -> HubResult<CheckInOutcome> {
-        let at = self.now();
+        let at = self.now_for_write();
+        let config = self.config();
         self.refuse_repeat_card(&req, at.utc)?;
         let local = self.local(at.utc);
         let mut needs = req.needs;
         let session = match &req.session {
             None => None,
             Some(id) => {
-                if let Some((_, n)) = self.config.catalogue.sessions_need() {
+                if let Some((_, n)) = config.catalogue.sessions_need() {
                     needs.push(n.id.as_str().to_owned());
                 }
                 Some(self.session_for_check_in(id, local.date())?)
             }
         };
         let check_in = CheckIn::new(
-            &self.config.catalogue,
+            &config.catalogue,
             req.visitor,
             &needs,
             req.language,
             req.source,
             at,
         )?;
-        let drop_ins = check_in.drop_in_needs(&self.config.catalogue);
+        let drop_ins = check_in.drop_in_needs(&config.catalogue);
         // Staff adding a walk-in by hand decide for themselves whether the queue is open.
-        let open = req.source == Source::StaffWalkIn || self.config.hours.is_open(local);
+        let open = req.source == Source::StaffWalkIn || config.hours.is_open(local);
         let new_ticket = match drop_ins.first() {
             Some(need) if open => Some(NewTicket {
                 need: need.clone(),
                 needs: check_in.needs.clone(),
                 priority: req.priority,
                 day: local.date(),
-                prefix: self.config.queue.ticket_prefix,
+                prefix: config.queue.ticket_prefix,
             }),
             _ => None,
         };
@@ -113,7 +114,7 @@ impl Hub {
             check_in_id: receipt.check_in_id,
             drop_in_closed: !drop_ins.is_empty() && ticket.is_none(),
             next_opening: if ticket.is_none() && !drop_ins.is_empty() {
-                self.config.hours.next_opening(local)
+                config.hours.next_opening(local)
             } else {
                 None
             },
@@ -133,7 +134,7 @@ impl Hub {
         let Some(member) = req.visitor.member().filter(|_| req.source == Source::Card) else {
             return Ok(());
         };
-        let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
+        let window = Duration::minutes(i64::from(self.config().cards.repeat_scan_minutes));
         match self
             .store
             .last_member_check_in_ms(member.as_str(), at - window)?

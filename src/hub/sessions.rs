@@ -69,9 +69,10 @@ impl Hub {
             return Vec::new();
         };
         let mut sessions = loaded.timetable.sessions_on(day);
+        let config = self.config();
         for s in &mut sessions {
             if s.capacity.is_none() {
-                s.capacity = self.config.courses.capacity.get(&s.title).copied();
+                s.capacity = config.courses.capacity.get(&s.title).copied();
             }
         }
         sessions
@@ -81,7 +82,7 @@ impl Hub {
     /// the cancelled ones in the same span.
     pub fn sessions_now(&self) -> Offered {
         let now = self.clock.now().utc;
-        let window = Duration::minutes(i64::from(self.config.courses.window_minutes));
+        let window = Duration::minutes(i64::from(self.config().courses.window_minutes));
         offered(&self.sessions_on(self.local(now).date()), now, window)
     }
 
@@ -128,7 +129,7 @@ impl Hub {
         by: &str,
     ) -> HubResult<SessionRegister> {
         let (session, _) = self.session(id)?.ok_or_else(|| unknown(id))?;
-        let now = self.now();
+        let now = self.now_for_write();
         if session.cancelled {
             return Err(HubError::Register(format!(
                 "{} on {} is cancelled: nobody can be added to it",

@@ -60,7 +60,7 @@ pub fn day_reply(h: &crate::hub::Hub, date: NaiveDate) -> Result<Day, HubError> 
     Ok(Day {
         date,
         sessions: h.registers_on(date)?,
-        timetable: h.courses.snapshot(),
+        timetable: h.timetable(),
     })
 }
 
@@ -111,7 +111,7 @@ pub async fn attendance(
     if !csv {
         return Ok(ApiJson(register).into_response());
     }
-    let file = format!("register-{}-{}.csv", s.hub.config.site.id, register.id);
+    let file = format!("register-{}-{}.csv", s.hub.config().site.id, register.id);
     let body = register_csv(&s.hub, &register);
     Ok((
         [

@@ -178,7 +178,7 @@ pub async fn page(
     );
     layout(
         "Sessions",
-        &s.hub.config.site.name,
+        &s.hub.config().site.name,
         Some(&caller.name),
         Nav::Sessions,
         &body,
@@ -206,7 +206,7 @@ pub async fn register(
                 e.status,
                 layout(
                     "Register",
-                    &s.hub.config.site.name,
+                    &s.hub.config().site.name,
                     Some(&caller.name),
                     Nav::Sessions,
                     &body,
@@ -251,7 +251,7 @@ pub async fn register(
     );
     layout(
         &format!("Register: {}", r.title),
-        &s.hub.config.site.name,
+        &s.hub.config().site.name,
         Some(&caller.name),
         Nav::Sessions,
         &body,

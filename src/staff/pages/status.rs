@@ -163,7 +163,7 @@ pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller
     };
     layout(
         "Status",
-        &s.hub.config.site.name,
+        &s.hub.config().site.name,
         Some(&caller.name),
         Nav::Status,
         &body,
