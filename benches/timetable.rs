@@ -7,6 +7,8 @@
 //! `cargo bench --bench timetable [-- ROUNDS]` prints a Markdown table; under `cargo test` it
 //! runs once, small, as a smoke test.
 
+#![warn(clippy::too_many_lines)]
+
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, TimeZone};
