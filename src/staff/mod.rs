@@ -135,6 +135,7 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/status", get(pages::status::page)),
         page(M::GET, "/sessions", get(pages::sessions::page)),
         page(M::GET, "/sessions/table", get(pages::sessions::fragment)),
+        page(M::GET, "/sessions.js", get(pages::sessions_script)),
         page(
             M::GET,
             "/sessions/{id}/register",

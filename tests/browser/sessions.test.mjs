@@ -83,6 +83,10 @@ test('the register prints and downloads', async () => {
   await Promise.all([page.waitForURL(`**/sessions/${session.id}/register`), section.getByRole('link', { name: 'Printable register' }).click()]);
   assert.match(await page.locator('h1').innerText(), new RegExp(`Register: ${session.title}`));
   assert.match(await page.locator('table.register').innerText(), /M-5005/);
+  // The Print button works under the content security policy (no inline handler).
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await page.getByRole('button', { name: 'Print' }).click();
+  assert.equal(await page.evaluate(() => window.printed), 1, 'the Print button prints');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('header nav').isVisible(), false, 'no navigation on paper');
   assert.equal(await page.locator('table.register').isVisible(), true);

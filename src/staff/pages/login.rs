@@ -34,8 +34,8 @@ pub struct SignIn {
 /// The pages a signed-in advisor may be sent back to; the queue page by default.
 pub const PAGES: Pages = Pages {
     default: "/queue",
-    exact: &["/queue", "/footfall", "/status"],
-    with_id: &[],
+    exact: &["/queue", "/footfall", "/status", "/sessions"],
+    with_id: &[("/sessions/", "/register")],
 };
 
 fn safe_next(next: Option<&str>) -> String {

@@ -1,6 +1,6 @@
 //! The staff pages: server-rendered HTML with a little JavaScript and no build step. The queue
-//! page's script is served as a file (`/queue.js`), so the content security policy allows no
-//! inline script. One layout (header, navigation, calm readable styles that work on a phone)
+//! and sessions pages' scripts are served as files (`/queue.js`, `/sessions.js`), so the content
+//! security policy allows no inline script. One layout (header, navigation, calm readable styles that work on a phone)
 //! wraps every page.
 
 pub mod footfall;
@@ -17,13 +17,24 @@ pub use crate::report::escape;
 const STYLE: &str = include_str!("style.css");
 /// The queue page's script.
 const QUEUE_SCRIPT: &str = include_str!("queue.js");
+/// The sessions page's script.
+const SESSIONS_SCRIPT: &str = include_str!("sessions.js");
+
+fn script(text: &'static str) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        text,
+    )
+}
 
 /// `GET /queue.js`.
 pub async fn queue_script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        QUEUE_SCRIPT,
-    )
+    script(QUEUE_SCRIPT)
+}
+
+/// `GET /sessions.js`.
+pub async fn sessions_script() -> impl IntoResponse {
+    script(SESSIONS_SCRIPT)
 }
 
 /// Which page is open, for the navigation.

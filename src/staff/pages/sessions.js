@@ -1,7 +1,11 @@
 // The registers page: listens to the kiosk's event stream and re-reads the day's sessions when
-// a register or the timetable changes; the buttons call the JSON API. No polling.
+// a register or the timetable changes; the buttons call the JSON API. No polling. On the
+// printable register it only wires the Print button (no inline script under the content
+// security policy).
 (() => {
+  document.querySelectorAll('button[data-print]').forEach((b) => b.addEventListener('click', () => print()));
   const list = document.getElementById('sessions');
+  if (!list) return;
   const flash = document.getElementById('flash');
   const live = document.getElementById('live');
   const date = list.dataset.date;

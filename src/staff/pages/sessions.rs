@@ -16,8 +16,6 @@ use crate::staff::auth::Caller;
 use crate::staff::error::{ApiError, ApiPath};
 use crate::staff::state::AppState;
 
-const SCRIPT: &str = include_str!("sessions.js");
-
 fn times(hub: &crate::hub::Hub, r: &SessionRegister) -> String {
     let t = |u| hub.local(u).format("%H:%M").to_string();
     format!("{}–{}", t(r.starts), t(r.ends))
@@ -174,7 +172,7 @@ pub async fn page(
          <form method=\"get\" action=\"/sessions\" class=\"card summary\"><label>Day <input type=\"date\" name=\"date\" value=\"{date}\" required></label>\
          <button type=\"submit\">Show</button><span id=\"live\" class=\"muted\" aria-live=\"polite\">Connecting…</span></form>{error}\
          <div id=\"flash\" role=\"status\" aria-live=\"polite\"></div>\
-         <div id=\"sessions\" data-date=\"{date}\">{live}</div><script>{SCRIPT}</script>"
+         <div id=\"sessions\" data-date=\"{date}\">{live}</div><script src=\"/sessions.js\"></script>"
     );
     layout(
         "Sessions",
@@ -238,7 +236,8 @@ pub async fn register(
         "<h1>Register: {title}</h1><p>{day}, {times} · {facts}</p>\
          <p><strong>{total}</strong> on the register{cap}.</p>\
          <table class=\"register\"><thead><tr><th>#</th><th>Student</th><th>In at</th><th>Signature</th></tr></thead><tbody>{rows}</tbody></table>\
-         <p><button type=\"button\" onclick=\"print()\">Print</button> <a class=\"button quiet\" href=\"/sessions?date={date}\">Back to the sessions</a></p>",
+         <p><button type=\"button\" data-print>Print</button> <a class=\"button quiet\" href=\"/sessions?date={date}\">Back to the sessions</a></p>\
+         <script src=\"/sessions.js\"></script>",
         title = escape(&r.title),
         times = times(&s.hub, &r),
         facts = facts(&r),
