@@ -8,7 +8,9 @@ use super::Problem;
 
 /// The unfolded text and where each of its lines came from.
 pub(super) struct Lines {
-    /// Unfolded, one content line per `\n`.
+    /// Unfolded, one content line per CRLF, as RFC 5545 writes them. (The parser looks for
+    /// CRLF at the end of every property value first: with bare LFs it would search to the end
+    /// of the file each time, and reading a term would take time in the square of its size.)
     pub text: String,
     /// File line (1-based) of each unfolded line.
     origin: Vec<usize>,
@@ -45,8 +47,8 @@ impl Lines {
             logical.pop();
             origin.pop();
         }
-        let mut text = logical.join("\n");
-        text.push('\n');
+        let mut text = logical.join("\r\n");
+        text.push_str("\r\n");
         Lines { text, origin }
     }
 
@@ -163,9 +165,12 @@ mod tests {
             Lines::unfold("BEGIN:VCALENDAR\r\nSUMMARY:Managing\r\n  anxiety\r\nEND:VCALENDAR\r\n");
         assert_eq!(
             l.text,
-            "BEGIN:VCALENDAR\nSUMMARY:Managing anxiety\nEND:VCALENDAR\n"
+            "BEGIN:VCALENDAR\r\nSUMMARY:Managing anxiety\r\nEND:VCALENDAR\r\n"
         );
         assert_eq!((l.origin(1), l.origin(2)), (2, 4));
+        // A file saved with bare line feeds reads the same.
+        let lf = Lines::unfold("BEGIN:VCALENDAR\nSUMMARY:Managing\n  anxiety\nEND:VCALENDAR\n");
+        assert_eq!(lf.text, l.text);
     }
 
     #[test]
