@@ -37,7 +37,7 @@ fn a_good_timetable_lists_the_days_sessions() {
     ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("8 events, 7 courses; 1 all-day events left out"),
+        out.contains("8 events, 7 courses; 1 all-day event left out"),
         "{out}"
     );
     assert!(out.contains("Monday 2 November 2026: 7 sessions"), "{out}");
@@ -76,7 +76,7 @@ fn problems_are_named_with_their_line() {
         )),
         "{out}"
     );
-    assert!(err.contains("1 events cannot be used"), "{err}");
+    assert!(err.contains("1 event cannot be used"), "{err}");
     assert!(
         out.contains("6 sessions"),
         "the others are still listed: {out}"

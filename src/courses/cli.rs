@@ -49,9 +49,9 @@ pub fn command(cmd: CoursesCommand) -> Result<(), Failure> {
         return Ok(());
     }
     Err(Failure::usage(format!(
-        "{}: {} events cannot be used (listed above); the kiosk leaves them out",
+        "{}: {} cannot be used (listed above); the kiosk leaves them out",
         args.file.display(),
-        timetable.problems.len()
+        events(timetable.problems.len())
     )))
 }
 
@@ -88,6 +88,15 @@ pub fn check_configured(config: &crate::config::Config) -> Result<Option<String>
     )))
 }
 
+/// "1 event", "3 events".
+fn events(n: usize) -> String {
+    if n == 1 {
+        "1 event".to_owned()
+    } else {
+        format!("{n} events")
+    }
+}
+
 /// What `check` prints: a summary, the problems with their lines, and the day's sessions.
 pub fn report(file: &str, t: &Timetable, day: NaiveDate) -> String {
     let mut out = format!(
@@ -97,8 +106,8 @@ pub fn report(file: &str, t: &Timetable, day: NaiveDate) -> String {
     );
     if t.all_day > 0 {
         out.push_str(&format!(
-            "; {} all-day events left out (they are not sessions)",
-            t.all_day
+            "; {} left out (all-day events are not sessions)",
+            events(t.all_day).replacen(' ', " all-day ", 1)
         ));
     }
     out.push('\n');
