@@ -68,7 +68,8 @@ fn main() {
         if i % 25 == 0 {
             // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
             let now = chrono::Utc::now();
-            store.close_open_tickets(hub.today(), true, now).unwrap();
+            let open: Vec<i64> = store.open_tickets().unwrap().iter().map(|t| t.id).collect();
+            store.close_waiting(&open, now).unwrap();
         }
         let req = CheckInRequest {
             visitor: Visitor::Anonymous,
@@ -80,6 +81,7 @@ fn main() {
             source: Source::Touchscreen,
             priority: false,
             session: None,
+            interpreter: false,
         };
         let t = Instant::now();
         hub.check_in(req).unwrap();

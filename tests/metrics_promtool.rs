@@ -126,6 +126,7 @@ async fn both_services_metrics_pass_promtool_with_every_series() {
             source: Source::Touchscreen,
             priority: false,
             session: None,
+            interpreter: false,
         })
         .unwrap();
         hub.door_pass(Direction::In).unwrap();

@@ -144,6 +144,7 @@ fn bytes_written_to_a_pseudo_terminal_reach_the_hub_as_scans() {
         source: Source::Card,
         priority: false,
         session: None,
+        interpreter: false,
     })
     .unwrap();
     clock.advance(chrono::Duration::minutes(2));

@@ -48,11 +48,15 @@ fn a_check_in_at_the_screen_appears_on_the_register_without_a_reload() {
         let t = NaiveDateTime::parse_from_str("2026-11-02 09:58", "%Y-%m-%d %H:%M").unwrap();
         let now = London.from_local_datetime(&t).unwrap().with_timezone(&Utc);
         let clock = Arc::new(ManualClock::new(now));
-        let k = Kiosk::with_clock(clock, |c| {
-            c.courses.timetable =
-                Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics"));
-            c.staff.listen = "127.0.0.1:0".parse().unwrap();
-        });
+        let k = Kiosk::with_clock(
+            |c| {
+                c.courses.timetable = Some(
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics"),
+                );
+                c.staff.listen = "127.0.0.1:0".parse().unwrap();
+            },
+            clock,
+        );
         let server = runtime
             .block_on(hub_kiosk::staff::start(k.hub.clone()))
             .unwrap();

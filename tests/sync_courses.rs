@@ -61,6 +61,7 @@ fn students(hub: &Hub) {
             source,
             priority: false,
             session: Some(s.id.clone()),
+            interpreter: false,
         })
         .unwrap();
     }

@@ -21,6 +21,7 @@ fn request(needs: &[&str]) -> CheckInRequest {
         source: Source::Touchscreen,
         priority: false,
         session: None,
+        interpreter: false,
     }
 }
 

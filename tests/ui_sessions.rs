@@ -27,9 +27,7 @@ fn fixture() -> std::path::PathBuf {
 /// The demo kiosk on the fixture timetable, at `time` (London).
 fn kiosk_at(time: &str) -> (Kiosk, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(london(time)));
-    let k = Kiosk::with_clock(clock.clone(), |c| {
-        c.courses.timetable = Some(fixture());
-    });
+    let k = Kiosk::with_clock(|c| c.courses.timetable = Some(fixture()), clock.clone());
     (k, clock)
 }
 

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use super::locate::{Problem, id_ok, problem};
 use super::{
-    Cards, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE, Display, Door, DoorMode, Kiosk,
-    Queue, Scanner, Site, Staff, Sync,
+    Cards, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_DISPLAY_TOKEN, DEMO_PASSCODE, Display, Door,
+    DoorMode, Kiosk, Queue, Scanner, Site, Staff, Sync,
 };
 use crate::domain::Catalogue;
 use crate::domain::needs::{CatalogueError, Need};
@@ -133,6 +133,18 @@ pub(super) fn queue(q: &Queue, p: &mut Vec<Problem>) {
     if q.advisors_default == 0 {
         p.push(problem("queue.advisors_default", "use at least 1"));
     }
+    if !(1..=120).contains(&q.closing_warning_minutes) {
+        p.push(problem(
+            "queue.closing_warning_minutes",
+            "use minutes from 1 to 120 (15 is usual)",
+        ));
+    }
+    if !(0..=480).contains(&q.closing_grace_minutes) {
+        p.push(problem(
+            "queue.closing_grace_minutes",
+            "use minutes from 0 to 480 (30 is usual)",
+        ));
+    }
 }
 
 /// `[display]`.
@@ -160,8 +172,13 @@ pub(super) fn display(d: &Display, p: &mut Vec<Problem>) {
     }
 }
 
-/// `[staff]`: logins, API tokens and TLS files.
-pub(super) fn staff(staff: &Staff, demo: bool, p: &mut Vec<Problem>) {
+/// `[staff]`: logins (with the needs each serves), API tokens, the display token and TLS files.
+pub(super) fn staff(
+    staff: &Staff,
+    catalogue: Option<&Catalogue>,
+    demo: bool,
+    p: &mut Vec<Problem>,
+) {
     let mut names = BTreeSet::new();
     for (i, login) in staff.logins.iter().enumerate() {
         if login.name.trim().is_empty() || login.name.len() > 40 {
@@ -173,6 +190,20 @@ pub(super) fn staff(staff: &Staff, demo: bool, p: &mut Vec<Problem>) {
             p.push(problem(
                 format!("staff.logins.{i}.name"),
                 format!("`{}` is used twice: names must be unique", login.name),
+            ));
+        }
+        if let Some(c) = catalogue
+            && let Some((j, need)) = login
+                .needs
+                .iter()
+                .enumerate()
+                .find(|(_, n)| !c.is_drop_in(n))
+        {
+            p.push(problem(
+                format!("staff.logins.{i}.needs.{j}"),
+                format!(
+                    "`{need}` is not a drop-in need: list only needs with drop_in = true, or leave needs out to serve every need"
+                ),
             ));
         }
         if let Err(e) = passcode::check_hash(&login.passcode_hash) {
@@ -201,6 +232,7 @@ pub(super) fn staff(staff: &Staff, demo: bool, p: &mut Vec<Problem>) {
             ));
         }
     }
+    display_token(staff.display_token.as_deref(), &tokens, demo, p);
     if let Some(tls) = &staff.tls {
         for (key, path) in [
             ("staff.tls.certificate", &tls.certificate),
@@ -213,6 +245,36 @@ pub(super) fn staff(staff: &Staff, demo: bool, p: &mut Vec<Problem>) {
                 ));
             }
         }
+    }
+}
+
+/// `[staff] display_token`: random, fit for an address, and no API token's.
+fn display_token(
+    token: Option<&str>,
+    api_tokens: &BTreeSet<String>,
+    demo: bool,
+    p: &mut Vec<Problem>,
+) {
+    let Some(t) = token else {
+        return;
+    };
+    let key = "staff.display_token";
+    if !demo && t == DEMO_DISPLAY_TOKEN {
+        p.push(problem(
+            key,
+            "this is the demo display token: make a random one, e.g. `openssl rand -hex 16`",
+        ));
+    } else if t.len() < 22
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        p.push(problem(key, "use at least 22 random letters, digits, `-` or `_` (it goes in the page's address), e.g. `openssl rand -hex 16`"));
+    } else if api_tokens.contains(t) {
+        p.push(problem(
+            key,
+            "use a token of its own, not an API token: it only shows the display page",
+        ));
     }
 }
 

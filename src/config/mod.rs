@@ -7,6 +7,7 @@
 mod cards;
 mod checks;
 mod courses;
+mod help;
 mod locate;
 mod sections;
 mod validate;
@@ -20,6 +21,7 @@ use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
 pub use courses::{Courses, Forward};
 /// Shared with the central service's configuration.
+pub use help::{CrisisNumber, Help};
 pub(crate) use locate::{id_ok, locate, read, toml_error};
 pub use sections::*;
 
@@ -30,6 +32,8 @@ pub const DEMO: &str = include_str!("demo.toml");
 /// The demo's staff passcode and API token: printed at start, refused outside the demo.
 pub const DEMO_PASSCODE: &str = "1234";
 pub const DEMO_API_TOKEN: &str = "demo-api-token-not-for-real-use";
+/// The demo's display page token: public, refused outside the demo.
+pub const DEMO_DISPLAY_TOKEN: &str = "demo-display-token-not-for-real-use";
 /// The token the demo kiosk uses at the demo central service.
 pub const DEMO_CENTRAL_TOKEN: &str = "demo-kiosk-token-not-for-real-use";
 /// The demo's card public key (key id D1); its private key is published in `docs/demo-cards/`,
@@ -50,6 +54,8 @@ struct RawConfig {
     needs: Vec<Need>,
     #[serde(default)]
     display: Display,
+    #[serde(default)]
+    help: Help,
     #[serde(default)]
     staff: Staff,
     #[serde(default)]
@@ -80,6 +86,7 @@ pub struct Config {
     pub queue: Queue,
     pub catalogue: Catalogue,
     pub display: Display,
+    pub help: Help,
     pub staff: Staff,
     pub sync: Sync,
     pub door: Door,

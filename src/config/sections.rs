@@ -134,6 +134,11 @@ pub struct Queue {
     pub priority_factor: f64,
     /// Where visitors are asked to go when called, if the advisor has no location of their own.
     pub default_location: Texts,
+    /// The queue page warns this many minutes before closing.
+    pub closing_warning_minutes: u32,
+    /// Tickets still waiting this long after closing are closed by the clock (staff resolve
+    /// the rest; called tickets are never closed by the clock).
+    pub closing_grace_minutes: u32,
 }
 
 impl Default for Queue {
@@ -147,6 +152,8 @@ impl Default for Queue {
             red_minutes: 40,
             priority_factor: 2.0,
             default_location: Texts::from([("en".into(), "the front desk".into())]),
+            closing_warning_minutes: 15,
+            closing_grace_minutes: 30,
         }
     }
 }
@@ -192,6 +199,10 @@ pub struct StaffLogin {
     /// Where visitors go when this person calls them ("Room 2"), per language.
     #[serde(default)]
     pub location: Texts,
+    /// The drop-in needs this login serves; "Call next" calls the first ticket within them.
+    /// Empty: every need.
+    #[serde(default)]
+    pub needs: Vec<crate::domain::NeedId>,
 }
 
 /// A bearer token for API clients.
@@ -217,6 +228,9 @@ pub struct Staff {
     pub logins: Vec<StaffLogin>,
     pub api_tokens: Vec<ApiToken>,
     pub tls: Option<Tls>,
+    /// The read-only token of the display page (`/display?token=…`) for a screen in the
+    /// waiting area; no display page without it.
+    pub display_token: Option<String>,
 }
 
 impl Default for Staff {
@@ -226,6 +240,7 @@ impl Default for Staff {
             logins: Vec::new(),
             api_tokens: Vec::new(),
             tls: None,
+            display_token: None,
         }
     }
 }

@@ -18,7 +18,8 @@ pub(super) fn validate(
     let catalogue = checks::needs(&raw.needs, p);
     checks::queue(&raw.queue, p);
     checks::display(&raw.display, p);
-    checks::staff(&raw.staff, demo, p);
+    super::help::check(&raw.help, p);
+    checks::staff(&raw.staff, catalogue.as_ref(), demo, p);
     checks::sync(&raw.sync, demo, p);
     checks::door(&raw.door, p);
     checks::cards(&raw.cards, demo, p);
@@ -48,6 +49,7 @@ pub(super) fn validate(
         kiosk: raw.kiosk,
         queue: raw.queue,
         display: raw.display,
+        help: raw.help,
         staff: raw.staff,
         sync: raw.sync,
         door: raw.door,

@@ -7,6 +7,7 @@
 
 mod cards;
 mod checkin;
+mod help;
 mod housekeeping;
 mod outbox;
 mod queue;
@@ -22,6 +23,7 @@ use tokio::sync::broadcast;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::card::Verifier;
+use crate::domain::help::HelpError;
 use crate::domain::{CallPolicy, CheckInError, QueueError, Stamp};
 use crate::events::{Event, EventBus};
 use crate::metrics::Metrics;
@@ -29,7 +31,7 @@ use crate::status::{DoorSnapshot, StatusBoard, SyncSnapshot};
 use crate::store::{Store, StoreError};
 
 pub use cards::{ScanOutcome, verifier};
-pub use checkin::{AtSession, CheckInOutcome, CheckInRequest, TicketInfo};
+pub use checkin::{AtSession, CheckInOutcome, CheckInRequest, NoTicket, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use outbox::SentHour;
 pub use queue::{QueueEntry, QueueView};
@@ -45,6 +47,12 @@ pub enum HubError {
     /// The queue cannot do that now (unknown ticket, already called…): nothing changed.
     #[error(transparent)]
     Queue(#[from] QueueError),
+    /// A help request that cannot be acknowledged: nothing changed.
+    #[error(transparent)]
+    Help(#[from] HelpError),
+    /// A value sent cannot be taken (a pause's reason too long…): what to send instead.
+    #[error("{0}")]
+    BadInput(String),
     /// The same card was scanned again within the repeat-scan window.
     #[error("this card checked in {minutes} min ago: one check-in is enough")]
     RepeatScan { minutes: i64 },
@@ -64,6 +72,7 @@ impl From<StoreError> for HubError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Queue(q) => HubError::Queue(q),
+            StoreError::Help(h) => HubError::Help(h),
             other => HubError::Store(other),
         }
     }

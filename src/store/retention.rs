@@ -3,7 +3,8 @@
 //!
 //! Member numbers are personal data (UK GDPR): the minimum is kept for the shortest time. Rows
 //! are deleted whole — anonymous ones too — since the hourly footfall already holds what
-//! reports need. Open tickets are never deleted.
+//! reports need. Open tickets, unacknowledged help requests and a pause in force are never
+//! deleted.
 
 use chrono::{DateTime, Utc};
 
@@ -18,6 +19,8 @@ pub struct Purged {
     pub door_passes: usize,
     /// Students on registers of sessions that started before the register cutoff.
     pub attendees: usize,
+    /// Help requests and pauses: their record of who acknowledged or paused.
+    pub help_and_pauses: usize,
 }
 
 impl Store {
@@ -44,11 +47,19 @@ impl Store {
             let door_passes = tx.execute("DELETE FROM door_pass WHERE at_ms < ?1", [c])?;
             // Kept answers may name a member: they go with the rows they describe.
             tx.execute("DELETE FROM idempotency_key WHERE created_ms < ?1", [c])?;
+            let help_and_pauses = tx.execute(
+                "DELETE FROM help_request WHERE raised_ms < ?1 AND acknowledged_ms IS NOT NULL",
+                [c],
+            )? + tx.execute(
+                "DELETE FROM dropin_pause WHERE since_ms < ?1 AND resumed_ms IS NOT NULL",
+                [c],
+            )?;
             Ok(Purged {
                 check_ins,
                 tickets,
                 door_passes,
                 attendees,
+                help_and_pauses,
             })
         })
     }

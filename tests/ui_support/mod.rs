@@ -29,37 +29,37 @@ pub struct Kiosk {
 impl Kiosk {
     /// The demo kiosk on a fresh database, its screen shown at 1280×800.
     pub fn new(change: impl FnOnce(&mut Config)) -> Kiosk {
-        Kiosk::build(change, None)
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::demo();
+        config.kiosk.data_dir = dir.path().join("data");
+        change(&mut config);
+        let hub = Hub::open(config).unwrap();
+        let ui = build_ui(hub.clone()).unwrap();
+        ui.window
+            .window()
+            .set_size(slint::PhysicalSize::new(1280, 800));
+        ui.window.show().unwrap();
+        ui.start_feeds().unwrap();
+        Kiosk { hub, ui, dir }
     }
 
-    /// The same with the hub on `clock` (a manual one: the test sets the time of day).
+    /// The demo kiosk on a fresh database with its clock in the test's hands (`ManualClock`).
     pub fn with_clock(
-        clock: Arc<dyn hub_kiosk::clock::Clock>,
         change: impl FnOnce(&mut Config),
-    ) -> Kiosk {
-        Kiosk::build(change, Some(clock))
-    }
-
-    fn build(
-        change: impl FnOnce(&mut Config),
-        clock: Option<Arc<dyn hub_kiosk::clock::Clock>>,
+        clock: Arc<hub_kiosk::clock::ManualClock>,
     ) -> Kiosk {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::demo();
         config.kiosk.data_dir = dir.path().join("data");
         change(&mut config);
-        let hub = match clock {
-            None => Hub::open(config).unwrap(),
-            Some(clock) => {
-                let store = hub_kiosk::store::Store::open(&config.database_path()).unwrap();
-                Hub::new(
-                    Arc::new(config),
-                    Arc::new(store),
-                    clock,
-                    hub_kiosk::events::EventBus::new(),
-                )
-            }
-        };
+        std::fs::create_dir_all(&config.kiosk.data_dir).unwrap();
+        let store = hub_kiosk::store::Store::open(&config.database_path()).unwrap();
+        let hub = Hub::new(
+            Arc::new(config),
+            Arc::new(store),
+            clock,
+            hub_kiosk::events::EventBus::new(),
+        );
         let ui = build_ui(hub.clone()).unwrap();
         ui.window
             .window()

@@ -26,6 +26,9 @@ pub struct WalkIn {
     pub member: Option<String>,
     #[serde(default)]
     pub language: Option<String>,
+    /// They would like an interpreter (shown to advisors).
+    #[serde(default)]
+    pub interpreter: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -103,6 +106,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
         source: Source::StaffWalkIn,
         priority: body.priority,
         session: None,
+        interpreter: body.interpreter,
     })
 }
 

@@ -1,10 +1,11 @@
 //! The set answers the screenshots' stand-in worker gives, so every screen is reached through
-//! the real flow without saving anything: a ticket, a day the hub is closed, three sessions at
+//! the real flow without saving anything: a ticket, a day the hub is closed, too late or paused, three sessions at
 //! 9:58 with one cancelled, a session over its places, and "Room 2" in the demo's languages.
 
 use chrono::NaiveDate;
 
 use crate::config::Texts;
+use crate::hub::NoTicket;
 use crate::ui::visit::{AtSession, Checked, Offer, OnNow, Queued};
 
 /// Saturday 5 December 2026: the done screens' day, so "opens again on Monday" stays put.
@@ -12,10 +13,11 @@ pub(super) fn shot_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 5).expect("a real date")
 }
 
-/// The done screen's answer: ticket A 014, third, with directions; or closed until Monday.
-pub(super) fn checked(done: bool) -> Checked {
+/// The done screen's answer: ticket A 014, third, with directions (`None`); or no ticket,
+/// open again on Monday (closed, too late) or paused.
+pub(super) fn checked(no_ticket: Option<NoTicket>) -> Checked {
     let today = shot_day();
-    if done {
+    let Some(why) = no_ticket else {
         return Checked {
             session: None,
             queued: Some(Queued {
@@ -24,16 +26,18 @@ pub(super) fn checked(done: bool) -> Checked {
                 low_minutes: 15,
                 high_minutes: 30,
             }),
-            drop_in_closed: false,
+            no_ticket: None,
             next_opening: None,
             today,
         };
-    }
+    };
     Checked {
         session: None,
         queued: None,
-        drop_in_closed: true,
-        next_opening: (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0),
+        no_ticket,
+        next_opening: (why != NoTicket::Paused)
+            .then(|| (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0))
+            .flatten(),
         today,
     }
 }
@@ -101,7 +105,7 @@ pub(super) fn at_session(today: NaiveDate) -> Checked {
             started: false,
             busy: true,
         }),
-        drop_in_closed: false,
+        no_ticket: None,
         next_opening: None,
         today,
     }

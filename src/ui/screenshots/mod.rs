@@ -33,6 +33,14 @@ pub enum Scene {
     Done,
     /// The done screen when drop-in advice is closed: when it opens again.
     Closed,
+    /// The done screen when nobody more can be seen today: when it opens again, reception.
+    TooLate,
+    /// The done screen while staff paused drop-ins.
+    Paused,
+    /// "I need to talk to someone now": the alert is up.
+    Help,
+    /// The help screen when nobody acknowledged the alert in time.
+    HelpEscalated,
     Calling,
     Countdown,
     /// "Which session are you here for?", with a cancelled one.
@@ -44,13 +52,17 @@ pub enum Scene {
 }
 
 impl Scene {
-    pub const ALL: [Scene; 11] = [
+    pub const ALL: [Scene; 15] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
         Scene::CardRefused,
         Scene::Done,
         Scene::Closed,
+        Scene::TooLate,
+        Scene::Paused,
+        Scene::Help,
+        Scene::HelpEscalated,
         Scene::Calling,
         Scene::Countdown,
         Scene::Sessions,
@@ -67,6 +79,10 @@ impl Scene {
             Scene::CardRefused => "card-refused",
             Scene::Done => "done",
             Scene::Closed => "closed",
+            Scene::TooLate => "too-late",
+            Scene::Paused => "paused",
+            Scene::Help => "help",
+            Scene::HelpEscalated => "help-escalated",
             Scene::Calling => "calling",
             Scene::Countdown => "countdown",
             Scene::Sessions => "sessions",
@@ -113,6 +129,9 @@ impl Drop for Shooter {
     }
 }
 
+/// The help request the stand-in worker says it raised.
+const HELP_ID: i64 = 7;
+
 impl Shooter {
     /// The screen for `config`, with an empty database in a temporary directory.
     pub fn new(mut config: Config) -> Result<Shooter, String> {
@@ -142,6 +161,10 @@ impl Shooter {
                 Effect::FindSessions { generation } => Some(Input::SessionsFound {
                     generation: *generation,
                     on_now: a.on_now.clone(),
+                }),
+                Effect::RequestHelp { generation } => Some(Input::HelpAnswered {
+                    generation: *generation,
+                    raised: Some(HELP_ID),
                 }),
                 _ => None,
             }
@@ -227,7 +250,7 @@ impl Shooter {
                 }
             }
             Scene::CardRefused => scan(Card::Expired),
-            Scene::Done | Scene::Closed => self.check_in(scene),
+            Scene::Done | Scene::Closed | Scene::TooLate | Scene::Paused => self.check_in(scene),
             Scene::Sessions | Scene::SessionDone => {
                 for i in self.needs(&["courses"]) {
                     ui.input(Input::NeedOnWelcome(i));
@@ -240,19 +263,35 @@ impl Shooter {
             Scene::MemberSessions => scan(Card::Member(
                 MemberId::new("M-1001").expect("a valid number"),
             )),
+            Scene::Help => ui.input(Input::Help),
+            Scene::HelpEscalated => {
+                ui.input(Input::Help);
+                ui.input(Input::HelpEscalated(HELP_ID));
+            }
             Scene::Calling => {
-                for (ticket, room) in [("A 012", "2"), ("A 013", "1"), ("A 014", "2")] {
-                    ui.now_calling(ticket.into(), room_texts(room));
+                // The latest call is for a visitor who checked in in Polish.
+                for (ticket, room, lang) in [
+                    ("A 012", "2", "en"),
+                    ("A 013", "1", "en"),
+                    ("A 014", "2", "pl"),
+                ] {
+                    ui.now_calling(ticket.into(), room_texts(room), lang);
                 }
             }
         }
     }
 
-    /// Done: a ticket with two sets of directions; Closed: no ticket, open again on Monday.
+    /// Done: a ticket with two sets of directions; Closed and TooLate: no ticket, open again on
+    /// Monday; Paused: no ticket while staff paused drop-ins.
     fn check_in(&self, scene: Scene) {
-        let done = scene == Scene::Done;
-        self.answers.borrow_mut().saved = Saved::Yes(answers::checked(done));
-        let ids: &[&str] = if done {
+        let no_ticket = match scene {
+            Scene::Done => None,
+            Scene::TooLate => Some(crate::hub::NoTicket::TooLate),
+            Scene::Paused => Some(crate::hub::NoTicket::Paused),
+            _ => Some(crate::hub::NoTicket::Closed),
+        };
+        self.answers.borrow_mut().saved = Saved::Yes(answers::checked(no_ticket));
+        let ids: &[&str] = if scene == Scene::Done {
             &["advisor", "courses", "peer"]
         } else {
             &["housing"]

@@ -112,6 +112,7 @@ impl Visit {
             language: Language::new(&self.language).unwrap_or_else(|_| Language::english()),
             priority: false,
             session,
+            interpreter: self.interpreter,
         };
         self.submitted = needs;
         vec![Effect::CheckIn {
