@@ -52,7 +52,20 @@
       return;
     }
     if (r.status === 401) { signIn(); return; }
-    if (r.ok) list.innerHTML = await r.text();
+    if (!r.ok) return;
+    const html = await r.text();
+    // A member number being typed survives the re-read, and so does where the cursor was.
+    const typed = new Map();
+    list.querySelectorAll('form.add').forEach((f) => {
+      if (f.elements.member.value) typed.set(f.dataset.id, f.elements.member.value);
+    });
+    const active = document.activeElement;
+    const focusedForm = active && active.name === 'member' ? active.closest('form.add') : null;
+    list.innerHTML = html;
+    list.querySelectorAll('form.add').forEach((f) => {
+      if (typed.has(f.dataset.id)) f.elements.member.value = typed.get(f.dataset.id);
+      if (focusedForm && f.dataset.id === focusedForm.dataset.id) f.elements.member.focus();
+    });
   }
 
   function soon() {
@@ -77,6 +90,10 @@
     const r = await api(method, path(id) + query, body);
     if (r) {
       say(r.title + ': ' + done + ' ' + r.attendees + ' on the register now.', 'note');
+      if (body && body.member) {
+        const f = list.querySelector('form.add[data-id="' + CSS.escape(id) + '"]');
+        if (f) f.elements.member.value = '';
+      }
       soon();
     }
   }
