@@ -27,7 +27,10 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     }
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(listen) = opts.listen {
-        config.staff.listen = listen;
+        config.set_listen(listen).map_err(Failure::usage)?;
+    }
+    for w in &config.warnings {
+        tracing::warn!("{w}");
     }
     if config.demo {
         tracing::info!(

@@ -129,6 +129,29 @@ pub struct DailyArgs {
 pub enum StaffCommand {
     /// Read a passcode and print its Argon2 hash for `staff.logins` in the configuration.
     HashPasscode,
+    /// Make a key and a certificate signing request for the trust's certificate authority, or
+    /// (--self-signed) a certificate for a trial, for the staff pages or the central service.
+    Tls(TlsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TlsArgs {
+    /// A name staff use to reach it (host name or IP address); repeat for more. Default: this
+    /// machine's host name and <host>.local.
+    #[arg(long = "name")]
+    pub names: Vec<String>,
+    /// Folder for key.pem and request.csr (or cert.pem).
+    #[arg(long, default_value = "/etc/hub-kiosk/tls")]
+    pub out: PathBuf,
+    /// A self-signed certificate (browsers warn until each device trusts it): for a trial.
+    #[arg(long)]
+    pub self_signed: bool,
+    /// Days the self-signed certificate is valid.
+    #[arg(long, default_value_t = 825)]
+    pub days: u32,
+    /// Replace a key already in the folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -170,6 +193,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 c.catalogue.len(),
                 c.database_path().display()
             );
+            for w in &c.warnings {
+                println!("warning: {w}");
+            }
             Ok(())
         }
         Command::Config(ConfigCommand::Example) => {
@@ -204,6 +230,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 problems.len()
             )))
         }
+        Command::Staff(StaffCommand::Tls(args)) => staff_tls(args),
         Command::Staff(StaffCommand::HashPasscode) => {
             let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;
             if passcode.chars().count() < 4 {
@@ -239,6 +266,44 @@ fn report_daily(args: DailyArgs) -> Result<(), Failure> {
         crate::report::text_table(&days, &config.catalogue, config.door.calibration)
     };
     print!("{out}");
+    Ok(())
+}
+
+fn staff_tls(args: TlsArgs) -> Result<(), Failure> {
+    use crate::web::certificate::{Request, default_names, make};
+    let names = if args.names.is_empty() {
+        default_names()
+    } else {
+        args.names
+    };
+    let req = Request {
+        names: names.clone(),
+        self_signed: args.self_signed,
+        days: args.days,
+        force: args.force,
+    };
+    let w = make(&args.out, &req).map_err(Failure::usage)?;
+    let (key, other) = (w.key.display(), w.other.display());
+    println!("wrote {key} (the private key: keep it on this machine) for {}", names.join(", "));
+    if args.self_signed {
+        println!(
+            "wrote {other}, self-signed for {} days. Name both in the configuration:\n  \
+             tls = {{ certificate = \"{other}\", key = \"{key}\" }}\n\
+             then `sudo systemd-tmpfiles --create hub-kiosk.conf` (the key readable by the service \
+             only) and `sudo systemctl restart hub-kiosk`. Browsers warn until each staff device \
+             trusts {other}; use a certificate from the trust's CA for real use.",
+            args.days
+        );
+    } else {
+        println!(
+            "wrote {other}: send it to the trust's certificate authority. Save the certificate \
+             they send back (PEM, with any intermediate certificates after it) beside the key and \
+             name both in the configuration:\n  \
+             tls = {{ certificate = \"{}\", key = \"{key}\" }}\n\
+             then `sudo systemd-tmpfiles --create hub-kiosk.conf` and restart the service.",
+            args.out.join(crate::web::certificate::CERT_FILE).display()
+        );
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ pub struct CentralArgs {
     /// Configuration file; without it the built-in demo runs (it receives the kiosk demo).
     #[arg(long, short, env = "HUB_KIOSK_CENTRAL_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Address and port to listen on, overriding the configuration (default 0.0.0.0:8090).
+    /// Address and port to listen on, overriding the configuration (default 127.0.0.1:8090).
     #[arg(long)]
     pub listen: Option<SocketAddr>,
 }
@@ -46,6 +46,9 @@ pub fn command(args: CentralArgs) -> Result<(), Failure> {
                 c.readers.len(),
                 c.database_path().display()
             );
+            for w in &c.warnings {
+                println!("warning: {w}");
+            }
             Ok(())
         }
         Some(CentralCommand::Example) => {
@@ -67,7 +70,10 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
     crate::logging::init();
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(l) = listen {
-        config.service.listen = l;
+        config.set_listen(l).map_err(Failure::usage)?;
+    }
+    for w in &config.warnings {
+        tracing::warn!("{w}");
     }
     let addr = config.service.listen;
     let scheme = if config.service.tls.is_some() {

@@ -121,6 +121,15 @@ fn kiosk_list(contacts: &[Contact], site: &str, now: DateTime<Utc>) -> String {
     }
 }
 
+/// The configuration's warnings (plain HTTP on the network), at the top of the overview.
+fn config_warnings(c: &Central) -> String {
+    c.config
+        .warnings
+        .iter()
+        .map(|w| format!("<p class=\"error\" role=\"alert\">Warning: {}</p>", escape(&w.to_string())))
+        .collect()
+}
+
 pub async fn overview(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
@@ -196,10 +205,11 @@ pub async fn overview(
         day(s, d).map_or(0, |x| x.counts.checkins())
     });
     let body = format!(
-        "<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
+        "{}<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
 <h2>Door</h2>{door_chart}<h2>Check-ins</h2>{checkin_chart}
 <p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
 <p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
+        config_warnings(&c),
         range_form("/", from, to)
     );
     Html(layout("Every site", Some(who), &body)).into_response()
