@@ -284,7 +284,10 @@ fn staff_tls(args: TlsArgs) -> Result<(), Failure> {
     };
     let w = make(&args.out, &req).map_err(Failure::usage)?;
     let (key, other) = (w.key.display(), w.other.display());
-    println!("wrote {key} (the private key: keep it on this machine) for {}", names.join(", "));
+    println!(
+        "wrote {key} (the private key: keep it on this machine) for {}",
+        names.join(", ")
+    );
     if args.self_signed {
         println!(
             "wrote {other}, self-signed for {} days. Name both in the configuration:\n  \

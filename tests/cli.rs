@@ -36,14 +36,24 @@ fn the_example_config_passes_check_config() {
         text(&check.stderr)
     );
     let tls = dir.path().join("tls");
-    let made = hub_kiosk(&["staff", "tls", "--self-signed", "--out", tls.to_str().unwrap()]);
+    let made = hub_kiosk(&[
+        "staff",
+        "tls",
+        "--self-signed",
+        "--out",
+        tls.to_str().unwrap(),
+    ]);
     assert!(made.status.success(), "{}", text(&made.stderr));
     let example = text(&out.stdout).replace("/etc/hub-kiosk/tls", tls.to_str().unwrap());
     std::fs::write(&file, example).unwrap();
     let check = hub_kiosk(&["check-config", file.to_str().unwrap()]);
     assert!(check.status.success(), "{}", text(&check.stderr));
     assert!(text(&check.stdout).contains("ok — site `walton`"));
-    assert!(!text(&check.stdout).contains("warning"), "{}", text(&check.stdout));
+    assert!(
+        !text(&check.stdout).contains("warning"),
+        "{}",
+        text(&check.stdout)
+    );
 }
 
 #[test]

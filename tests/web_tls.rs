@@ -80,17 +80,45 @@ fn ca_signs(dir: &Path, csr: &Path, cert: &Path) -> std::path::PathBuf {
     let (ca_key, ca_cert) = (dir.join("ca-key.pem"), dir.join("ca.pem"));
     let run = |args: &[&str]| {
         let out = Command::new("openssl").args(args).output().unwrap();
-        assert!(out.status.success(), "openssl {args:?}: {}", text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            text(&out.stderr)
+        );
     };
     run(&[
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-days", "2", "-subj", "/CN=Test Trust CA", "-keyout", ca_key.to_str().unwrap(),
-        "-out", ca_cert.to_str().unwrap(),
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Test Trust CA",
+        "-keyout",
+        ca_key.to_str().unwrap(),
+        "-out",
+        ca_cert.to_str().unwrap(),
     ]);
     run(&[
-        "x509", "-req", "-in", csr.to_str().unwrap(), "-CA", ca_cert.to_str().unwrap(),
-        "-CAkey", ca_key.to_str().unwrap(), "-CAcreateserial", "-days", "2",
-        "-copy_extensions", "copy", "-out", cert.to_str().unwrap(),
+        "x509",
+        "-req",
+        "-in",
+        csr.to_str().unwrap(),
+        "-CA",
+        ca_cert.to_str().unwrap(),
+        "-CAkey",
+        ca_key.to_str().unwrap(),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-copy_extensions",
+        "copy",
+        "-out",
+        cert.to_str().unwrap(),
     ]);
     ca_cert
 }
@@ -136,7 +164,10 @@ fn both_services_refuse_plain_http_on_the_network_with_the_line() {
     let out = hub_kiosk(&["check-config", kiosk.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("line 6, `staff.listen`: 0.0.0.0:8080 is reachable from the network"), "{err}");
+    assert!(
+        err.contains("line 6, `staff.listen`: 0.0.0.0:8080 is reachable from the network"),
+        "{err}"
+    );
     // The kiosk does not start on it either, nor with --listen on the network.
     let run = hub_kiosk(&["run", "--headless", "--config", kiosk.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
@@ -146,7 +177,11 @@ fn both_services_refuse_plain_http_on_the_network_with_the_line() {
         .output()
         .unwrap();
     assert_eq!(demo.status.code(), Some(2));
-    assert!(text(&demo.stderr).contains("--listen: 0.0.0.0:0 is reachable"), "{}", text(&demo.stderr));
+    assert!(
+        text(&demo.stderr).contains("--listen: 0.0.0.0:0 is reachable"),
+        "{}",
+        text(&demo.stderr)
+    );
 
     let central = dir.path().join("central.toml");
     std::fs::write(
@@ -158,7 +193,10 @@ fn both_services_refuse_plain_http_on_the_network_with_the_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("line 2, `service.listen`"), "{err}");
-    assert!(err.contains("[service.tls]") && err.contains("allow_plain_http"), "{err}");
+    assert!(
+        err.contains("[service.tls]") && err.contains("allow_plain_http"),
+        "{err}"
+    );
 
     // The opt-out is accepted, with a warning that names its line.
     std::fs::write(
@@ -169,7 +207,8 @@ fn both_services_refuse_plain_http_on_the_network_with_the_line() {
     let out = hub_kiosk(&["central", "check-config", central.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("warning: ") && text(&out.stdout).contains("line 3, `service.allow_plain_http`"),
+        text(&out.stdout).contains("warning: ")
+            && text(&out.stdout).contains("line 3, `service.allow_plain_http`"),
         "{}",
         text(&out.stdout)
     );

@@ -184,7 +184,8 @@ impl CentralConfig {
                 message,
             },
         )?;
-        self.warnings.retain(|w| w.key != "service.allow_plain_http");
+        self.warnings
+            .retain(|w| w.key != "service.allow_plain_http");
         if how == Transport::PlainAllowed {
             self.warnings.push(ConfigWarning {
                 file: self.origin.clone(),

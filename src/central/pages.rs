@@ -126,7 +126,12 @@ fn config_warnings(c: &Central) -> String {
     c.config
         .warnings
         .iter()
-        .map(|w| format!("<p class=\"error\" role=\"alert\">Warning: {}</p>", escape(&w.to_string())))
+        .map(|w| {
+            format!(
+                "<p class=\"error\" role=\"alert\">Warning: {}</p>",
+                escape(&w.to_string())
+            )
+        })
         .collect()
 }
 

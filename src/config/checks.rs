@@ -3,7 +3,9 @@
 //! several values of a section live here; single values are typed by serde already.
 
 use super::locate::{Problem, id_ok, problem};
-use super::{Cards, DEMO_CENTRAL_TOKEN, Display, Door, DoorMode, Kiosk, Queue, Scanner, Site, Sync};
+use super::{
+    Cards, DEMO_CENTRAL_TOKEN, Display, Door, DoorMode, Kiosk, Queue, Scanner, Site, Sync,
+};
 use crate::domain::Catalogue;
 use crate::domain::needs::{CatalogueError, Need};
 

@@ -161,13 +161,14 @@ impl Config {
     /// when it is on the network without TLS or the opt-out.
     pub fn set_listen(&mut self, listen: std::net::SocketAddr) -> Result<(), ConfigError> {
         let staff = &self.staff;
-        let how = transport(listen, staff.tls.is_some(), staff.allow_plain_http, "staff")
-            .map_err(|message| ConfigError {
+        let how = transport(listen, staff.tls.is_some(), staff.allow_plain_http, "staff").map_err(
+            |message| ConfigError {
                 file: "--listen".into(),
                 line: None,
                 key: None,
                 message,
-            })?;
+            },
+        )?;
         self.warnings.retain(|w| w.key != "staff.allow_plain_http");
         if how == Transport::PlainAllowed {
             self.warnings.push(ConfigWarning {

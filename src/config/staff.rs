@@ -213,7 +213,14 @@ pub(super) mod checks {
     mod tests {
         #[test]
         fn desk_names_are_told_from_people() {
-            for desk in ["Desk 1", "desk2", "Reception", "Front desk", "STAFF", "Room 3"] {
+            for desk in [
+                "Desk 1",
+                "desk2",
+                "Reception",
+                "Front desk",
+                "STAFF",
+                "Room 3",
+            ] {
                 assert!(super::names_a_desk(desk), "{desk}");
             }
             for person in ["Sam Patel", "Desmond", "Roomana Khan", "Ada"] {

@@ -174,7 +174,9 @@ fn the_network_without_tls_is_refused_with_the_line() {
     let w = c.warnings[0].to_string();
     let line = line_of(&opted_out, "allow_plain_http");
     assert!(
-        w.starts_with(&format!("k.toml, line {line}, `staff.allow_plain_http`: plain HTTP on 0.0.0.0:8080")),
+        w.starts_with(&format!(
+            "k.toml, line {line}, `staff.allow_plain_http`: plain HTTP on 0.0.0.0:8080"
+        )),
         "{w}"
     );
 

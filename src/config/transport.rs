@@ -87,7 +87,10 @@ mod tests {
         assert_eq!(t("0.0.0.0:8080", false, true), Ok(Transport::PlainAllowed));
         for open in ["0.0.0.0:8080", "[::]:8080", "192.168.1.20:8080"] {
             let e = t(open, false, false).unwrap_err();
-            assert!(e.contains("[staff.tls]") && e.contains("allow_plain_http"), "{e}");
+            assert!(
+                e.contains("[staff.tls]") && e.contains("allow_plain_http"),
+                "{e}"
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Work the clock drives: closing the queue at closing time, re-dating after a clock sync,
-//! deleting per-visit rows past retention, and counting door passes.
+//! deleting per-visit rows past retention and audit rows past `audit_days`, and counting door
+//! passes.
 
 use chrono::Duration;
 
@@ -51,6 +52,12 @@ impl Hub {
             if purged_rows > 0 {
                 tracing::info!(?p, %cutoff, "deleted per-visit rows past retention");
             }
+            let audit_cutoff = now.utc - Duration::days(i64::from(self.config.kiosk.audit_days));
+            let audit = self.store.purge_audit_before(audit_cutoff)?;
+            if audit > 0 {
+                tracing::info!(rows = audit, %audit_cutoff, "deleted audit rows past audit_days");
+            }
+            purged_rows += audit;
             self.store.set_meta(LAST_PURGE, &today_key)?;
         }
         Ok(Housekeeping {

@@ -5,6 +5,7 @@
 //! an event. Its methods block on SQLite: the screen calls them off the UI thread and the web
 //! server through `spawn_blocking`.
 
+mod audit;
 mod cards;
 mod checkin;
 mod housekeeping;
@@ -24,6 +25,7 @@ use crate::metrics::Metrics;
 use crate::status::{DoorSnapshot, StatusBoard, SyncSnapshot};
 use crate::store::{Store, StoreError};
 
+pub use audit::StaffAction;
 pub use cards::{ScanOutcome, verifier};
 pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
 pub use housekeeping::Housekeeping;

@@ -6,10 +6,12 @@
 //! bearer tokens, same-origin checks, built on `crate::web`), `api` (JSON handlers), `sse`
 //! (event stream), `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error`
 //! (refusals as JSON), `pages/` (HTML, the sign-in form and the queue page's script). Every
-//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`;
-//! `docs/openapi.json` describes the API part of that list and a test keeps the two equal.
+//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`, with how it
+//! reaches the audit log (`audit`); `docs/openapi.json` describes the API part of that list and
+//! a test keeps the two equal.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod health;
@@ -29,6 +31,7 @@ use axum::routing::{MethodRouter, get, post};
 use axum::{Extension, Router};
 
 use api::Move;
+pub use audit::Audit;
 use auth::Caller;
 use error::ApiPath;
 pub use server::{Running, start};
@@ -43,12 +46,23 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 
 /// One route: its method, its path (as in `docs/openapi.json`), whether it belongs to the API
-/// document, and its handler.
+/// document, how it reaches the audit log, and its handler.
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub documented: bool,
+    pub audit: Audit,
     handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    /// A change: each success is one row of the audit log, as `action`.
+    fn audited(self, action: &'static str) -> Route {
+        Route {
+            audit: Audit::Action(action),
+            ..self
+        }
+    }
 }
 
 fn api(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
@@ -56,6 +70,7 @@ fn api(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> R
         method,
         path,
         documented: true,
+        audit: Audit::No,
         handler,
     }
 }
@@ -67,7 +82,7 @@ fn page(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> 
     }
 }
 
-fn ticket_move(path: &'static str, step: Move) -> Route {
+fn ticket_move(path: &'static str, step: Move, action: &'static str) -> Route {
     api(
         Method::POST,
         path,
@@ -78,6 +93,7 @@ fn ticket_move(path: &'static str, step: Move) -> Route {
                   ApiPath(id): ApiPath<i64>| api::act(s, c, headers, id, step),
         ),
     )
+    .audited(action)
 }
 
 /// Every route the staff server answers.
@@ -88,34 +104,39 @@ pub fn routes() -> Vec<Route> {
         api(M::GET, "/metrics", get(prometheus::metrics)),
         api(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         api(M::GET, "/api/v1/queue", get(api::queue)),
-        api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
+        api(M::POST, "/api/v1/queue/call-next", post(api::call_next)).audited("call"),
         api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
-        ticket_move("/api/v1/tickets/{id}/call", Move::Call),
-        ticket_move("/api/v1/tickets/{id}/recall", Move::Recall),
-        ticket_move("/api/v1/tickets/{id}/seen", Move::Seen),
-        ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow),
-        ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue),
-        ticket_move("/api/v1/tickets/{id}/left", Move::Left),
+        ticket_move("/api/v1/tickets/{id}/call", Move::Call, "call"),
+        ticket_move("/api/v1/tickets/{id}/recall", Move::Recall, "recall"),
+        ticket_move("/api/v1/tickets/{id}/seen", Move::Seen, "seen"),
+        ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow, "no-show"),
+        ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue, "requeue"),
+        ticket_move("/api/v1/tickets/{id}/left", Move::Left, "left"),
         api(
             M::POST,
             "/api/v1/tickets/{id}/transfer",
             post(api::transfer),
-        ),
-        api(M::POST, "/api/v1/walk-ins", post(api::walk_in)),
+        )
+        .audited("transfer"),
+        api(M::POST, "/api/v1/walk-ins", post(api::walk_in)).audited("walk-in"),
         api(M::GET, "/api/v1/duty", get(api::duty)),
-        api(M::POST, "/api/v1/duty", post(api::set_duty)),
+        api(M::POST, "/api/v1/duty", post(api::set_duty)).audited("duty"),
         api(M::GET, "/api/v1/footfall/daily", get(api::footfall_daily)),
         api(M::GET, "/api/v1/status", get(api::status)),
         api(M::GET, "/api/v1/events", get(sse::events)),
         page(M::GET, "/", get(|| async { Redirect::to("/queue") })),
         page(M::GET, "/login", get(pages::login::page)),
-        page(M::POST, "/login", post(pages::login::sign_in)),
-        page(M::POST, "/logout", post(pages::login::sign_out)),
+        Route {
+            audit: Audit::Handler,
+            ..page(M::POST, "/login", post(pages::login::sign_in))
+        },
+        page(M::POST, "/logout", post(pages::login::sign_out)).audited("sign-out"),
         page(M::GET, "/queue", get(pages::queue::page)),
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
         page(M::GET, "/queue.js", get(pages::queue_script)),
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
+        page(M::GET, "/status/audit.csv", get(pages::audit::csv)),
     ]
 }
 
@@ -142,7 +163,18 @@ async fn not_found(req: Request) -> Response {
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for r in routes() {
-        router = router.route(r.path, r.handler);
+        let handler = match r.audit {
+            Audit::Action(action) => r.handler.route_layer(middleware::from_fn_with_state(
+                audit::Hook {
+                    state: state.clone(),
+                    action,
+                    pattern: r.path,
+                },
+                audit::record,
+            )),
+            Audit::No | Audit::Handler => r.handler,
+        };
+        router = router.route(r.path, handler);
     }
     router
         .fallback(not_found)

@@ -6,6 +6,7 @@
 //! One connection behind a mutex serialises writers inside the process; other processes (the
 //! `report` command) read alongside through WAL.
 
+pub mod audit;
 mod checkins;
 mod door;
 mod error;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::sqlite::open_error;
 
+pub use audit::{AuditEntry, AuditFilter, AuditRow, AuditVia};
 pub use checkins::{NewTicket, Receipt};
 pub use error::{Result, StoreError};
 pub use outbox::{DeadLetter, OutboxEntry};

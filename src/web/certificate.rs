@@ -59,12 +59,15 @@ pub fn default_names() -> Vec<String> {
 }
 
 fn params(req: &Request) -> Result<CertificateParams, String> {
-    let first = req
-        .names
-        .first()
-        .ok_or("give at least one name staff use to reach the service, e.g. --name kiosk-walton.local")?;
-    let mut p = CertificateParams::new(req.names.clone())
-        .map_err(|e| format!("{}: not a host name or IP address ({e})", req.names.join(", ")))?;
+    let first = req.names.first().ok_or(
+        "give at least one name staff use to reach the service, e.g. --name kiosk-walton.local",
+    )?;
+    let mut p = CertificateParams::new(req.names.clone()).map_err(|e| {
+        format!(
+            "{}: not a host name or IP address ({e})",
+            req.names.join(", ")
+        )
+    })?;
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, first.as_str());
     dn.push(DnType::OrganizationName, "hub-kiosk");
@@ -153,7 +156,11 @@ mod tests {
         assert!(csr.starts_with("-----BEGIN CERTIFICATE REQUEST-----"));
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&w.key).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode & 0o007, 0, "the key is not readable by others: {mode:o}");
+        assert_eq!(
+            mode & 0o007,
+            0,
+            "the key is not readable by others: {mode:o}"
+        );
         let e = make(dir.path(), &req(true)).unwrap_err();
         assert!(e.contains("--force"), "{e}");
         assert_eq!(std::fs::read_to_string(&w.key).unwrap(), key);
