@@ -154,8 +154,8 @@ pub fn section(hub: &Hub, q: &AuditQuery) -> String {
          <button type=\"submit\">Show</button>\
          <a class=\"button quiet\" id=\"audit-csv\" href=\"/status/audit.csv?{}\" download>Download CSV</a></form>",
         hub.config.kiosk.audit_days,
-        options("person", "Who", &people, &q.person),
-        options("action", "What", &actions, &q.action),
+        options("person", "Who", "anyone", &people, &q.person),
+        options("action", "What", "any action", &actions, &q.action),
         escape(&given(&q.from).unwrap_or_default()),
         escape(&given(&q.to).unwrap_or_default()),
         q.query_string(),
