@@ -103,11 +103,10 @@ fn when(hub: &Hub, t: DateTime<Utc>) -> String {
     hub.local(t).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-fn options(name: &str, label: &str, all: &[String], chosen: &Option<String>) -> String {
+fn options(name: &str, label: &str, any: &str, all: &[String], chosen: &Option<String>) -> String {
     let chosen = given(chosen);
-    let mut out = format!(
-        "<label>{label} <select name=\"{name}\"><option value=\"\">anyone or anything</option>"
-    );
+    let mut out =
+        format!("<label>{label} <select name=\"{name}\"><option value=\"\">{any}</option>");
     for v in all {
         let sel = if chosen.as_deref() == Some(v) {
             " selected"
