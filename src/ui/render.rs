@@ -15,6 +15,7 @@ impl Shell {
         let api = w.global::<Api>();
         api.set_site_name(config.site.name.as_str().into());
         api.set_idle_seconds(config.display.idle_reset_seconds as i32);
+        api.set_retention_days(config.kiosk.retention_days as i32);
         let langs: Vec<LanguageChoice> = config
             .site
             .languages
@@ -64,6 +65,7 @@ impl Shell {
             Page::Welcome => Screen::Welcome,
             Page::Needs => Screen::Needs,
             Page::Done => Screen::Done,
+            Page::Privacy => Screen::Privacy,
         });
         let theme = w.global::<Theme>();
         theme.set_large_text(visit.large_text());
@@ -79,6 +81,9 @@ impl Shell {
         let (welcome, help) = visit.site_lines();
         api.set_welcome_line(welcome.into());
         api.set_help_line(help.into());
+        let privacy = visit.privacy_words();
+        api.set_privacy_notice(privacy.notice.into());
+        api.set_privacy_contact(privacy.contact.into());
         *self.drawn_language.borrow_mut() = lang.to_owned();
         self.render_calls_in(w, lang);
     }

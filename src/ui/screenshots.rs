@@ -33,10 +33,12 @@ pub enum Scene {
     Closed,
     Calling,
     Countdown,
+    /// "How we use information", opened from Welcome.
+    Privacy,
 }
 
 impl Scene {
-    pub const ALL: [Scene; 8] = [
+    pub const ALL: [Scene; 9] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
@@ -45,6 +47,7 @@ impl Scene {
         Scene::Closed,
         Scene::Calling,
         Scene::Countdown,
+        Scene::Privacy,
     ];
 
     /// The file name's first part: `needs-ar.png`.
@@ -58,6 +61,7 @@ impl Scene {
             Scene::Closed => "closed",
             Scene::Calling => "calling",
             Scene::Countdown => "countdown",
+            Scene::Privacy => "privacy",
         }
     }
 }
@@ -192,6 +196,7 @@ impl Shooter {
         };
         match scene {
             Scene::Welcome => {}
+            Scene::Privacy => ui.input(Input::Privacy),
             Scene::Needs => tap_needs(&["advisor", "courses"]),
             Scene::Countdown => {
                 tap_needs(&["advisor", "courses"]);

@@ -5,10 +5,12 @@
 //! SQLite, so tests drive it directly; `super::adapter` is the thin Slint side.
 //!
 //! `flow.rs`: taps, scans and answers; `idle.rs`: forgetting the visitor (idle countdown, the
-//! done screen's return); `view.rs`: what the screen shows, in the visitor's language.
+//! done screen's return); `privacy.rs`: "How we use information"; `view.rs`: what the screen
+//! shows, in the visitor's language.
 
 mod flow;
 mod idle;
+mod privacy;
 #[cfg(test)]
 mod tests;
 pub mod view;
@@ -31,6 +33,8 @@ pub enum Page {
     Welcome,
     Needs,
     Done,
+    /// "How we use information": what is recorded, for how long, what leaves, whom to ask.
+    Privacy,
 }
 
 /// A calm message on the way (the words are in the .slint files, translated).
@@ -99,6 +103,8 @@ pub enum Input {
     Done,
     Back,
     Finish,
+    /// "How we use information" on Welcome.
+    Privacy,
     Language(String),
     LargeText,
     HighContrast,
@@ -210,6 +216,7 @@ impl Visit {
             Input::Need(i) => self.choose(i),
             Input::Done => self.submit(self.chosen_ids()),
             Input::Back => self.back(),
+            Input::Privacy => self.show_privacy(),
             Input::Finish | Input::Reset | Input::DoneElapsed => self.reset(),
             Input::Language(code) => self.choose_language(&code),
             Input::LargeText => {
