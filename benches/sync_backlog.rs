@@ -236,6 +236,7 @@ async fn main() {
                 kiosk: "entrance".into(),
                 database: "0be4c400-0000-4000-8000-000000000001".into(),
                 buckets: bs.clone(),
+                software: None,
             };
             // The three take turns going first: on this disk a commit right after another
             // file's fsync costs differently, and rotating spreads that over all three.

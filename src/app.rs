@@ -53,6 +53,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.spawn(housekeeping_loop(hub.clone()));
+    runtime.spawn(crate::logging::status_loop(hub.clone()));
     let staff = runtime
         .block_on(crate::staff::start(hub.clone()))
         .map_err(Failure::runtime)?;

@@ -30,8 +30,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a configuration file and say what is wrong, with the line.
     CheckConfig {
-        /// The file to check, e.g. /etc/hub-kiosk/kiosk.toml.
-        file: PathBuf,
+        /// The file to check; default: /etc/hub-kiosk/kiosk.toml.
+        file: Option<PathBuf>,
     },
     /// Configuration helpers.
     #[command(subcommand)]
@@ -52,6 +52,32 @@ pub enum Command {
     Card(crate::cards::cli::CardCommand),
     /// Draw every screen in every language to PNG files (software renderer, no display).
     Screenshots(ScreenshotsArgs),
+    /// Back up the kiosk's database to a file (safe while the kiosk runs).
+    Backup(crate::admin::backup::BackupArgs),
+    /// Restore the kiosk's database from a backup (stop the kiosk first).
+    Restore(crate::admin::backup::RestoreArgs),
+    /// Write the man pages (hub-kiosk.1 and one per command) into a directory.
+    #[command(hide = true)]
+    Man {
+        /// Directory for the pages (made if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+}
+
+/// Which configuration a command uses. Without either flag: /etc/hub-kiosk/kiosk.toml when it
+/// exists, else the built-in demo.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Configuration file; default: /etc/hub-kiosk/kiosk.toml, or the built-in demo when there is
+    /// none.
+    #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Use the built-in demo even when /etc/hub-kiosk/kiosk.toml exists.
+    #[arg(long, conflicts_with = "config")]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -83,9 +109,8 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Configuration file; without it the built-in demo runs.
-    #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Everything but the screen (staff pages, door counting, forwarding).
     #[arg(long)]
     pub headless: bool,
@@ -108,9 +133,9 @@ pub enum ReportCommand {
 
 #[derive(Debug, Args)]
 pub struct DailyArgs {
-    /// Configuration file (for the database location, time zone and needs); default: the demo.
-    #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
-    pub config: Option<PathBuf>,
+    /// The configuration (for the database location, time zone and needs).
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Read this database instead of the configured one.
     #[arg(long)]
     pub database: Option<PathBuf>,
@@ -159,21 +184,29 @@ pub fn main() -> ExitCode {
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            let _ = writeln!(std::io::stderr(), "hub-kiosk: {}", f.message);
+            let p = crate::logging::stderr_prefix(&tracing::Level::ERROR);
+            let _ = writeln!(std::io::stderr(), "{p}hub-kiosk: {}", f.message);
             ExitCode::from(f.code)
         }
     }
 }
 
-/// The configuration named, or the demo.
+/// The configuration named, else /etc/hub-kiosk/kiosk.toml when it exists, else the demo; says
+/// on stderr which (`crate::admin`).
 pub fn load_config(path: Option<&PathBuf>) -> Result<Config, Failure> {
-    Config::load_or_demo(path.map(PathBuf::as_path)).map_err(Failure::usage)
+    crate::admin::kiosk_config(path.map(PathBuf::as_path), false)
+}
+
+impl ConfigArgs {
+    pub fn load(&self) -> Result<Config, Failure> {
+        crate::admin::kiosk_config(self.config.as_deref(), self.demo)
+    }
 }
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(args) => {
-            let config = load_config(args.config.as_ref())?;
+            let config = args.config.load()?;
             crate::app::run(
                 config,
                 crate::app::RunOptions {
@@ -183,6 +216,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )
         }
         Command::CheckConfig { file } => {
+            let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
             let c = Config::load(&file).map_err(Failure::usage)?;
             println!(
                 "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
@@ -231,6 +265,34 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )))
         }
         Command::Staff(StaffCommand::Tls(args)) => staff_tls(args),
+        Command::Backup(a) => {
+            let db = database(a.config.as_deref(), a.demo, a.database.as_ref())?;
+            crate::admin::backup::run_backup(
+                &db,
+                &a.out,
+                "kiosk",
+                crate::store::backup::KIOSK_NEWEST,
+            )
+        }
+        Command::Restore(a) => {
+            let db = database(a.config.as_deref(), a.demo, a.database.as_ref())?;
+            crate::admin::backup::restore_kiosk(&a, &db)
+        }
+        Command::Man { out } => {
+            let n = crate::admin::manual::write_man_pages(
+                <Cli as clap::CommandFactory>::command(),
+                &out,
+            )?;
+            println!("{n} man pages in {}", out.display());
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            crate::admin::manual::print_completions(
+                <Cli as clap::CommandFactory>::command(),
+                shell,
+            );
+            Ok(())
+        }
         Command::Staff(StaffCommand::HashPasscode) => {
             let passcode = read_secret("Passcode: ").map_err(Failure::runtime)?;
             if passcode.chars().count() < 4 {
@@ -242,13 +304,27 @@ fn dispatch(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// The kiosk database a command works on: `--database`, or the configuration's.
+fn database(
+    config: Option<&std::path::Path>,
+    demo: bool,
+    database: Option<&PathBuf>,
+) -> Result<PathBuf, Failure> {
+    match database {
+        Some(d) => Ok(d.clone()),
+        None => Ok(crate::admin::kiosk_config(config, demo)?.database_path()),
+    }
+}
+
 fn report_daily(args: DailyArgs) -> Result<(), Failure> {
-    let config = load_config(args.config.as_ref())?;
+    let config = args.config.load()?;
     let db = args
         .database
         .clone()
         .unwrap_or_else(|| config.database_path());
-    let store = crate::store::Store::open_read_only(&db).map_err(Failure::runtime)?;
+    let store = crate::store::Store::open_read_only(&db).map_err(Failure::runtime);
+    crate::admin::give_back(&db);
+    let store = store?;
     let today = chrono::Utc::now()
         .with_timezone(&config.timezone)
         .date_naive();
@@ -259,7 +335,10 @@ fn report_daily(args: DailyArgs) -> Result<(), Failure> {
     }
     let days = store
         .footfall_daily(from, to, &config.timezone)
-        .map_err(Failure::runtime)?;
+        .map_err(Failure::runtime);
+    drop(store);
+    crate::admin::give_back(&db);
+    let days = days?;
     let out = if args.csv {
         crate::report::csv(&days, &config.catalogue, config.door.calibration)
     } else {

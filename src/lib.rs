@@ -17,11 +17,15 @@
 //! - [`sync`]: forwarding hourly footfall to the central service; [`central`]: that service.
 //! - [`cards`]: membership card keys, issuing and printing, and the `card` commands.
 //! - [`ui`]: the touchscreen (Slint): welcome, needs, done, now calling, screenshots.
-//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output;
-//!   [`service`]: exit codes, systemd readiness and watchdog, stop signals, shared by all three.
+//! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output and the
+//!   status line systemd shows; [`service`]: exit codes, systemd readiness and watchdog, stop
+//!   signals, shared by all three.
+//! - [`admin`]: what operators run on the appliance: the default configuration, backups and
+//!   restores, man pages and completions.
 //!
 //! `docs/architecture.md` walks a check-in through these modules.
 
+pub mod admin;
 pub mod app;
 pub mod background;
 pub mod cards;

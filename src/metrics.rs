@@ -1,7 +1,9 @@
 //! Counters the parts bump and `/metrics` prints in Prometheus text format.
 //!
 //! Plain atomics: nothing here allocates on a hot path or takes a lock. Labelled counters use a
-//! fixed set of label values known at compile time.
+//! fixed set of label values known at compile time. Every duration is in seconds and every name
+//! passes `promtool check metrics` (Prometheus' naming rules: counters end in `_total`, base
+//! units only).
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -49,6 +51,15 @@ impl<const N: usize> Labelled<N> {
     }
 }
 
+/// `NAME{version="…"} 1`: which build is running, the usual Prometheus `build_info` gauge.
+pub fn build_info(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} gauge\n{name}{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
 /// Every counter and gauge the kiosk keeps.
 #[derive(Debug)]
 pub struct Metrics {
@@ -60,8 +71,6 @@ pub struct Metrics {
     pub door_passes: Labelled<2>,
     /// Requests to the central service, by outcome.
     pub sync_requests: Labelled<6>,
-    /// Hours waiting in the outbox (a gauge).
-    pub outbox_depth: AtomicI64,
     /// 1 while the central service accepts our data.
     pub sync_online: AtomicI64,
 }
@@ -94,7 +103,6 @@ impl Default for Metrics {
                     "timeout",
                 ],
             ),
-            outbox_depth: AtomicI64::new(0),
             sync_online: AtomicI64::new(0),
         }
     }
@@ -128,10 +136,10 @@ impl Metrics {
             "Requests to the central service, by outcome.",
             &|o, n| self.sync_requests.render(o, n),
         );
-        let _ = writeln!(
-            out,
-            "# HELP hub_kiosk_outbox_hours Hours of footfall waiting to be sent.\n# TYPE hub_kiosk_outbox_hours gauge\nhub_kiosk_outbox_hours {}",
-            self.outbox_depth.load(Ordering::Relaxed)
+        build_info(
+            &mut out,
+            "hub_kiosk_build_info",
+            "The running kiosk's version.",
         );
         let _ = writeln!(
             out,
@@ -157,5 +165,14 @@ mod tests {
         assert!(text.contains("hub_kiosk_card_scans_total{result=\"revoked\"} 2"));
         assert!(text.contains("hub_kiosk_card_scans_total{result=\"accepted\"} 0"));
         assert_eq!(m.scans.get("revoked"), 2);
+        let info = format!(
+            "hub_kiosk_build_info{{version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(text.lines().any(|l| l == info), "{text}");
+        assert!(
+            !text.contains("outbox"),
+            "the outbox gauge is read from the database"
+        );
     }
 }

@@ -175,10 +175,10 @@ async fn metrics_and_status_report_the_kiosk() {
         "hub_kiosk_queue_called 0",
         "hub_kiosk_queue_waiting_by_need{need=\"money\"} 1",
         "hub_kiosk_today_check_ins 2",
-        "hub_kiosk_today_median_wait_minutes NaN",
+        "hub_kiosk_today_median_wait_seconds NaN",
         "hub_kiosk_card_scans_total{result=\"accepted\"} 0",
         "hub_kiosk_sync_state{state=\"waiting\"} 1",
-        "hub_kiosk_outbox_depth_hours 1",
+        "hub_kiosk_sync_outbox_buckets 1",
         "hub_kiosk_clock_synchronised 1",
     ] {
         assert!(

@@ -71,9 +71,10 @@ pub struct IssueArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("keys").required(true).args(["config", "public_key"])))]
+#[command(group(ArgGroup::new("keys").args(["config", "public_key"])))]
 pub struct VerifyArgs {
-    /// A kiosk configuration: its `[cards]` keys and revocations are used.
+    /// A kiosk configuration: its `[cards]` keys and revocations are used. Without it or
+    /// --public-key: /etc/hub-kiosk/kiosk.toml, or the demo's when there is none.
     #[arg(long, short)]
     pub config: Option<PathBuf>,
     /// A public key (.pub file from `card keygen`, or its base64 text).
@@ -173,21 +174,20 @@ fn verify(a: VerifyArgs) -> Result<(), Failure> {
         a.text.clone()
     };
     let (verifier, today) = match (&a.config, &a.public_key) {
-        (Some(path), _) => {
-            let config = Config::load(path).map_err(Failure::usage)?;
+        (path, None) => {
+            let config = crate::admin::kiosk_config(path.as_deref(), false)?;
             let verifier = crate::hub::verifier(&config).map_err(Failure::usage)?;
             if !verifier.has_keys() {
-                return Err(Failure::usage(format!(
-                    "{} has no card keys: add the .pub of `hub-kiosk card keygen` to [cards] keys",
-                    path.display()
-                )));
+                return Err(Failure::usage(
+                    "the configuration has no card keys: add the .pub of `hub-kiosk card keygen` to [cards] keys",
+                ));
             }
             let today = chrono::Utc::now()
                 .with_timezone(&config.timezone)
                 .date_naive();
             (verifier, today)
         }
-        (None, Some(public)) => {
+        (_, Some(public)) => {
             let key = keys::read_public(public).map_err(Failure::usage)?;
             let id = a
                 .key_id
@@ -200,7 +200,6 @@ fn verify(a: VerifyArgs) -> Result<(), Failure> {
             let today = chrono::Local::now().date_naive();
             (Verifier::new(keys, Revocations::default()), today)
         }
-        (None, None) => return Err(Failure::usage("give --config or --public-key")),
     };
     let today = a.on.unwrap_or(today);
     match verifier.verify(text.as_bytes(), today) {

@@ -1,7 +1,7 @@
 //! `hub-kiosk central`: run the service, check its configuration, print the example.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -15,9 +15,13 @@ use crate::service::Failure;
 pub struct CentralArgs {
     #[command(subcommand)]
     pub command: Option<CentralCommand>,
-    /// Configuration file; without it the built-in demo runs (it receives the kiosk demo).
+    /// Configuration file; default: /etc/hub-kiosk/central.toml, or the built-in demo (it
+    /// receives the kiosk demo) when there is none.
     #[arg(long, short, env = "HUB_KIOSK_CENTRAL_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Run the built-in demo even when /etc/hub-kiosk/central.toml exists.
+    #[arg(long, conflicts_with = "config")]
+    pub demo: bool,
     /// Address and port to listen on, overriding the configuration (default 127.0.0.1:8090).
     #[arg(long)]
     pub listen: Option<SocketAddr>,
@@ -32,6 +36,52 @@ pub enum CentralCommand {
     },
     /// Print a complete, commented example configuration.
     Example,
+    /// Back up the central database (safe while the service runs).
+    Backup(CentralBackupArgs),
+    /// Restore the central database from a backup (stop the service first).
+    Restore(CentralRestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CentralBackupArgs {
+    #[command(flatten)]
+    pub backup: crate::admin::backup::BackupArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CentralRestoreArgs {
+    #[command(flatten)]
+    pub restore: crate::admin::backup::RestoreArgs,
+}
+
+/// The central configuration: `--config`, else `/etc/hub-kiosk/central.toml`, else the demo;
+/// says on stderr which (`crate::admin`).
+pub fn central_config(named: Option<&Path>, demo: bool) -> Result<CentralConfig, Failure> {
+    use crate::admin::{Chosen, announce, choose, default_path, unreadable_hint};
+    let default = default_path("central.toml");
+    let chosen = choose(named, demo, &default);
+    announce(&chosen, &default, &config::demo_data_dir());
+    match chosen {
+        Chosen::Named(p) | Chosen::Default(p) => {
+            if let Some(f) = unreadable_hint(&p) {
+                return Err(f);
+            }
+            CentralConfig::load(&p).map_err(Failure::usage)
+        }
+        Chosen::Demo => Ok(CentralConfig::demo()),
+    }
+}
+
+/// The central database a backup or restore works on: `--database`, or the configuration's.
+fn central_database(
+    config: Option<&std::path::Path>,
+    demo: bool,
+    database: Option<&PathBuf>,
+) -> Result<PathBuf, Failure> {
+    match database {
+        Some(d) => Ok(d.clone()),
+        None => Ok(central_config(config, demo)?.database_path()),
+    }
 }
 
 pub fn command(args: CentralArgs) -> Result<(), Failure> {
@@ -55,11 +105,21 @@ pub fn command(args: CentralArgs) -> Result<(), Failure> {
             print!("{}", config::EXAMPLE);
             Ok(())
         }
+        Some(CentralCommand::Backup(CentralBackupArgs { backup: a })) => {
+            let db = central_database(a.config.as_deref(), a.demo, a.database.as_ref())?;
+            crate::admin::backup::run_backup(&db, &a.out, "central", super::backup::NEWEST)
+        }
+        Some(CentralCommand::Restore(CentralRestoreArgs { restore: a })) => {
+            let db = central_database(a.config.as_deref(), a.demo, a.database.as_ref())?;
+            crate::admin::backup::restore_central(
+                &a,
+                &db,
+                super::backup::NEWEST,
+                super::backup::check_opens,
+            )
+        }
         None => {
-            let config = match &args.config {
-                Some(p) => CentralConfig::load(p).map_err(Failure::usage)?,
-                None => CentralConfig::demo(),
-            };
+            let config = central_config(args.config.as_deref(), args.demo)?;
             run(config, args.listen)
         }
     }

@@ -175,13 +175,17 @@ async fn receive(
     let now = c.now();
     let database = upload.database.clone();
     let done = tokio::task::spawn_blocking(move || {
-        store.upsert(
+        let done = store.upsert(
             &upload.site,
             &upload.kiosk,
             &upload.database,
             &upload.buckets,
             now,
-        )
+        )?;
+        if let Some(v) = software(&upload) {
+            store.note_software(&upload.site, &upload.kiosk, v)?;
+        }
+        Ok::<_, super::store::CentralStoreError>(done)
     })
     .await
     .map_err(|e| e.to_string())
@@ -210,6 +214,17 @@ async fn receive(
     Ok(Accepted {
         stored: done.stored,
         stale: done.stale,
+    })
+}
+
+/// The software version an upload reports, when it is a plausible one (short, printable);
+/// anything else is left out rather than refusing the counts.
+fn software(up: &Upload) -> Option<&str> {
+    up.software.as_deref().filter(|v| {
+        !v.is_empty()
+            && v.len() <= crate::sync::wire::MAX_SOFTWARE_LEN
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".+-~_".contains(c))
     })
 }
 

@@ -1,5 +1,6 @@
 //! Counters of the central service for `/metrics` (Prometheus text format), built on the kiosk's
-//! `metrics::Labelled` so both speak the same format.
+//! `metrics::Labelled` so both speak the same format: seconds for durations, `_total` counters,
+//! and `hub_central_build_info` for the running version.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +48,11 @@ impl CentralMetrics {
     /// `contacts` are the reader's: only the sites they may see.
     pub fn render(&self, buckets: i64, contacts: &[Contact], now: DateTime<Utc>) -> String {
         let mut out = String::new();
+        crate::metrics::build_info(
+            &mut out,
+            "hub_central_build_info",
+            "The running central service's version.",
+        );
         let mut labelled =
             |name: &str, help: &str, l: &dyn Fn(&str) -> u64, values: &[&str], label: &str| {
                 let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 mod check;
 pub mod cli;
 pub mod config;

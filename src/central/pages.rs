@@ -107,8 +107,12 @@ fn kiosk_list(contacts: &[Contact], site: &str, now: DateTime<Utc>) -> String {
             } else {
                 ""
             };
+            let version = k
+                .software
+                .as_deref()
+                .map_or(String::new(), |v| format!(" · version {}", escape(v)));
             format!(
-                "<span{class}>{}: {}</span>",
+                "<span{class}>{}: {}{version}</span>",
                 escape(&k.kiosk),
                 ago(now, k.last)
             )

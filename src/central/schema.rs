@@ -73,4 +73,6 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE bucket_v2 RENAME TO bucket;
     CREATE INDEX bucket_site_hour ON bucket (site, hour);
     "#,
+    // 3: the software version each kiosk last reported (an optional field of its uploads).
+    "ALTER TABLE kiosk_contact ADD COLUMN software TEXT",
 ];

@@ -53,6 +53,9 @@ pub struct Contact {
     pub kiosk: String,
     pub last: DateTime<Utc>,
     pub last_data: Option<DateTime<Utc>>,
+    /// The software version the kiosk last reported (older kiosks send none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software: Option<String>,
 }
 
 /// What an upsert did.
@@ -285,7 +288,7 @@ impl CentralStore {
     pub fn contacts(&self) -> Result<Vec<Contact>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT site, kiosk, last_ms, last_data_ms FROM kiosk_contact ORDER BY site, kiosk",
+            "SELECT site, kiosk, last_ms, last_data_ms, software FROM kiosk_contact ORDER BY site, kiosk",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -294,10 +297,20 @@ impl CentralStore {
                     kiosk: r.get(1)?,
                     last: from_ms(r.get(2)?),
                     last_data: r.get::<_, Option<i64>>(3)?.map(from_ms),
+                    software: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// Records the software version a kiosk reported with an accepted upload.
+    pub fn note_software(&self, site: &str, kiosk: &str, software: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE kiosk_contact SET software = ?3 WHERE site = ?1 AND kiosk = ?2",
+            params![site, kiosk, software],
+        )?;
+        Ok(())
     }
 
     /// Number of stored buckets, for `/metrics`; also proves the database answers.

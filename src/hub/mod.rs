@@ -174,7 +174,6 @@ impl Hub {
     /// Sync reports its state; the screen's indicator and the status page follow.
     pub fn report_sync(&self, s: SyncSnapshot) {
         use std::sync::atomic::Ordering::Relaxed;
-        self.metrics.outbox_depth.store(s.outbox, Relaxed);
         self.metrics
             .sync_online
             .store(i64::from(s.state.is_well()), Relaxed);

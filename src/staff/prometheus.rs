@@ -1,6 +1,7 @@
 //! `/metrics` in Prometheus text format: the hub's counters, then gauges read now — the queue
 //! (waiting, called, longest wait, per need), advisors on duty, today's waits, sync, door and
-//! clock health. `/healthz` is the unauthenticated liveness check.
+//! clock health. Durations are in seconds, as Prometheus wants. `/healthz` is the
+//! unauthenticated liveness check.
 
 use std::fmt::Write;
 
@@ -46,9 +47,9 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
         .unwrap_or(0);
     gauge(
         &mut out,
-        "hub_kiosk_queue_longest_wait_minutes",
-        "Minutes the longest-waiting ticket has waited.",
-        longest,
+        "hub_kiosk_queue_longest_wait_seconds",
+        "How long the longest-waiting ticket has waited (whole minutes, in seconds).",
+        longest * 60,
     );
     let _ = writeln!(
         out,
@@ -74,9 +75,9 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
     );
     gauge(
         &mut out,
-        "hub_kiosk_wait_estimate_high_minutes",
-        "Upper end of the wait a visitor joining now is told.",
-        view.estimate_for_next.high_minutes,
+        "hub_kiosk_wait_estimate_high_seconds",
+        "Upper end of the wait a visitor joining now is told, in seconds.",
+        i64::from(view.estimate_for_next.high_minutes) * 60,
     );
     let today = hub.today();
     let day = hub
@@ -103,20 +104,15 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
         "Drop-in visitors seen today.",
         day.dropins_seen,
     );
-    match day.median_wait_minutes() {
-        Some(m) => gauge(
-            &mut out,
-            "hub_kiosk_today_median_wait_minutes",
-            "Median wait of tickets called today.",
-            m,
-        ),
-        None => gauge(
-            &mut out,
-            "hub_kiosk_today_median_wait_minutes",
-            "Median wait of tickets called today.",
-            "NaN",
-        ),
-    }
+    let median = day
+        .median_wait_minutes()
+        .map_or("NaN".to_owned(), |m| (m * 60).to_string());
+    gauge(
+        &mut out,
+        "hub_kiosk_today_median_wait_seconds",
+        "Median wait of tickets called today (whole minutes, in seconds; NaN before the first).",
+        median,
+    );
     gauge(
         &mut out,
         "hub_kiosk_queue_open",
@@ -125,8 +121,8 @@ pub fn render(hub: &Hub, health: &Health, sessions: usize) -> Result<String, Hub
     );
     gauge(
         &mut out,
-        "hub_kiosk_outbox_depth_hours",
-        "Hours of footfall waiting to be sent, read from the database.",
+        "hub_kiosk_sync_outbox_buckets",
+        "Hourly footfall buckets waiting to be sent to the central service, read from the database.",
         health.outbox_depth,
     );
     let _ = writeln!(

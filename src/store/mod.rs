@@ -7,6 +7,7 @@
 //! `report` command) read alongside through WAL.
 
 pub mod audit;
+pub mod backup;
 mod checkins;
 mod door;
 mod error;

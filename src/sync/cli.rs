@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::config::Config;
 use crate::service::Failure;
 use crate::store::Store;
 
@@ -15,13 +14,26 @@ pub enum SyncCommand {
     Status(SyncArgs),
     /// Put the refused hours back in the outbox, to be sent again.
     Retry(SyncArgs),
+    /// Queue every hour from a day on to be sent again (after the central service restored a
+    /// backup older than that day).
+    Resend {
+        #[command(flatten)]
+        args: SyncArgs,
+        /// First day to send again (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: chrono::NaiveDate,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// Configuration file (for the database location); default: the demo.
+    /// Configuration file (for the database location); default: /etc/hub-kiosk/kiosk.toml, or
+    /// the demo's when there is none.
     #[arg(long, short, env = "HUB_KIOSK_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Use the built-in demo's configuration even when /etc/hub-kiosk/kiosk.toml exists.
+    #[arg(long, conflicts_with = "config")]
+    pub demo: bool,
     /// Use this database instead of the configured one.
     #[arg(long)]
     pub database: Option<PathBuf>,
@@ -29,9 +41,9 @@ pub struct SyncArgs {
 
 pub fn command(cmd: SyncCommand) -> Result<(), Failure> {
     let args = match &cmd {
-        SyncCommand::Status(a) | SyncCommand::Retry(a) => a,
+        SyncCommand::Status(a) | SyncCommand::Retry(a) | SyncCommand::Resend { args: a, .. } => a,
     };
-    let config = Config::load_or_demo(args.config.as_deref()).map_err(Failure::usage)?;
+    let config = crate::admin::kiosk_config(args.config.as_deref(), args.demo)?;
     let db = args
         .database
         .clone()
@@ -42,7 +54,14 @@ pub fn command(cmd: SyncCommand) -> Result<(), Failure> {
             db.display()
         )));
     }
-    let store = Store::open(&db).map_err(Failure::runtime)?;
+    let store = Store::open(&db).map_err(Failure::runtime);
+    crate::admin::give_back(&db);
+    let result = run(cmd, &config, store?);
+    crate::admin::give_back(&db);
+    result
+}
+
+fn run(cmd: SyncCommand, config: &crate::config::Config, store: Store) -> Result<(), Failure> {
     match cmd {
         SyncCommand::Status(_) => {
             let central = config
@@ -67,6 +86,14 @@ pub fn command(cmd: SyncCommand) -> Result<(), Failure> {
                     d.reason
                 );
             }
+            Ok(())
+        }
+        SyncCommand::Resend { since, .. } => {
+            let from = since.and_time(chrono::NaiveTime::MIN).and_utc();
+            let n = store
+                .outbox_requeue_since(from, chrono::Utc::now())
+                .map_err(Failure::runtime)?;
+            println!("{n} hours from {since} queued to be sent again");
             Ok(())
         }
         SyncCommand::Retry(_) => {

@@ -35,7 +35,14 @@ pub struct Upload {
     /// with 409 (a late request from the replaced database must not undo newer totals).
     pub database: String,
     pub buckets: Vec<Bucket>,
+    /// The kiosk's software version (as its `/healthz` reports it), so the central service can
+    /// show which kiosk runs what. Optional: older kiosks do not send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<String>,
 }
+
+/// Longest software version the central service keeps.
+pub const MAX_SOFTWARE_LEN: usize = 40;
 
 /// One hour's absolute totals. Sending it again replaces it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -161,6 +168,7 @@ mod tests {
             site: "walton".into(),
             kiosk: "entrance".into(),
             database: "3f1c".into(),
+            software: Some("0.1.0".into()),
             buckets: vec![Bucket {
                 hour: "2026-11-23T10:00:00Z".parse().unwrap(),
                 revision: 7,

@@ -16,7 +16,7 @@ use crate::status::{SyncSnapshot, SyncState};
 use crate::store::{OutboxEntry, StoreError};
 
 /// Where the database's random id is kept (see `wire::Upload::database`).
-const DATABASE_ID: &str = "sync.database_id";
+const DATABASE_ID: &str = crate::store::backup::DATABASE_ID_KEY;
 
 /// Forwards the outbox to the central service until the task is dropped.
 pub async fn forward(hub: Arc<Hub>, opts: SyncOptions) {
@@ -195,6 +195,7 @@ impl Worker {
             site: self.hub.config.site.id.clone(),
             kiosk: self.hub.config.kiosk.id.clone(),
             database,
+            software: Some(env!("CARGO_PKG_VERSION").to_owned()),
             buckets: batch
                 .iter()
                 .map(|e| Bucket {
