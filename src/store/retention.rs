@@ -18,7 +18,8 @@ pub struct Purged {
 }
 
 impl Store {
-    /// Deletes check-ins, finished tickets and door passes recorded before `cutoff`.
+    /// Deletes check-ins, finished tickets and door passes recorded before `cutoff`, and the
+    /// duty rows of staff away since before it.
     pub fn purge_before(&self, cutoff: DateTime<Utc>) -> Result<Purged> {
         let c = ms(cutoff);
         self.write(|tx| {
@@ -34,6 +35,8 @@ impl Store {
             let door_passes = tx.execute("DELETE FROM door_pass WHERE at_ms < ?1", [c])?;
             // Kept answers may name a member: they go with the rows they describe.
             tx.execute("DELETE FROM idempotency_key WHERE created_ms < ?1", [c])?;
+            // Staff names: who has been away since before the cutoff is forgotten.
+            tx.execute("DELETE FROM duty WHERE on_duty = 0 AND since_ms < ?1", [c])?;
             Ok(Purged {
                 check_ins,
                 tickets,
