@@ -5,6 +5,8 @@
 //! `cargo bench --bench card_scan [-- N]` prints a Markdown table. The measures alternate in
 //! each round so that noise from other work on the machine falls on all alike.
 
+#![warn(clippy::too_many_lines)]
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
@@ -18,6 +20,26 @@ use hub_kiosk::domain::card::{Card, Revocations, Verifier};
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// 512 bytes from a fixed xorshift: the same noise every run.
+fn noise() -> Vec<u8> {
+    let mut noise = vec![0u8; 512];
+    let mut x: u32 = 0x2545_f491;
+    for b in &mut noise {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    noise
+}
+
+/// Microseconds `f` takes.
+fn time(f: &dyn Fn()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64() * 1e6
 }
 
 fn main() {
@@ -43,14 +65,7 @@ fn main() {
     let (body, sig) = bytes.split_at(bytes.len() - 64);
     let message = [b"hub-kiosk card\0".as_slice(), body].concat();
     let sig = ed25519_dalek::Signature::from_slice(sig).unwrap();
-    let mut noise = vec![0u8; 512];
-    let mut x: u32 = 0x2545_f491;
-    for b in &mut noise {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        *b = x as u8;
-    }
+    let noise = noise();
     let long = vec![b'A'; 10 * 1024];
     let b45_noise = format!(
         "HK1:{}",
@@ -60,11 +75,6 @@ fn main() {
     forged[4] ^= 1; // M-000123 becomes L-000123 under the old signature
     let forged = format!("HK1:{}", base45::encode(&forged));
 
-    let time = |f: &dyn Fn()| {
-        let t = Instant::now();
-        f();
-        t.elapsed().as_secs_f64() * 1e6
-    };
     // What the verifier is given, and whether it should accept it.
     let scans: [(&str, &[u8], bool); 5] = [
         ("valid card, verified", card.as_bytes(), true),

@@ -5,6 +5,8 @@
 //! `--json` one JSON line after it, for `benches/run-all`). Runs alternate between the two so
 //! that noise from other work on the machine falls on both alike.
 
+#![warn(clippy::too_many_lines)]
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,6 +22,19 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
+/// A bare table with the store's settings (WAL, synchronous=FULL): the disk's floor.
+fn bare_table(path: &std::path::Path) -> rusqlite::Connection {
+    let bare = rusqlite::Connection::open(path).unwrap();
+    bare.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .unwrap();
+    bare.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, v TEXT NOT NULL);",
+    )
+    .unwrap();
+    bare
+}
+
 fn main() {
     let n: usize = std::env::args()
         .skip(1)
@@ -32,22 +47,15 @@ fn main() {
 
     let mut config = Config::demo();
     config.kiosk.data_dir = dir.path().join("kiosk");
-    let store = Store::open(&config.database_path()).unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         Arc::new(SystemClock::new(true)),
         EventBus::new(),
     );
 
-    let bare = rusqlite::Connection::open(dir.path().join("bare.sqlite3")).unwrap();
-    bare.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-        .unwrap();
-    bare.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-         CREATE TABLE t (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, v TEXT NOT NULL);",
-    )
-    .unwrap();
+    let bare = bare_table(&dir.path().join("bare.sqlite3"));
 
     let needs = [
         vec!["housing", "courses"],
@@ -60,9 +68,7 @@ fn main() {
         if i % 25 == 0 {
             // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
             let now = chrono::Utc::now();
-            hub.store
-                .close_open_tickets(hub.today(), true, now)
-                .unwrap();
+            store.close_open_tickets(hub.today(), true, now).unwrap();
         }
         let req = CheckInRequest {
             visitor: Visitor::Anonymous,
@@ -85,11 +91,16 @@ fn main() {
         tx.commit().unwrap();
         floor.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    report(ours, floor, n, dir.path());
+}
+
+/// The Markdown table, and with `--json` one JSON line after it.
+fn report(mut ours: Vec<f64>, mut floor: Vec<f64>, n: usize, dir: &std::path::Path) {
     ours.sort_by(f64::total_cmp);
     floor.sort_by(f64::total_cmp);
     println!(
         "Check-in commit vs bare SQLite insert, {n} each, same disk ({}):\n",
-        dir.path().display()
+        dir.display()
     );
     println!("| measure | hub-kiosk check-in | bare insert txn | ratio |");
     println!("|---|---:|---:|---:|");

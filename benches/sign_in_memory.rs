@@ -9,6 +9,8 @@
 //! Markdown table (and with `--json` one JSON line after it). `HUB_KIOSK_BIN` measures another
 //! build of the binary. Exits 1 when the growth is 64 MiB or more.
 
+#![warn(clippy::too_many_lines)]
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 

@@ -8,6 +8,8 @@
 //! `cargo bench --bench staff_sse_latency [-- N] [--json]` (N check-ins, default 200) prints a
 //! Markdown table (and with `--json` one JSON line after it, for `benches/run-all`).
 
+#![warn(clippy::too_many_lines)]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,6 +59,107 @@ async fn client(url: String, ready: mpsc::Sender<()>, seen: mpsc::UnboundedSende
     }
 }
 
+/// Milliseconds per measure, one entry per check-in (`commit`) or per delivery (`push`, `total`).
+#[derive(Default)]
+struct Samples {
+    commit: Vec<f64>,
+    push: Vec<f64>,
+    total: Vec<f64>,
+}
+
+/// The demo kiosk on a fresh database in `dir`, its staff pages on a free port of 127.0.0.1.
+fn kiosk(dir: &std::path::Path) -> (Arc<Hub>, Arc<Store>) {
+    let mut config = Config::demo();
+    config.kiosk.data_dir = dir.join("kiosk");
+    config.staff.listen = "127.0.0.1:0".parse().unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
+    let hub = Hub::new(
+        Arc::new(config),
+        store.clone(),
+        Arc::new(SystemClock::new(true)),
+        EventBus::new(),
+    );
+    (hub, store)
+}
+
+/// Starts the staff server and its SSE clients, then makes `n` check-ins, timing each.
+async fn run(hub: Arc<Hub>, store: Arc<Store>, n: usize) -> Samples {
+    let server = hub_kiosk::staff::start(hub.clone()).await.unwrap();
+    let url = format!("http://{}/api/v1/events", server.addr);
+    let (ready_tx, mut ready_rx) = mpsc::channel(CLIENTS);
+    let (seen_tx, mut seen_rx) = mpsc::unbounded_channel();
+    for _ in 0..CLIENTS {
+        tokio::spawn(client(url.clone(), ready_tx.clone(), seen_tx.clone()));
+    }
+    for _ in 0..CLIENTS {
+        ready_rx.recv().await.unwrap();
+    }
+    let needs = [
+        vec!["advisor"],
+        vec!["visiting"],
+        vec!["housing", "courses"],
+        vec!["money"],
+    ];
+    let mut samples = Samples::default();
+    for i in 0..n {
+        if i % 25 == 0 {
+            // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
+            let (h, store) = (hub.clone(), store.clone());
+            tokio::task::spawn_blocking(move || {
+                store
+                    .close_open_tickets(h.today(), true, chrono::Utc::now())
+                    .unwrap()
+            })
+            .await
+            .unwrap();
+        }
+        check_in(&hub, &needs[i % needs.len()], &mut seen_rx, &mut samples).await;
+    }
+    server.stop().await;
+    samples
+}
+
+/// One check-in, timed until `check_in` returns and until every client has heard of it.
+async fn check_in(
+    hub: &Arc<Hub>,
+    needs: &[&str],
+    seen_rx: &mut mpsc::UnboundedReceiver<(i64, Instant)>,
+    samples: &mut Samples,
+) {
+    let req = CheckInRequest {
+        visitor: Visitor::Anonymous,
+        needs: needs.iter().map(|s| s.to_string()).collect(),
+        language: Language::english(),
+        source: Source::Touchscreen,
+        priority: false,
+    };
+    let h = hub.clone();
+    let start = Instant::now();
+    let (id, committed) = tokio::task::spawn_blocking(move || {
+        let out = h.check_in(req).unwrap();
+        (out.check_in_id, Instant::now())
+    })
+    .await
+    .unwrap();
+    samples.commit.push((committed - start).as_secs_f64() * 1e3);
+    let mut got: HashMap<usize, Instant> = HashMap::new();
+    while got.len() < CLIENTS {
+        let (seen_id, at) = tokio::time::timeout(Duration::from_secs(30), seen_rx.recv())
+            .await
+            .expect("every client hears of the check-in within 30 s")
+            .unwrap();
+        if seen_id == id {
+            got.insert(got.len(), at);
+        }
+    }
+    for at in got.values() {
+        samples.total.push((*at - start).as_secs_f64() * 1e3);
+        samples
+            .push
+            .push(at.saturating_duration_since(committed).as_secs_f64() * 1e3);
+    }
+}
+
 fn main() {
     let n: usize = std::env::args()
         .skip(1)
@@ -67,97 +170,31 @@ fn main() {
         .prefix("hub-kiosk-bench")
         .tempdir_in(std::env::current_dir().unwrap())
         .unwrap();
-    let mut config = Config::demo();
-    config.kiosk.data_dir = dir.path().join("kiosk");
-    config.staff.listen = "127.0.0.1:0".parse().unwrap();
-    let store = Store::open(&config.database_path()).unwrap();
-    let hub = Hub::new(
-        Arc::new(config),
-        Arc::new(store),
-        Arc::new(SystemClock::new(true)),
-        EventBus::new(),
-    );
+    let (hub, store) = kiosk(dir.path());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let (commit, push, total) = rt.block_on(async {
-        let server = hub_kiosk::staff::start(hub.clone()).await.unwrap();
-        let url = format!("http://{}/api/v1/events", server.addr);
-        let (ready_tx, mut ready_rx) = mpsc::channel(CLIENTS);
-        let (seen_tx, mut seen_rx) = mpsc::unbounded_channel();
-        for _ in 0..CLIENTS {
-            tokio::spawn(client(url.clone(), ready_tx.clone(), seen_tx.clone()));
-        }
-        for _ in 0..CLIENTS {
-            ready_rx.recv().await.unwrap();
-        }
-        let needs = [
-            vec!["advisor"],
-            vec!["visiting"],
-            vec!["housing", "courses"],
-            vec!["money"],
-        ];
-        let (mut commit, mut push, mut total) = (Vec::new(), Vec::new(), Vec::new());
-        for i in 0..n {
-            if i % 25 == 0 {
-                // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
-                let h = hub.clone();
-                tokio::task::spawn_blocking(move || {
-                    h.store
-                        .close_open_tickets(h.today(), true, chrono::Utc::now())
-                        .unwrap()
-                })
-                .await
-                .unwrap();
-            }
-            let req = CheckInRequest {
-                visitor: Visitor::Anonymous,
-                needs: needs[i % needs.len()]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                language: Language::english(),
-                source: Source::Touchscreen,
-                priority: false,
-            };
-            let h = hub.clone();
-            let start = Instant::now();
-            let (id, committed) = tokio::task::spawn_blocking(move || {
-                let out = h.check_in(req).unwrap();
-                (out.check_in_id, Instant::now())
-            })
-            .await
-            .unwrap();
-            commit.push((committed - start).as_secs_f64() * 1e3);
-            let mut got: HashMap<usize, Instant> = HashMap::new();
-            while got.len() < CLIENTS {
-                let (seen_id, at) = tokio::time::timeout(Duration::from_secs(30), seen_rx.recv())
-                    .await
-                    .expect("every client hears of the check-in within 30 s")
-                    .unwrap();
-                if seen_id == id {
-                    got.insert(got.len(), at);
-                }
-            }
-            for at in got.values() {
-                total.push((*at - start).as_secs_f64() * 1e3);
-                push.push(at.saturating_duration_since(committed).as_secs_f64() * 1e3);
-            }
-        }
-        server.stop().await;
-        (commit, push, total)
-    });
+    let samples = rt.block_on(run(hub, store, n));
+    report(samples, n, dir.path());
+}
+
+/// The Markdown table, and with `--json` one JSON line after it.
+fn report(samples: Samples, n: usize, dir: &std::path::Path) {
     let sorted = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v
     };
-    let (commit, push, total) = (sorted(commit), sorted(push), sorted(total));
+    let (commit, push, total) = (
+        sorted(samples.commit),
+        sorted(samples.push),
+        sorted(samples.total),
+    );
     println!(
         "Check-in → `checked_in` event at {CLIENTS} SSE clients over HTTP on 127.0.0.1, {n} check-ins ({} deliveries), database in {}:\n",
         total.len(),
-        dir.path().display()
+        dir.display()
     );
     println!("| measure | p50 (ms) | p95 (ms) | max (ms) |");
     println!("|---|---:|---:|---:|");

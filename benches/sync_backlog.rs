@@ -11,6 +11,8 @@
 //! `--json` one JSON line after them, for `benches/run-all`). Under `cargo test` it runs a small
 //! smoke version of the same code.
 
+#![warn(clippy::too_many_lines)]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -180,21 +182,9 @@ fn raw_upsert(c: &mut rusqlite::Connection, bs: &[Bucket]) {
     tx.commit().unwrap();
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let full = std::env::args().any(|a| a == "--bench");
-    let rounds: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(if full { 10 } else { 1 });
-    let (days, per_round) = if full { (30, 10) } else { (2, 2) };
-    let dir = tempfile::Builder::new()
-        .prefix("hub-kiosk-bench")
-        .tempdir_in(std::env::current_dir().unwrap())
-        .unwrap();
-
-    let template = dir.path().join("backlog.sqlite3");
+/// Part 1: the backlog delivered at each batch size, as a table; times go into `json`.
+async fn backlog_table(dir: &std::path::Path, days: i64, json: &mut serde_json::Value) {
+    let template = dir.join("backlog.sqlite3");
     let start: DateTime<Utc> = "2026-10-01T00:00:00Z".parse().unwrap();
     backlog(&template, start, days * 24);
     println!(
@@ -203,9 +193,8 @@ async fn main() {
     );
     println!("| batch size | requests | time to empty the outbox | buckets/s |");
     println!("|---:|---:|---:|---:|");
-    let mut json = serde_json::json!({ "bench": "sync_backlog", "days": days });
     for batch in [50u32, 200, 500] {
-        let secs = deliver(&template, dir.path(), batch).await;
+        let secs = deliver(&template, dir, batch).await;
         json[format!("backlog_s_batch_{batch}")] = secs.into();
         let n = days * 24;
         println!(
@@ -215,77 +204,100 @@ async fn main() {
             n as f64 / secs
         );
     }
+}
 
-    let (_central, url) = start_central(&dir.path().join("ingest"));
-    // Each path writes its own file, so none rides on another's fsync.
-    let store = hub_kiosk::central::CentralStore::open(&dir.path().join("store.sqlite3")).unwrap();
-    let mut raw = raw_table(&dir.path().join("raw.sqlite3"));
-    let http = reqwest::Client::new();
-    let batch = 200;
-    let (mut t_http, mut t_store, mut t_raw) = (Vec::new(), Vec::new(), Vec::new());
-    // Each round sends the same hours again with a higher revision: the first round inserts,
-    // the others replace, as resends do. All hours stay in the past of the service's clock.
-    let first: DateTime<Utc> = "2026-01-02T00:00:00Z".parse().unwrap();
-    for round in 0..rounds {
-        for i in 0..per_round {
-            let hour = first + Span::hours(i as i64 * batch);
-            let bs = buckets(hour, batch, round as i64 + 1);
-            let up = Upload {
-                version: 1,
-                site: "walton".into(),
-                kiosk: "entrance".into(),
-                database: "0be4c400-0000-4000-8000-000000000001".into(),
-                buckets: bs.clone(),
-                software: None,
-            };
-            // The three take turns going first: on this disk a commit right after another
-            // file's fsync costs differently, and rotating spreads that over all three.
-            for k in 0..3 {
-                let t = Instant::now();
-                match (i + round + k) % 3 {
-                    0 => {
-                        let r = http
-                            .put(format!("{url}/api/v1/footfall"))
-                            .bearer_auth(TOKEN)
-                            .json(&up)
-                            .send()
-                            .await
-                            .unwrap();
-                        assert!(r.status().is_success(), "{}", r.status());
-                        t_http.push(t.elapsed().as_secs_f64());
-                    }
-                    1 => {
-                        store
-                            .upsert(
-                                "walton",
-                                "entrance",
-                                "0be4c400-0000-4000-8000-000000000001",
-                                &bs,
-                                Utc::now(),
-                            )
-                            .unwrap();
-                        t_store.push(t.elapsed().as_secs_f64());
-                    }
-                    _ => {
-                        raw_upsert(&mut raw, &bs);
-                        t_raw.push(t.elapsed().as_secs_f64());
-                    }
+/// Buckets per upload in part 2.
+const BATCH: i64 = 200;
+const DATABASE: &str = "0be4c400-0000-4000-8000-000000000001";
+
+/// The three ways into a database part 2 compares, each on its own file so none rides on
+/// another's fsync, with the seconds each write took.
+struct Ingest {
+    url: String,
+    http: reqwest::Client,
+    store: hub_kiosk::central::CentralStore,
+    raw: rusqlite::Connection,
+    /// Seconds per write: HTTP, central store, raw SQLite.
+    times: [Vec<f64>; 3],
+}
+
+impl Ingest {
+    fn new(dir: &std::path::Path) -> Ingest {
+        let (_central, url) = start_central(&dir.join("ingest"));
+        Ingest {
+            url,
+            http: reqwest::Client::new(),
+            store: hub_kiosk::central::CentralStore::open(&dir.join("store.sqlite3")).unwrap(),
+            raw: raw_table(&dir.join("raw.sqlite3")),
+            times: Default::default(),
+        }
+    }
+
+    /// Writes `bs` by path `k` (0 HTTP, 1 central store, 2 raw SQLite), timing it.
+    async fn write(&mut self, k: usize, bs: &[Bucket]) {
+        let t = Instant::now();
+        match k {
+            0 => {
+                let up = Upload {
+                    version: 1,
+                    site: "walton".into(),
+                    kiosk: "entrance".into(),
+                    database: DATABASE.into(),
+                    buckets: bs.to_vec(),
+                    software: None,
+                };
+                let r = self
+                    .http
+                    .put(format!("{}/api/v1/footfall", self.url))
+                    .bearer_auth(TOKEN)
+                    .json(&up)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success(), "{}", r.status());
+            }
+            1 => {
+                self.store
+                    .upsert("walton", "entrance", DATABASE, bs, Utc::now())
+                    .unwrap();
+            }
+            _ => raw_upsert(&mut self.raw, bs),
+        }
+        self.times[k].push(t.elapsed().as_secs_f64());
+    }
+
+    /// Each round sends the same hours again with a higher revision: the first round inserts,
+    /// the others replace, as resends do. All hours stay in the past of the service's clock.
+    async fn run(&mut self, rounds: usize, per_round: usize) {
+        let first: DateTime<Utc> = "2026-01-02T00:00:00Z".parse().unwrap();
+        for round in 0..rounds {
+            for i in 0..per_round {
+                let hour = first + Span::hours(i as i64 * BATCH);
+                let bs = buckets(hour, BATCH, round as i64 + 1);
+                // The three take turns going first: on this disk a commit right after another
+                // file's fsync costs differently, and rotating spreads that over all three.
+                for k in 0..3 {
+                    self.write((i + round + k) % 3, &bs).await;
                 }
             }
         }
     }
-    let n = (rounds * per_round) as f64 * batch as f64;
+}
+
+/// Part 2's table; medians go into `json`.
+fn ingest_table(times: [Vec<f64>; 3], n: f64, dir: &std::path::Path, json: &mut serde_json::Value) {
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    let [t_http, t_store, t_raw] = times;
     let floor = median(&mut t_raw.clone());
     println!(
-        "\nIngest of {n} buckets, {batch} per transaction (one fsync each), same disk ({}):\n",
-        dir.path().display()
+        "\nIngest of {n} buckets, {BATCH} per transaction (one fsync each), same disk ({}):\n",
+        dir.display()
     );
     println!(
-        "| path | median ms per {batch} | buckets/s (median) | buckets/s (overall) | vs raw SQLite upsert |"
+        "| path | median ms per {BATCH} | buckets/s (median) | buckets/s (overall) | vs raw SQLite upsert |"
     );
     println!("|---|---:|---:|---:|---:|");
     for (key, name, mut t) in [
@@ -303,13 +315,35 @@ async fn main() {
         println!(
             "| {name} | {:.2} | {:.0} | {:.0} | {:.2}× |",
             m * 1e3,
-            batch as f64 / m,
+            BATCH as f64 / m,
             n / total,
             floor / m
         );
     }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let full = std::env::args().any(|a| a == "--bench");
+    let rounds: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(if full { 10 } else { 1 });
+    let (days, per_round) = if full { (30, 10) } else { (2, 2) };
+    let dir = tempfile::Builder::new()
+        .prefix("hub-kiosk-bench")
+        .tempdir_in(std::env::current_dir().unwrap())
+        .unwrap();
+    let mut json = serde_json::json!({ "bench": "sync_backlog", "days": days });
+    backlog_table(dir.path(), days, &mut json).await;
+
+    let mut ingest = Ingest::new(dir.path());
+    ingest.run(rounds, per_round).await;
+    let n = (rounds * per_round) as f64 * BATCH as f64;
+    ingest_table(ingest.times, n, dir.path(), &mut json);
     if std::env::args().any(|a| a == "--json") {
-        json["ingest_batch"] = batch.into();
+        json["ingest_batch"] = BATCH.into();
         println!("{json}");
     }
 }

@@ -10,6 +10,8 @@
 //! and nothing else, for counting instructions under callgrind (`benches/run-all` runs it with
 //! two values of N: the difference is the cost of frames alone, without the set-up).
 
+#![warn(clippy::too_many_lines)]
+
 #[path = "../tests/ui_support/mod.rs"]
 mod ui_support;
 

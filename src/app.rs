@@ -46,12 +46,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         tracing::warn!("housekeeping at start: {e}");
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("hub-kiosk-worker")
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let runtime = crate::service::runtime("hub-kiosk-worker")?;
     runtime.spawn(housekeeping_loop(hub.clone()));
     runtime.spawn(crate::logging::status_loop(hub.clone()));
     let staff = runtime

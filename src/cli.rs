@@ -156,27 +156,7 @@ pub enum StaffCommand {
     HashPasscode,
     /// Make a key and a certificate signing request for the trust's certificate authority, or
     /// (--self-signed) a certificate for a trial, for the staff pages or the central service.
-    Tls(TlsArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TlsArgs {
-    /// A name staff use to reach it (host name or IP address); repeat for more. Default: this
-    /// machine's host name and <host>.local.
-    #[arg(long = "name")]
-    pub names: Vec<String>,
-    /// Folder for key.pem and request.csr (or cert.pem).
-    #[arg(long, default_value = "/etc/hub-kiosk/tls")]
-    pub out: PathBuf,
-    /// A self-signed certificate (browsers warn until each device trusts it): for a trial.
-    #[arg(long)]
-    pub self_signed: bool,
-    /// Days the self-signed certificate is valid.
-    #[arg(long, default_value_t = 825)]
-    pub days: u32,
-    /// Replace a key already in the folder.
-    #[arg(long)]
-    pub force: bool,
+    Tls(crate::admin::tls::TlsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -215,23 +195,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 },
             )
         }
-        Command::CheckConfig { file } => {
-            let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
-            let c = Config::load(&file).map_err(Failure::usage)?;
-            println!(
-                "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
-                file.display(),
-                c.site.id,
-                c.site.name,
-                c.kiosk.id,
-                c.catalogue.len(),
-                c.database_path().display()
-            );
-            for w in &c.warnings {
-                println!("warning: {w}");
-            }
-            Ok(())
-        }
+        Command::CheckConfig { file } => check_config(file),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", config::EXAMPLE);
             Ok(())
@@ -240,31 +204,8 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Sync(cmd) => crate::sync::cli::command(cmd),
         Command::Central(args) => crate::central::cli::command(args),
         Command::Card(command) => crate::cards::cli::run(command),
-        Command::Screenshots(args) => {
-            let config = load_config(args.config.as_ref())?;
-            let shooter = crate::ui::screenshots::Shooter::new(config).map_err(Failure::runtime)?;
-            let files =
-                crate::ui::screenshots::write_all(&shooter, &args.out, args.size.0, args.size.1)
-                    .map_err(Failure::runtime)?;
-            println!("{} screenshots in {}", files.len(), args.out.display());
-            if !args.check {
-                return Ok(());
-            }
-            let problems =
-                crate::ui::check::check_all(&shooter, &args.out).map_err(Failure::runtime)?;
-            if problems.is_empty() {
-                println!("layout check: every text fits");
-                return Ok(());
-            }
-            for p in &problems {
-                println!("{p}");
-            }
-            Err(Failure::runtime(format!(
-                "layout check: {} texts do not fit (listed above)",
-                problems.len()
-            )))
-        }
-        Command::Staff(StaffCommand::Tls(args)) => staff_tls(args),
+        Command::Screenshots(args) => screenshots(args),
+        Command::Staff(StaffCommand::Tls(args)) => crate::admin::tls::run(args),
         Command::Backup(a) => {
             let db = database(a.config.as_deref(), a.demo, a.database.as_ref())?;
             crate::admin::backup::run_backup(
@@ -302,6 +243,49 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `check-config`: the file given, or the appliance's, read and checked.
+fn check_config(file: Option<PathBuf>) -> Result<(), Failure> {
+    let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
+    let c = Config::load(&file).map_err(Failure::usage)?;
+    println!(
+        "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
+        file.display(),
+        c.site.id,
+        c.site.name,
+        c.kiosk.id,
+        c.catalogue.len(),
+        c.database_path().display()
+    );
+    for w in &c.warnings {
+        println!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// `screenshots`: every screen to PNG files, and with `--check` the layout check.
+fn screenshots(args: ScreenshotsArgs) -> Result<(), Failure> {
+    let config = load_config(args.config.as_ref())?;
+    let shooter = crate::ui::screenshots::Shooter::new(config).map_err(Failure::runtime)?;
+    let files = crate::ui::screenshots::write_all(&shooter, &args.out, args.size.0, args.size.1)
+        .map_err(Failure::runtime)?;
+    println!("{} screenshots in {}", files.len(), args.out.display());
+    if !args.check {
+        return Ok(());
+    }
+    let problems = crate::ui::check::check_all(&shooter, &args.out).map_err(Failure::runtime)?;
+    if problems.is_empty() {
+        println!("layout check: every text fits");
+        return Ok(());
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    Err(Failure::runtime(format!(
+        "layout check: {} texts do not fit (listed above)",
+        problems.len()
+    )))
 }
 
 /// The kiosk database a command works on: `--database`, or the configuration's.
@@ -345,47 +329,6 @@ fn report_daily(args: DailyArgs) -> Result<(), Failure> {
         crate::report::text_table(&days, &config.catalogue, config.door.calibration)
     };
     print!("{out}");
-    Ok(())
-}
-
-fn staff_tls(args: TlsArgs) -> Result<(), Failure> {
-    use crate::web::certificate::{Request, default_names, make};
-    let names = if args.names.is_empty() {
-        default_names()
-    } else {
-        args.names
-    };
-    let req = Request {
-        names: names.clone(),
-        self_signed: args.self_signed,
-        days: args.days,
-        force: args.force,
-    };
-    let w = make(&args.out, &req).map_err(Failure::usage)?;
-    let (key, other) = (w.key.display(), w.other.display());
-    println!(
-        "wrote {key} (the private key: keep it on this machine) for {}",
-        names.join(", ")
-    );
-    if args.self_signed {
-        println!(
-            "wrote {other}, self-signed for {} days. Name both in the configuration:\n  \
-             tls = {{ certificate = \"{other}\", key = \"{key}\" }}\n\
-             then `sudo systemd-tmpfiles --create hub-kiosk.conf` (the key readable by the service \
-             only) and `sudo systemctl restart hub-kiosk`. Browsers warn until each staff device \
-             trusts {other}; use a certificate from the trust's CA for real use.",
-            args.days
-        );
-    } else {
-        println!(
-            "wrote {other}: send it to the trust's certificate authority. Save the certificate \
-             they send back (PEM, with any intermediate certificates after it) beside the key and \
-             name both in the configuration:\n  \
-             tls = {{ certificate = \"{}\", key = \"{key}\" }}\n\
-             then `sudo systemd-tmpfiles --create hub-kiosk.conf` and restart the service.",
-            args.out.join(crate::web::certificate::CERT_FILE).display()
-        );
-    }
     Ok(())
 }
 

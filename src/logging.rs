@@ -124,7 +124,7 @@ pub async fn status_loop(hub: Arc<Hub>) {
     if std::env::var_os("NOTIFY_SOCKET").is_none() {
         return;
     }
-    let mut rx = hub.events.subscribe();
+    let mut rx = hub.subscribe();
     let mut last = String::new();
     loop {
         let h = hub.clone();
@@ -133,7 +133,7 @@ pub async fn status_loop(hub: Arc<Hub>) {
             .ok()
             .and_then(Result::ok);
         if let Some(waiting) = waiting {
-            let line = status_line(&hub.status.sync(), waiting, &hub.status.door());
+            let line = status_line(&hub.sync_status(), waiting, &hub.door_status());
             if line != last {
                 let _ = sd_notify::notify(&[sd_notify::NotifyState::Status(&line)]);
                 last = line;

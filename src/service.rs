@@ -1,6 +1,6 @@
 //! What every long-running command shares with systemd and the shell: the failure that ends a
-//! command (its message and exit code), telling systemd (`Type=notify`) the service is ready,
-//! the watchdog's pings and the stop signal. The kiosk's start-up, the screen and the central
+//! command (its message and exit code), the async runtime, telling systemd (`Type=notify`) the
+//! service is ready, the watchdog's pings and the stop signal. The kiosk's start-up, the screen and the central
 //! service import it; it imports none of them, so none of them import each other through it.
 
 use std::time::Duration;
@@ -25,6 +25,16 @@ impl Failure {
             code: 1,
         }
     }
+}
+
+/// The async runtime of a long-running command: two worker threads named `thread_name`.
+pub fn runtime(thread_name: &str) -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(thread_name)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
 }
 
 /// Tells systemd (Type=notify) that the kiosk is up.

@@ -3,7 +3,8 @@
 //! Every path by which a file under `src/` reaches another module counts: `use crate::…`
 //! (with its `{…}` groups), inline `crate::…` paths, `super::…` resolved to the module it
 //! names, and `pub use` re-exports. Comments and string literals do not count. The rules are
-//! written once, here at the top; change one only with the reason beside it.
+//! written once, here at the top; change one only with the reason beside it. No file under
+//! `src/` may grow past 400 lines either.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -59,18 +60,26 @@ const DOMAIN_NO_IO: &[&str] = &[
     "rusqlite", "tokio", "reqwest", "axum", "slint", "rppal", "std::fs", "std::net",
 ];
 
+/// No file under `src/` (Rust, script, style or example) is longer: split it by what it holds.
+const MAX_FILE_LINES: usize = 400;
+
 /// Files directly under `src/` that only declare or start the crate; not modules of their own.
 const ROOTS: &[&str] = &["lib", "main"];
 
+/// The crate's own `src/`.
+fn crate_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Fails with `what` and one line per problem, if there are any.
+fn assert_none(problems: &[String], what: &str) {
+    assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
+}
+
 #[test]
 fn the_crate_keeps_its_import_rules() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let problems = check(&src);
-    assert!(
-        problems.is_empty(),
-        "import rules broken (see tests/architecture.rs):\n  {}",
-        problems.join("\n  ")
-    );
+    let problems = check(&crate_src());
+    assert_none(&problems, "import rules broken (see tests/architecture.rs)");
 }
 
 #[test]
@@ -109,6 +118,47 @@ fn the_checker_catches_a_forbidden_edge_and_a_cycle() {
     assert!(has("cycle: hub -> staff -> hub"), "{problems:#?}");
     assert!(!has("store imports"), "{problems:#?}");
     assert_eq!(problems.len(), 3, "{problems:#?}");
+}
+
+#[test]
+fn no_file_under_src_is_over_400_lines() {
+    let long = long_files(&crate_src());
+    let what = format!("files over {MAX_FILE_LINES} lines (split them by what they hold)");
+    assert_none(&long, &what);
+}
+
+#[test]
+fn the_library_the_binary_and_every_bench_lint_long_functions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut crates = vec![root.join("src/lib.rs"), root.join("src/main.rs")];
+    crates.extend(
+        rust_files(&root.join("benches"))
+            .into_iter()
+            .filter(|f| f.parent().is_some_and(|d| d.ends_with("benches"))),
+    );
+    let missing: Vec<String> = crates
+        .iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            !text.contains("#![warn(clippy::too_many_lines)]")
+        })
+        .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    assert_none(
+        &missing,
+        "without #![warn(clippy::too_many_lines)] (clippy.toml sets 80)",
+    );
+}
+
+#[test]
+fn the_length_check_catches_a_long_file_anywhere_under_src() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("staff/pages")).unwrap();
+    let lines = |n: usize| "x\n".repeat(n);
+    std::fs::write(src.join("lib.rs"), lines(MAX_FILE_LINES)).unwrap();
+    std::fs::write(src.join("staff/pages/queue.js"), lines(MAX_FILE_LINES + 1)).unwrap();
+    assert_eq!(long_files(&src), ["staff/pages/queue.js: 401 lines"]);
 }
 
 #[test]
@@ -167,18 +217,40 @@ fn check(src: &Path) -> Vec<String> {
     problems.into_iter().collect()
 }
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
+/// Every file under `src` longer than [`MAX_FILE_LINES`], as `path: N lines`.
+fn long_files(src: &Path) -> Vec<String> {
+    let mut long = Vec::new();
+    for file in all_files(src) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let n = text.lines().count();
+        if n > MAX_FILE_LINES {
+            let shown = file.strip_prefix(src).unwrap().display().to_string();
+            long.push(format!("{shown}: {n} lines"));
+        }
+    }
+    long
+}
+
+fn all_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.extend(all_files(&path));
+        } else {
             out.push(path);
         }
     }
     out.sort();
     out
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = all_files(dir);
+    files.retain(|f| f.extension().is_some_and(|e| e == "rs"));
+    files
 }
 
 /// `src/staff/pages/mod.rs` → `["staff", "pages"]`; `src/app.rs` → `["app"]`; roots → `[]`.

@@ -17,7 +17,7 @@ async fn the_central_shows_the_version_each_kiosk_reports() {
     let f = fixture().await;
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(NOW.parse().unwrap()));
-    let hub = kiosk_hub(dir.path(), &f.central.url, clock);
+    let (hub, _store) = kiosk_hub(dir.path(), &f.central.url, clock);
     let task = tokio::spawn(hub_kiosk::sync::forward(
         hub.clone(),
         quick_sync(&f.central.url, 8, Duration::from_secs(5)),

@@ -23,6 +23,7 @@ fn monday_ten() -> DateTime<Utc> {
 
 struct Fixture {
     hub: Arc<Hub>,
+    store: Arc<Store>,
     dir: tempfile::TempDir,
 }
 
@@ -34,14 +35,14 @@ fn fixture(door: &str) -> Fixture {
         dir.path()
     );
     let config = Config::parse(&text, "test").unwrap();
-    let store = Store::open(&config.database_path()).unwrap();
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         Arc::new(ManualClock::new(monday_ten())),
         EventBus::new(),
     );
-    Fixture { hub, dir }
+    Fixture { hub, store, dir }
 }
 
 /// Waits (polling, 20 s at most) until `ok` holds.
@@ -53,8 +54,8 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     }
 }
 
-fn door_counts(hub: &Hub) -> (i64, i64) {
-    let c = hub.store.footfall_total().unwrap();
+fn door_counts(store: &Store) -> (i64, i64) {
+    let c = store.footfall_total().unwrap();
     (c.door_in, c.door_out)
 }
 
@@ -75,15 +76,16 @@ fn passes_written_to_the_simulator_fifo_are_saved_in_their_hour() {
         "in 3\nout\n# a comment\nin in in\n\u{1}\u{2}\nwalk in\n",
     );
     append(&fifo, "walk out\nwalk in\n");
-    wait_until("5 in and 2 out are saved", || door_counts(&f.hub) == (5, 2));
+    wait_until("5 in and 2 out are saved", || {
+        door_counts(&f.store) == (5, 2)
+    });
     let hours = f
-        .hub
         .store
         .footfall_hours(monday_ten(), monday_ten() + chrono::Duration::hours(1))
         .unwrap();
     assert_eq!(hours.len(), 1);
     assert_eq!(hours[0].0, monday_ten());
-    let status = f.hub.status.door();
+    let status = f.hub.door_status();
     assert_eq!((status.mode.as_str(), status.fault), ("simulator", None));
     assert_eq!(status.last_pass, Some(monday_ten()));
     // Raw edges go through the two-beam logic: an aborted crossing is not counted.
@@ -93,10 +95,10 @@ fn passes_written_to_the_simulator_fifo_are_saved_in_their_hour() {
     );
     append(&fifo, "in\n");
     wait_until("one more in and one more out", || {
-        door_counts(&f.hub) == (6, 3)
+        door_counts(&f.store) == (6, 3)
     });
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(door_counts(&f.hub), (6, 3), "nothing else was counted");
+    assert_eq!(door_counts(&f.store), (6, 3), "nothing else was counted");
     // The bouncing entrance of docs/hardware.md is one person in.
     let doc =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/hardware.md")).unwrap();
@@ -108,7 +110,7 @@ fn passes_written_to_the_simulator_fifo_are_saved_in_their_hour() {
         .next()
         .unwrap();
     append(&fifo, &format!("a 1\n{script}"));
-    wait_until("the documented example", || door_counts(&f.hub) == (7, 3));
+    wait_until("the documented example", || door_counts(&f.store) == (7, 3));
     door.stop();
 }
 
@@ -121,9 +123,9 @@ fn a_file_is_read_from_its_start_then_followed() {
         "mode = \"simulator\"\nsimulator_input = {script:?}"
     ));
     let _door = hardware::start(f.hub.clone()).unwrap();
-    wait_until("the file's passes", || door_counts(&f.hub) == (3, 0));
+    wait_until("the file's passes", || door_counts(&f.store) == (3, 0));
     append(&script, "out 4\n");
-    wait_until("the appended line", || door_counts(&f.hub) == (3, 4));
+    wait_until("the appended line", || door_counts(&f.store) == (3, 4));
 }
 
 #[test]
@@ -132,40 +134,34 @@ fn passes_the_database_refuses_are_kept_and_saved_when_it_recovers() {
     let fifo = f.dir.path().join("door-simulator");
     let _door = hardware::start(f.hub.clone()).unwrap();
     wait_until("the FIFO is created", || fifo.exists());
-    f.hub
-        .store
-        .pragma_for_tests("PRAGMA query_only = ON")
-        .unwrap();
+    f.store.pragma_for_tests("PRAGMA query_only = ON").unwrap();
     append(&fifo, "in 2\nout\n");
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(door_counts(&f.hub), (0, 0), "nothing could be written");
-    f.hub
-        .store
-        .pragma_for_tests("PRAGMA query_only = OFF")
-        .unwrap();
+    assert_eq!(door_counts(&f.store), (0, 0), "nothing could be written");
+    f.store.pragma_for_tests("PRAGMA query_only = OFF").unwrap();
     wait_until("the kept passes are saved", || {
-        door_counts(&f.hub) == (2, 1)
+        door_counts(&f.store) == (2, 1)
     });
 }
 
 #[test]
 fn a_blocked_beam_raises_a_fault_that_clears_with_the_beam() {
     let f = fixture("mode = \"simulator\"\nblocked_fault_seconds = 1");
-    let mut events = f.hub.events.subscribe();
+    let mut events = f.hub.subscribe();
     let fifo = f.dir.path().join("door-simulator");
     let _door = hardware::start(f.hub.clone()).unwrap();
     wait_until("the FIFO is created", || fifo.exists());
     append(&fifo, "blocked\n");
-    wait_until("the fault shows", || f.hub.status.door().fault.is_some());
-    let fault = f.hub.status.door().fault.unwrap();
+    wait_until("the fault shows", || f.hub.door_status().fault.is_some());
+    let fault = f.hub.door_status().fault.unwrap();
     assert!(
         fault.contains("beam A blocked for more than 1 s"),
         "{fault}"
     );
     append(&fifo, "clear\n");
-    wait_until("the fault clears", || f.hub.status.door().fault.is_none());
+    wait_until("the fault clears", || f.hub.door_status().fault.is_none());
     // One beam: the break was one person in.
-    assert_eq!(door_counts(&f.hub), (1, 0));
+    assert_eq!(door_counts(&f.store), (1, 0));
     let mut faults = Vec::new();
     while let Ok(e) = events.try_recv() {
         if let Event::DoorStatus { fault } = e {
@@ -194,8 +190,8 @@ fn without_a_pi_the_gpio_modes_show_a_fault_and_the_kiosk_carries_on() {
     }
     let f = fixture("mode = \"dual\"\nbeam_b_pin = 27\nled_pin = 22");
     let _door = hardware::start(f.hub.clone()).unwrap();
-    wait_until("the fault shows", || f.hub.status.door().fault.is_some());
-    let s = f.hub.status.door();
+    wait_until("the fault shows", || f.hub.door_status().fault.is_some());
+    let s = f.hub.door_status();
     let fault = s.fault.unwrap();
     assert_eq!(s.mode, "dual");
     assert!(
@@ -207,7 +203,7 @@ fn without_a_pi_the_gpio_modes_show_a_fault_and_the_kiosk_carries_on() {
     f.hub
         .door_pass(hub_kiosk::domain::footfall::Direction::In)
         .unwrap();
-    assert_eq!(door_counts(&f.hub), (1, 0));
+    assert_eq!(door_counts(&f.store), (1, 0));
 }
 
 /// A pin that remembers every level written to it.
@@ -303,14 +299,14 @@ fn the_led_blinks_while_the_sensor_fails_and_steadies_when_it_recovers() {
     let f = fixture("");
     let pin = FakePin::default();
     let (_door, plugged) = led_door(&f.hub, false, &pin);
-    wait_until("the fault shows", || f.hub.status.door().fault.is_some());
-    let fault = f.hub.status.door().fault.unwrap();
+    wait_until("the fault shows", || f.hub.door_status().fault.is_some());
+    let fault = f.hub.door_status().fault.unwrap();
     assert_eq!(fault, "door sensor not counting: the sensor is unplugged");
     let blinks = pin.next(3);
     assert!(blinks.windows(2).all(|w| w[0] != w[1]), "{blinks:?}");
     // Tried again every `retry`: once it works, the fault clears and the LED holds steady.
     plugged.store(true, Ordering::SeqCst);
-    wait_until("the fault clears", || f.hub.status.door().fault.is_none());
+    wait_until("the fault clears", || f.hub.door_status().fault.is_none());
     wait_until("the LED is lit", || pin.last() == Some(true));
     let writes = pin.writes();
     std::thread::sleep(Duration::from_millis(1200));

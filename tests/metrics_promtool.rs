@@ -138,7 +138,7 @@ async fn both_services_metrics_pass_promtool_with_every_series() {
         quick_sync(&central.url, 8, Duration::from_secs(5)),
     ));
     let deadline = Instant::now() + Duration::from_secs(30);
-    while k.hub.status.sync().last_success.is_none() || k.hub.store.outbox_depth().unwrap() > 0 {
+    while k.hub.sync_status().last_success.is_none() || k.hub.outbox_depth().unwrap() > 0 {
         assert!(Instant::now() < deadline, "no forwarding round");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

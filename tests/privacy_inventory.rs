@@ -64,18 +64,26 @@ fn differences(real: &Schema, listed: &Schema, section: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (table, cols) in real {
         let Some(doc) = listed.get(table) else {
-            out.push(format!("{section}: table `{table}` is not in docs/privacy.md"));
+            out.push(format!(
+                "{section}: table `{table}` is not in docs/privacy.md"
+            ));
             continue;
         };
         for c in cols.difference(doc) {
-            out.push(format!("{section}: column `{table}.{c}` is not in docs/privacy.md"));
+            out.push(format!(
+                "{section}: column `{table}.{c}` is not in docs/privacy.md"
+            ));
         }
         for c in doc.difference(cols) {
-            out.push(format!("{section}: docs/privacy.md lists `{table}.{c}`, which the schema does not have"));
+            out.push(format!(
+                "{section}: docs/privacy.md lists `{table}.{c}`, which the schema does not have"
+            ));
         }
     }
     for table in listed.keys().filter(|t| !real.contains_key(*t)) {
-        out.push(format!("{section}: docs/privacy.md lists table `{table}`, which the schema does not have"));
+        out.push(format!(
+            "{section}: docs/privacy.md lists table `{table}`, which the schema does not have"
+        ));
     }
     out
 }
@@ -119,7 +127,11 @@ fn a_column_left_out_of_the_inventory_is_found() {
     );
     // A new table (a migration) is found too.
     let db = rusqlite::Connection::open(&kiosk).unwrap();
-    db.execute_batch("CREATE TABLE visitor_note (id INTEGER PRIMARY KEY, text TEXT)").unwrap();
+    db.execute_batch("CREATE TABLE visitor_note (id INTEGER PRIMARY KEY, text TEXT)")
+        .unwrap();
     let problems = differences(&schema_of(&kiosk), &inventory(&doc(), section), section);
-    assert_eq!(problems, ["The kiosk's database: table `visitor_note` is not in docs/privacy.md"]);
+    assert_eq!(
+        problems,
+        ["The kiosk's database: table `visitor_note` is not in docs/privacy.md"]
+    );
 }

@@ -154,7 +154,7 @@ fn bytes_written_to_a_pseudo_terminal_reach_the_hub_as_scans() {
 
     scanner.stop();
     assert!(rx.try_recv().is_err(), "no scan beyond those sent");
-    let m = &hub.metrics.scans;
+    let m = &hub.metrics().scans;
     assert_eq!((m.get("accepted"), m.get("repeat")), (1, 1));
     let refused: u64 = [
         "malformed",
@@ -168,7 +168,7 @@ fn bytes_written_to_a_pseudo_terminal_reach_the_hub_as_scans() {
     .sum();
     assert_eq!(refused, 4 + lines as u64);
     assert!(m.get("malformed") >= 3);
-    let text = hub.metrics.render_counters();
+    let text = hub.metrics().render_counters();
     assert!(
         text.contains("hub_kiosk_card_scans_total{result=\"accepted\"} 1"),
         "{text}"

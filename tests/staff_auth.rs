@@ -195,8 +195,8 @@ async fn a_cross_origin_change_is_refused_and_changes_nothing() {
             "{body}"
         );
     }
-    assert!(k.hub.store.open_tickets().unwrap().is_empty());
-    assert_eq!(k.hub.store.check_in_count().unwrap(), 0);
+    assert!(k.store.open_tickets().unwrap().is_empty());
+    assert_eq!(k.store.check_in_count().unwrap(), 0);
 
     // From the page itself it works.
     let (status, body) = json(
@@ -206,7 +206,7 @@ async fn a_cross_origin_change_is_refused_and_changes_nothing() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!(k.hub.store.open_tickets().unwrap().len(), 1);
+    assert_eq!(k.store.open_tickets().unwrap().len(), 1);
 
     // The sign-in form cannot be posted from elsewhere either.
     let res = k

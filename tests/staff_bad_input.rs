@@ -22,8 +22,8 @@ type Case = (
 async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
     let k = Kiosk::start().await;
     let id = k.walk_in(&["advisor"]).await;
-    let before = serde_json::to_value(k.hub.store.open_tickets().unwrap()).unwrap();
-    let checkins = k.hub.store.check_in_count().unwrap();
+    let before = serde_json::to_value(k.store.open_tickets().unwrap()).unwrap();
+    let checkins = k.store.check_in_count().unwrap();
 
     let raw = |method: Method, path: &str, ctype: Option<&str>, body: Vec<u8>| {
         let mut r = k.api(method, path).body(body);
@@ -230,9 +230,9 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         assert_eq!(body["status"], want.as_u16());
     }
     // Nothing changed: the refused requests left the queue and the check-ins alone.
-    let after = serde_json::to_value(k.hub.store.open_tickets().unwrap()).unwrap();
+    let after = serde_json::to_value(k.store.open_tickets().unwrap()).unwrap();
     assert_eq!(after, before);
-    assert_eq!(k.hub.store.check_in_count().unwrap(), checkins);
+    assert_eq!(k.store.check_in_count().unwrap(), checkins);
 
     // A double click: the second "seen" says why, and the first one stands.
     k.post_json(&format!("/api/v1/tickets/{id}/call"), json!({}))

@@ -26,15 +26,15 @@ async fn send(k: &Kiosk, path: &str, key: Option<&str>, body: Value) -> (StatusC
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_walk_in_whose_answer_failed_after_the_commit_is_not_made_twice() {
     let k = Kiosk::start().await;
-    let before = k.hub.store.check_in_count().unwrap();
-    k.hub.store.fail_after_next_commit_for_tests();
+    let before = k.store.check_in_count().unwrap();
+    k.store.fail_after_next_commit_for_tests();
     let body = json!({"needs": ["advisor"], "priority": true});
     let (status, error, _) = send(&k, "/api/v1/walk-ins", Some("walk-in-1"), body.clone()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{error}");
     assert_eq!(error["status"], 503, "a problem details body: {error}");
     // The fault came after the commit: the check-in and its ticket are on disk.
-    assert_eq!(k.hub.store.check_in_count().unwrap(), before + 1);
-    let open = k.hub.store.open_tickets().unwrap();
+    assert_eq!(k.store.check_in_count().unwrap(), before + 1);
+    let open = k.store.open_tickets().unwrap();
 
     let (status, first, replayed) =
         send(&k, "/api/v1/walk-ins", Some("walk-in-1"), body.clone()).await;
@@ -44,8 +44,8 @@ async fn a_walk_in_whose_answer_failed_after_the_commit_is_not_made_twice() {
         "the retry is marked as the first answer given again"
     );
     assert_eq!(first["ticket"]["id"], json!(open.last().unwrap().id));
-    assert_eq!(k.hub.store.check_in_count().unwrap(), before + 1);
-    assert_eq!(k.hub.store.open_tickets().unwrap().len(), open.len());
+    assert_eq!(k.store.check_in_count().unwrap(), before + 1);
+    assert_eq!(k.store.open_tickets().unwrap().len(), open.len());
     // Every further retry gets the same answer, byte for byte.
     let (_, again, _) = send(&k, "/api/v1/walk-ins", Some("walk-in-1"), body.clone()).await;
     assert_eq!(again, first);
@@ -62,7 +62,7 @@ async fn a_walk_in_whose_answer_failed_after_the_commit_is_not_made_twice() {
     assert!(e["error"].as_str().unwrap().contains("another request"));
     let (status, _, replayed) = send(&k, "/api/v1/walk-ins", Some("walk-in-2"), body).await;
     assert_eq!((status, replayed), (StatusCode::CREATED, false));
-    assert_eq!(k.hub.store.check_in_count().unwrap(), before + 2);
+    assert_eq!(k.store.check_in_count().unwrap(), before + 2);
     k.stop().await;
 }
 
@@ -74,7 +74,7 @@ async fn a_call_and_a_move_are_not_repeated_by_a_retry() {
 
     // Call-next: the answer fails after the commit; the retry names the same ticket and the
     // next visitor is still waiting.
-    k.hub.store.fail_after_next_commit_for_tests();
+    k.store.fail_after_next_commit_for_tests();
     let (status, _, _) = send(&k, "/api/v1/queue/call-next", Some("call-1"), json!({})).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     let (status, called, replayed) =
@@ -95,7 +95,7 @@ async fn a_call_and_a_move_are_not_repeated_by_a_retry() {
     assert_eq!(s3, StatusCode::CONFLICT);
 
     // A transfer whose answer failed after the commit.
-    k.hub.store.fail_after_next_commit_for_tests();
+    k.store.fail_after_next_commit_for_tests();
     let transfer = format!("/api/v1/tickets/{second}/transfer");
     let (status, _, _) = send(&k, &transfer, Some("t-1"), json!({"need": "housing"})).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -118,7 +118,7 @@ async fn keys_belong_to_one_caller_and_are_bounded() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(e["error"].as_str().unwrap().contains("Idempotency-Key"));
-    let before = k.hub.store.check_in_count().unwrap();
+    let before = k.store.check_in_count().unwrap();
     assert_eq!(before, 0, "a refused key changes nothing");
 
     // The same key from a signed-in desk and from the API token: two callers, two walk-ins.
@@ -142,6 +142,6 @@ async fn keys_belong_to_one_caller_and_are_bounded() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     assert!(res.headers().get("idempotent-replayed").is_none());
-    assert_eq!(k.hub.store.check_in_count().unwrap(), 2);
+    assert_eq!(k.store.check_in_count().unwrap(), 2);
     k.stop().await;
 }

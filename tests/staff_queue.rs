@@ -11,7 +11,7 @@ use staff_support::{Kiosk, PASSCODE};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_queue_action_changes_the_store() {
     let k = Kiosk::start().await;
-    let mut events = k.hub.events.subscribe();
+    let mut events = k.hub.subscribe();
 
     let (status, body) = k
         .post_json(
@@ -27,7 +27,7 @@ async fn every_queue_action_changes_the_store() {
     );
     assert_eq!(body["ticket"]["member"], "AB-123");
     let a = body["ticket"]["id"].as_i64().unwrap();
-    let t = k.hub.store.ticket(a).unwrap().unwrap();
+    let t = k.store.ticket(a).unwrap().unwrap();
     assert!(t.priority && t.need.as_str() == "advisor" && t.needs.len() == 2);
     assert!(matches!(
         events.recv().await.unwrap(),
@@ -44,7 +44,7 @@ async fn every_queue_action_changes_the_store() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(k.state_of(a), "called");
     assert_eq!(
-        k.hub.store.ticket(a).unwrap().unwrap().called_by.as_deref(),
+        k.store.ticket(a).unwrap().unwrap().called_by.as_deref(),
         Some("demo")
     );
     assert!(
@@ -55,7 +55,7 @@ async fn every_queue_action_changes_the_store() {
         .post_json(&format!("/api/v1/tickets/{a}/recall"), json!({}))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(k.hub.store.ticket(a).unwrap().unwrap().calls, 2);
+    assert_eq!(k.store.ticket(a).unwrap().unwrap().calls, 2);
     let (status, body) = k
         .post_json(&format!("/api/v1/tickets/{a}/seen"), json!({}))
         .await;
@@ -89,10 +89,7 @@ async fn every_queue_action_changes_the_store() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(
-        k.hub.store.ticket(b).unwrap().unwrap().need.as_str(),
-        "housing"
-    );
+    assert_eq!(k.store.ticket(b).unwrap().unwrap().need.as_str(), "housing");
     let (_, info) = k.get_json(&format!("/api/v1/tickets/{b}")).await;
     assert_eq!(
         (info["position"].as_i64(), info["ticket"]["need"].as_str()),
@@ -110,7 +107,7 @@ async fn every_queue_action_changes_the_store() {
         (status, body["advisors_on_duty"].as_i64()),
         (StatusCode::OK, Some(1))
     );
-    let duty = k.hub.store.duty().unwrap();
+    let duty = k.store.duty().unwrap();
     assert_eq!(duty.len(), 1);
     assert_eq!((duty[0].0.as_str(), duty[0].1), ("demo", true));
     let (_, body) = k.post_json("/api/v1/duty", json!({"on_duty": false})).await;
@@ -152,7 +149,7 @@ async fn two_advisors_calling_one_ticket_at_once_exactly_one_wins() {
             (StatusCode::CONFLICT, StatusCode::OK) => ("Desk 2", b1),
             other => panic!("expected one 200 and one 409, got {other:?}: {b1} {b2}"),
         };
-        let stored = k.hub.store.ticket(id).unwrap().unwrap();
+        let stored = k.store.ticket(id).unwrap().unwrap();
         assert_eq!(stored.called_by.as_deref(), Some(winner));
         assert_eq!(stored.calls, 1);
         let why = loser_body["error"].as_str().unwrap();

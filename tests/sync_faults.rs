@@ -29,7 +29,7 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
         loopback(),
     );
 
-    let hub = kiosk_hub(
+    let (hub, store) = kiosk_hub(
         &dir.path().join("kiosk"),
         "http://unused",
         Arc::new(SystemClock::new(true)),
@@ -39,19 +39,19 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
     let mut rng = Rng(seed);
     let start = hour_start(Utc::now()) - Days::hours(40);
     for h in 0..40 {
-        fill_hour(&hub.store, start + Days::hours(h), &mut rng);
+        fill_hour(&store, start + Days::hours(h), &mut rng);
     }
-    let hours = local_hours(&hub.store).len();
+    let hours = local_hours(&store).len();
     assert!(hours >= 40, "{hours}");
 
     // While a request hangs, the hour it carries changes: the retry sends a newer revision,
     // which the stale request (delivered late) must not undo.
-    let store = hub.store.clone();
+    let hanging = store.clone();
     let on_hang = Box::new(move |body: &[u8]| {
         let v: serde_json::Value = serde_json::from_slice(body).unwrap();
         let hour: chrono::DateTime<Utc> =
             v["buckets"][0]["hour"].as_str().unwrap().parse().unwrap();
-        store
+        hanging
             .record_door_pass(&Stamp::synced_at(hour + Days::minutes(30)), Direction::In)
             .unwrap();
     });
@@ -70,13 +70,13 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
         Fault::Status(408, None),
     ];
     let proxy = Proxy::start(&central.url, script.clone(), on_hang).await;
-    let mut events = hub.events.subscribe();
+    let mut events = hub.subscribe();
     let task = tokio::spawn(hub_kiosk::sync::forward(
         hub.clone(),
         quick_sync(&proxy.url, 8, timeout),
     ));
 
-    converged(&hub.store, &central.central, Duration::from_secs(60)).await;
+    converged(&store, &central.central, Duration::from_secs(60)).await;
     // The hung request reaches the central service only after a newer one: it must be ignored.
     for _ in 0..600 {
         if proxy.late_forwards.load(Ordering::SeqCst) == 1 {
@@ -86,8 +86,8 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
     }
     assert_eq!(proxy.late_forwards.load(Ordering::SeqCst), 1);
     assert!(central.central.metrics.buckets_stale.load(Ordering::SeqCst) >= 1);
-    converged(&hub.store, &central.central, Duration::from_secs(10)).await;
-    assert_eq!(hub.store.dead_letter_count().unwrap(), 0);
+    converged(&store, &central.central, Duration::from_secs(10)).await;
+    assert_eq!(store.dead_letter_count().unwrap(), 0);
 
     // Every scripted fault was met, and the request after the 429 waited its Retry-After.
     let seen = proxy.seen();
@@ -106,7 +106,7 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
     assert_eq!(seen[2].buckets, 8);
     assert_eq!(seen[3].buckets, 4);
 
-    let m = &hub.metrics.sync_requests;
+    let m = &hub.metrics().sync_requests;
     assert!(m.get("retry") >= 4, "500, 429, 503, 408");
     assert_eq!(m.get("rejected"), 1);
     assert_eq!(m.get("unauthorized"), 1);
@@ -123,21 +123,21 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
         details.iter().any(|(on, d)| !on && d.contains("401")),
         "{details:?}"
     );
-    assert_eq!(hub.status.sync().state, "online");
+    assert_eq!(hub.sync_status().state, "online");
 
     // A bucket the central service refuses: an hour three days in its future.
     let future = hour_start(central_clock.now().utc + Days::days(3));
-    hub.store
+    store
         .record_door_pass(&Stamp::synced_at(future), Direction::In)
         .unwrap();
-    fill_hour(&hub.store, start + Days::hours(41), &mut rng);
+    fill_hour(&store, start + Days::hours(41), &mut rng);
     let mut waited = 0;
-    while hub.store.dead_letter_count().unwrap() == 0 || hub.store.outbox_depth().unwrap() > 0 {
+    while store.dead_letter_count().unwrap() == 0 || store.outbox_depth().unwrap() > 0 {
         waited += 1;
         assert!(waited < 600, "the refused hour was never set aside");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let dead = hub.store.dead_letters().unwrap();
+    let dead = store.dead_letters().unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!((dead[0].hour, dead[0].status), (future, 422));
     assert!(
@@ -156,11 +156,8 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
 
     // Once the cause is fixed (here: the central clock catches up), `hub-kiosk sync retry`.
     central_clock.advance(Days::days(3));
-    assert_eq!(
-        hub.store.outbox_requeue_dead_letters(Utc::now()).unwrap(),
-        1
-    );
-    converged(&hub.store, &central.central, Duration::from_secs(30)).await;
-    assert_eq!(hub.store.dead_letter_count().unwrap(), 0);
+    assert_eq!(store.outbox_requeue_dead_letters(Utc::now()).unwrap(), 1);
+    converged(&store, &central.central, Duration::from_secs(30)).await;
+    assert_eq!(store.dead_letter_count().unwrap(), 0);
     task.abort();
 }

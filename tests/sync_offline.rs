@@ -56,7 +56,7 @@ async fn thirty_days_offline_then_every_hour_is_delivered() {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let url = format!("http://{}", socket.local_addr().unwrap());
-    let hub = kiosk_hub(&dir.path().join("kiosk"), &url, clock.clone());
+    let (hub, store) = kiosk_hub(&dir.path().join("kiosk"), &url, clock.clone());
     let task = tokio::spawn(hub_kiosk::sync::forward(
         hub.clone(),
         quick_sync(&url, 200, Duration::from_secs(5)),
@@ -70,33 +70,33 @@ async fn thirty_days_offline_then_every_hour_is_delivered() {
             hub.housekeeping().unwrap();
         }
     }
-    let hours = local_hours(&hub.store);
+    let hours = local_hours(&store);
     assert_eq!(hours.len() as i64, days * 24, "every hour had a door pass");
     assert!(
         hours
             .iter()
             .any(|(_, c)| c.dropins_seen > 0 && !c.waits.is_empty())
     );
-    assert_eq!(hub.store.outbox_depth().unwrap(), days * 24);
-    assert!(hub.metrics.sync_requests.get("network") > 0);
-    assert_eq!(hub.metrics.sync_requests.get("ok"), 0);
-    assert_eq!(hub.status.sync().state, "offline");
+    assert_eq!(store.outbox_depth().unwrap(), days * 24);
+    assert!(hub.metrics().sync_requests.get("network") > 0);
+    assert_eq!(hub.metrics().sync_requests.get("ok"), 0);
+    assert_eq!(hub.sync_status().state, "offline");
     // Retention ran at every day's end: per-visit rows older than 30 days are gone, hours stay.
     hub.housekeeping().unwrap();
 
     // The network comes back.
     let listener = socket.listen(1024).unwrap().into_std().unwrap();
     let central = start_central(&dir.path().join("central"), clock.clone(), listener);
-    converged(&hub.store, &central.central, Duration::from_secs(120)).await;
+    converged(&store, &central.central, Duration::from_secs(120)).await;
     assert_eq!(central_hours(&central.central), hours);
-    assert_eq!(hub.store.dead_letter_count().unwrap(), 0);
+    assert_eq!(store.dead_letter_count().unwrap(), 0);
     for _ in 0..100 {
-        if hub.status.sync().state == "online" {
+        if hub.sync_status().state == "online" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(hub.status.sync().state, "online");
+    assert_eq!(hub.sync_status().state, "online");
     task.abort();
 }
 
@@ -109,7 +109,7 @@ async fn an_unsynchronised_clock_holds_hours_back_until_it_syncs() {
     // The Pi booted with the time it saved three days ago, and NTP has not answered.
     let wrong = truth - Span::days(3);
     clock.jump_wall(wrong, false);
-    let hub = kiosk_hub(&dir.path().join("kiosk"), &central.url, clock.clone());
+    let (hub, store) = kiosk_hub(&dir.path().join("kiosk"), &central.url, clock.clone());
     let task = tokio::spawn(hub_kiosk::sync::forward(
         hub.clone(),
         quick_sync(&central.url, 200, Duration::from_secs(5)),
@@ -119,12 +119,12 @@ async fn an_unsynchronised_clock_holds_hours_back_until_it_syncs() {
         clock.advance(Span::minutes(20));
     }
     for _ in 0..100 {
-        if hub.status.sync().state == "clock" {
+        if hub.sync_status().state == "clock" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(hub.status.sync().state, "clock");
+    assert_eq!(hub.sync_status().state, "clock");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         central.central.store.bucket_count().unwrap(),
@@ -135,7 +135,7 @@ async fn an_unsynchronised_clock_holds_hours_back_until_it_syncs() {
 
     // NTP answers: the wall clock steps to the truth; the records are re-dated, then sent.
     clock.jump_wall(truth + Span::minutes(80), true);
-    converged(&hub.store, &central.central, Duration::from_secs(30)).await;
+    converged(&store, &central.central, Duration::from_secs(30)).await;
     let sent = central_hours(&central.central);
     let total: i64 = sent.iter().map(|(_, c)| c.door_in).sum();
     assert_eq!(total, 4);

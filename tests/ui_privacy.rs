@@ -75,13 +75,13 @@ fn opens_in_portrait_and_idle_time_forgets_it() {
     k.tap("language-pl");
     k.tap("privacy");
     assert_eq!(api.get_screen(), Screen::Privacy);
-    let idle = u64::from(k.hub.config.display.idle_reset_seconds);
+    let idle = u64::from(k.hub.config().display.idle_reset_seconds);
     mock_elapsed_time(Duration::from_secs(idle));
     assert!(
         api.get_countdown() > 0,
         "the page counts down like any other"
     );
-    let countdown = u64::from(k.hub.config.display.countdown_seconds);
+    let countdown = u64::from(k.hub.config().display.countdown_seconds);
     for _ in 0..countdown {
         mock_elapsed_time(Duration::from_secs(1));
     }

@@ -18,7 +18,7 @@ fn a_card_read_by_the_serial_scanner_opens_the_members_needs_screen() {
     let path = pty.path.clone();
     run(move || async move {
         let k = Kiosk::new(|c| c.scanner.serial = Some(path.clone()));
-        let serial = hub_kiosk::ui::window::start_serial(&k.ui, &k.hub.config.scanner)
+        let serial = hub_kiosk::ui::window::start_serial(&k.ui, &k.hub.config().scanner)
             .expect("the serial scanner starts");
         until("the port is open", || serial.connected()).await;
         pty.master.write_all(VALID_CARD.as_bytes()).unwrap();

@@ -83,7 +83,7 @@ async fn just_visiting_completes_at_once() {
     );
     assert_eq!(k.count("SELECT count(*) FROM ticket"), 0);
     // The done screen returns to Welcome by itself after done_seconds.
-    let done_seconds = k.hub.config.display.done_seconds;
+    let done_seconds = k.hub.config().display.done_seconds;
     mock_elapsed_time(Duration::from_secs(u64::from(done_seconds) - 1));
     assert_eq!(api.get_screen(), Screen::Done);
     mock_elapsed_time(Duration::from_secs(2));
@@ -150,7 +150,7 @@ async fn idle_time_counts_down_then_forgets_every_choice() {
     let k = Kiosk::new(|_| {});
     let api = k.ui.api();
     let theme = k.ui.window.global::<Theme>();
-    let display = k.hub.config.display.clone();
+    let display = k.hub.config().display.clone();
     k.tap("language-pl");
     k.tap("large-text");
     assert!(theme.get_large_text());

@@ -41,7 +41,7 @@ fn countdown(lang: &str, from: u32) -> Vec<(u32, String)> {
     k.tap(&format!("language-{lang}"));
     k.tap("need-money");
     mock_elapsed_time(Duration::from_secs(u64::from(
-        k.hub.config.display.idle_reset_seconds,
+        k.hub.config().display.idle_reset_seconds,
     )));
     (1..=from)
         .rev()

@@ -2,7 +2,7 @@
 //! (RFC 9457, `application/problem+json`, with the old `error` member), including the ones no
 //! handler writes: an unknown address, a method an address does not take (405 with `Allow`,
 //! `PUT /healthz` included), a body too large or of the wrong type, and a request that takes
-//! too long. Real HTTP on 127.0.0.1.
+//! too long, and a sign-in or sign-out form from another site. Real HTTP on 127.0.0.1.
 
 mod staff_support;
 mod sync_support;
@@ -126,6 +126,25 @@ async fn the_central_service_answers_every_refusal_as_a_problem() {
         )
         .await;
     problem(res, StatusCode::BAD_REQUEST, "`to=` is empty").await;
+}
+
+#[tokio::test]
+async fn the_central_refuses_sign_in_and_out_from_another_site_as_a_problem() {
+    use sync_support::fixture::*;
+    let f = fixture().await;
+    for path in ["/sign-in", "/sign-out"] {
+        let res = f
+            .http
+            .post(format!("{}{path}", f.central.url))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, "http://evil.example")
+            .body("name=x&passcode=0000")
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get(header::SET_COOKIE).is_none(), "{path}");
+        problem(res, StatusCode::FORBIDDEN, "this service's own page").await;
+    }
 }
 
 #[tokio::test]

@@ -132,7 +132,7 @@ async fn staff_origin_must_match_scheme_host_and_port() {
         let res = walk_in(origin.clone()).await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
     }
-    assert_eq!(k.hub.store.check_in_count().unwrap(), 0);
+    assert_eq!(k.store.check_in_count().unwrap(), 0);
     let res = walk_in(format!("http://{host}")).await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     k.stop().await;

@@ -20,13 +20,13 @@ use super::store::{CentralStoreError, Contact};
 use crate::domain::needs::Need;
 use crate::domain::{Catalogue, Counts, DayTotals};
 use crate::report::{csv_line, headings, row};
-use crate::web::query::{date, refuse_empty};
+use crate::web::query::{date_range, refuse_empty};
 
 /// The OpenAPI document, served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../docs/central-openapi.json");
 
 /// Longest range one request may ask for.
-pub const MOST_DAYS: i64 = 366;
+pub const MOST_DAYS: i64 = crate::web::query::MOST_DAYS;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD&site=ID&format=json|csv`, all optional.
 #[derive(Debug, Default, Deserialize)]
@@ -51,34 +51,13 @@ impl RangeQuery {
 
     /// The days asked for; by default the week ending today (in the first site's time zone).
     pub fn range(&self, c: &Central) -> Result<(NaiveDate, NaiveDate), String> {
-        let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
-            v.as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    date(s).ok_or_else(|| {
-                        format!(
-                            "{name}=`{}` is not a date: write it as YYYY-MM-DD",
-                            s.chars().take(20).collect::<String>()
-                        )
-                    })
-                })
-                .transpose()
-        };
         let tz = c
             .config
             .sites
             .first()
             .map_or(chrono_tz::Europe::London, |s| s.timezone);
         let today = c.now().with_timezone(&tz).date_naive();
-        let to = date("to", &self.to)?.unwrap_or(today);
-        let from = date("from", &self.from)?.unwrap_or(to - chrono::Duration::days(6));
-        if from > to {
-            return Err(format!("from={from} is after to={to}"));
-        }
-        if (to - from).num_days() >= MOST_DAYS {
-            return Err(format!("ask for at most {MOST_DAYS} days at a time"));
-        }
-        Ok((from, to))
+        date_range(self.from.as_deref(), self.to.as_deref(), today)
     }
 }
 

@@ -21,6 +21,7 @@ use super::config::Reader;
 use super::pages::layout;
 use crate::report::escape;
 use crate::web::client::{TrustedProxy, client_address, forwarded_scheme};
+use crate::web::error::ApiError;
 use crate::web::next::Pages;
 use crate::web::origin::{authority, cross_origin};
 use crate::web::sign_in::{Refusal, Verdict};
@@ -117,11 +118,8 @@ pub async fn sign_in(
 ) -> Response {
     let next = safe_next(f.next.as_deref());
     if !same_origin(&c, peer, &headers, &uri) {
-        return (
-            StatusCode::FORBIDDEN,
-            "sign-in must come from this service's own page",
-        )
-            .into_response();
+        let refused = "sign-in must come from this service's own page";
+        return ApiError::forbidden(refused).into_response();
     }
     let client = client_address(peer.ip(), &headers, &c.config.service.trusted_proxies);
     let found = c
@@ -170,11 +168,8 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Response {
     if !same_origin(&c, peer, &headers, &uri) {
-        return (
-            StatusCode::FORBIDDEN,
-            "sign-out must come from this service's own page",
-        )
-            .into_response();
+        let refused = "sign-out must come from this service's own page";
+        return ApiError::forbidden(refused).into_response();
     }
     if let Some(id) = c.sessions.id_in(&headers) {
         c.sessions.end(id);

@@ -156,12 +156,7 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
             "cannot listen on {addr}: {e}. Is another central service running? Choose another address with --listen or [service] listen"
         ))
     })?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("hub-central")
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let runtime = crate::service::runtime("hub-central")?;
     tracing::info!("central service on {scheme}://{addr}");
     runtime
         .block_on(async move {

@@ -146,12 +146,7 @@ pub struct CentralConfig {
 
 impl CentralConfig {
     pub fn load(path: &Path) -> Result<CentralConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: path.display().to_string(),
-            line: None,
-            key: None,
-            message: format!("cannot read it: {e}. Check the path, or run `hub-kiosk central example > central.toml` to start one"),
-        })?;
+        let text = crate::config::read(path, "hub-kiosk central example > central.toml")?;
         CentralConfig::parse(&text, &path.display().to_string())
     }
 

@@ -139,20 +139,43 @@ fn config_warnings(c: &Central) -> String {
         .collect()
 }
 
+/// What a page shows of some sites: the days its query asks for, each site's totals over them
+/// and when each kiosk was last heard from.
+struct Shown {
+    from: NaiveDate,
+    to: NaiveDate,
+    all: Vec<SiteDays>,
+    contacts: Vec<Contact>,
+}
+
+/// Reads what a page shows of `sites`, or the page saying why it cannot (400, 503).
+async fn show(
+    c: &Arc<Central>,
+    who: &Reader,
+    sites: Vec<String>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
+) -> Result<Shown, Response> {
+    let (from, to) = range_query(q)
+        .and_then(|q| q.range(c))
+        .map_err(|e| problem(StatusCode::BAD_REQUEST, Some(who), &e))?;
+    let (all, contacts) = load_days(c, sites, from, to)
+        .await
+        .map_err(|e| problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e))?;
+    Ok(Shown {
+        from,
+        to,
+        all,
+        contacts,
+    })
+}
+
 pub async fn overview(
     State(c): State<Arc<Central>>,
     headers: HeaderMap,
     uri: Uri,
     q: Result<Query<RangeQuery>, QueryRejection>,
-) -> Response {
-    let who = match signed_in(&c, &headers, &uri) {
-        Ok(r) => r,
-        Err(redirect) => return redirect.into_response(),
-    };
-    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
-    };
+) -> Result<Response, Response> {
+    let who = signed_in(&c, &headers, &uri).map_err(IntoResponse::into_response)?;
     let sites: Vec<String> = c
         .config
         .sites
@@ -160,13 +183,34 @@ pub async fn overview(
         .filter(|s| who.may_see(&s.id))
         .map(|s| s.id.clone())
         .collect();
-    let (all, contacts) = match load_days(&c, sites, from, to).await {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e),
-    };
-    let now = c.now();
+    let Shown {
+        from,
+        to,
+        all,
+        contacts,
+    } = show(&c, who, sites, q).await?;
+    let rows = site_rows(&all, &contacts, (from, to), c.now());
+    let charts = site_charts(&all, from, to);
+    let body = format!(
+        "{}<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
+{charts}
+<p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
+<p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
+        config_warnings(&c),
+        range_form("/", from, to)
+    );
+    Ok(Html(layout("Every site", Some(who), &body)).into_response())
+}
+
+/// One table row per site: its totals over the range and its kiosks' last contact.
+fn site_rows(
+    all: &[SiteDays],
+    contacts: &[Contact],
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> String {
     let mut rows = String::new();
-    for s in &all {
+    for s in all {
         let mut total = Counts::default();
         let door: i64 = s
             .days
@@ -185,10 +229,15 @@ pub async fn overview(
             total.checkins(),
             total.dropins_joined,
             total.dropins_seen,
-            kiosk_list(&contacts, &s.site.id, now),
+            kiosk_list(contacts, &s.site.id, now),
             id = escape(&s.site.id),
         ));
     }
+    rows
+}
+
+/// The door and check-in charts, one bar per site per day.
+fn site_charts(all: &[SiteDays], from: NaiveDate, to: NaiveDate) -> String {
     let dates: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
     let labels: Vec<String> = dates
         .iter()
@@ -213,15 +262,7 @@ pub async fn overview(
     let checkin_chart = chart("Check-ins per day, by site", &|s, d| {
         day(s, d).map_or(0, |x| x.counts.checkins())
     });
-    let body = format!(
-        "{}<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Door</h2>{door_chart}<h2>Check-ins</h2>{checkin_chart}
-<p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
-<p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
-        config_warnings(&c),
-        range_form("/", from, to)
-    );
-    Html(layout("Every site", Some(who), &body)).into_response()
+    format!("<h2>Door</h2>{door_chart}<h2>Check-ins</h2>{checkin_chart}")
 }
 
 pub async fn site(
@@ -230,35 +271,24 @@ pub async fn site(
     headers: HeaderMap,
     uri: Uri,
     q: Result<Query<RangeQuery>, QueryRejection>,
-) -> Response {
-    let who = match signed_in(&c, &headers, &uri) {
-        Ok(r) => r,
-        Err(redirect) => return redirect.into_response(),
-    };
+) -> Result<Response, Response> {
+    let who = signed_in(&c, &headers, &uri).map_err(IntoResponse::into_response)?;
     if c.config.site(&site).is_none() {
-        return problem(
-            StatusCode::NOT_FOUND,
-            Some(who),
-            &format!("there is no site `{site}`"),
-        );
+        let missing = format!("there is no site `{site}`");
+        return Err(problem(StatusCode::NOT_FOUND, Some(who), &missing));
     }
     if !who.may_see(&site) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            Some(who),
-            &format!("{} may not see site `{site}`", who.name),
-        );
+        let refused = format!("{} may not see site `{site}`", who.name);
+        return Err(problem(StatusCode::FORBIDDEN, Some(who), &refused));
     }
-    let (from, to) = match range_query(q).and_then(|q| q.range(&c)) {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, Some(who), &e),
-    };
-    let (all, contacts) = match load_days(&c, vec![site.clone()], from, to).await {
-        Ok(r) => r,
-        Err(e) => return problem(StatusCode::SERVICE_UNAVAILABLE, Some(who), &e),
-    };
+    let Shown {
+        from,
+        to,
+        all,
+        contacts,
+    } = show(&c, who, vec![site.clone()], q).await?;
     let Some(s) = all.first() else {
-        return problem(StatusCode::NOT_FOUND, Some(who), "no such site");
+        return Err(problem(StatusCode::NOT_FOUND, Some(who), "no such site"));
     };
     let catalogue = catalogue_for(&c.config.catalogue, &s.days);
     let id = escape(&s.site.id);
@@ -278,5 +308,5 @@ pub async fn site(
         s.site.door_calibration,
         s.site.timezone.name(),
     );
-    Html(layout(&s.site.name, Some(who), &body)).into_response()
+    Ok(Html(layout(&s.site.name, Some(who), &body)).into_response())
 }

@@ -1,6 +1,8 @@
 //! Finding where in the file a problem is: the line of a TOML error, or of a dotted key such as
 //! `staff.logins.0.passcode_hash`, so every message names the line and the key.
 
+use std::path::Path;
+
 use super::ConfigError;
 
 /// A problem at a dotted key path such as `staff.logins.0.passcode_hash`.
@@ -14,6 +16,17 @@ pub(crate) fn problem(key: impl Into<String>, message: impl Into<String>) -> Pro
         key: key.into(),
         message: message.into(),
     }
+}
+
+/// The text of the configuration file at `path`; `starter` is the command that writes an
+/// example to start from, named when the file cannot be read.
+pub(crate) fn read(path: &Path, starter: &str) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: path.display().to_string(),
+        line: None,
+        key: None,
+        message: format!("cannot read it: {e}. Check the path, or run `{starter}` to start one"),
+    })
 }
 
 /// A TOML syntax or type error, with its line and the key on that line.

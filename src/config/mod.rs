@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
 /// Shared with the central service's configuration.
-pub(crate) use locate::{id_ok, locate, toml_error};
+pub(crate) use locate::{id_ok, locate, read, toml_error};
 pub use sections::*;
 pub use staff::*;
 pub use transport::{ConfigWarning, Transport, plain_http_warning, transport};
@@ -129,12 +129,7 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: path.display().to_string(),
-            line: None,
-            key: None,
-            message: format!("cannot read it: {e}. Check the path, or run `hub-kiosk config example > kiosk.toml` to start one"),
-        })?;
+        let text = locate::read(path, "hub-kiosk config example > kiosk.toml")?;
         Config::parse(&text, &path.display().to_string())
     }
 

@@ -130,7 +130,7 @@ pub fn parts(config: &Config) -> Parts {
 /// Starts counting at the door and driving the LED, as configured; keep the handle while the
 /// kiosk runs. `None` when there is neither sensor nor LED.
 pub fn start(hub: Arc<Hub>) -> Option<Door> {
-    let parts = parts(&hub.config);
+    let parts = parts(&hub.config());
     if parts.source.is_none() && parts.led.is_none() {
         hub.report_door(DoorSnapshot {
             mode: parts.mode,

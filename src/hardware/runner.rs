@@ -109,7 +109,7 @@ impl Worker {
             self.save(now);
             let fault = self.report();
             if let Some(l) = &mut self.led {
-                l.show(led::pattern(fault, &self.hub.status.sync()), now);
+                l.show(led::pattern(fault, &self.hub.sync_status()), now);
             }
             match self.rx.recv_timeout(TICK) {
                 Ok(input) => {

@@ -51,6 +51,11 @@ impl Hub {
         Ok(())
     }
 
+    /// The people and actions the log has rows for, each sorted: the filter's choices.
+    pub fn audit_choices(&self) -> HubResult<(Vec<String>, Vec<String>)> {
+        Ok(self.store.audit_choices()?)
+    }
+
     /// The newest `limit` rows of the audit log that match `filter`.
     pub fn audit_rows(&self, filter: &AuditFilter, limit: usize) -> HubResult<Vec<AuditRow>> {
         Ok(self.store.audit_rows(filter, limit)?)

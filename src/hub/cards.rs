@@ -63,11 +63,12 @@ impl Hub {
     pub fn scan_card(&self, scanned: &[u8]) -> HubResult<ScanOutcome> {
         let now = self.clock.now();
         let today = self.local(now.utc).date();
-        let card = match self.verifier.verify(scanned, today) {
+        let settings = self.settings();
+        let card = match settings.verifier.verify(scanned, today) {
             Ok(card) => card,
             Err(reason) => return Ok(self.refuse_scan(reason)),
         };
-        let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
+        let window = Duration::minutes(i64::from(settings.config.cards.repeat_scan_minutes));
         if let Some(last) = self
             .store
             .last_member_check_in_ms(card.member.as_str(), now.utc - window)?

@@ -44,11 +44,12 @@ pub struct CheckInOutcome {
 impl Hub {
     /// Checks a visitor in. When this returns Ok the check-in is on disk.
     pub fn check_in(&self, req: CheckInRequest) -> HubResult<CheckInOutcome> {
-        let at = self.now();
+        let at = self.now_for_write();
+        let config = self.config();
         if req.source == Source::Card
             && let Some(member) = req.visitor.member()
         {
-            let window = Duration::minutes(i64::from(self.config.cards.repeat_scan_minutes));
+            let window = Duration::minutes(i64::from(config.cards.repeat_scan_minutes));
             if let Some(last) = self
                 .store
                 .last_member_check_in_ms(member.as_str(), at.utc - window)?
@@ -58,24 +59,24 @@ impl Hub {
             }
         }
         let check_in = CheckIn::new(
-            &self.config.catalogue,
+            &config.catalogue,
             req.visitor,
             &req.needs,
             req.language,
             req.source,
             at,
         )?;
-        let drop_ins = check_in.drop_in_needs(&self.config.catalogue);
+        let drop_ins = check_in.drop_in_needs(&config.catalogue);
         let local = self.local(check_in.at.utc);
         // Staff adding a walk-in by hand decide for themselves whether the queue is open.
-        let open = req.source == Source::StaffWalkIn || self.config.hours.is_open(local);
+        let open = req.source == Source::StaffWalkIn || config.hours.is_open(local);
         let new_ticket = match drop_ins.first() {
             Some(need) if open => Some(NewTicket {
                 need: need.clone(),
                 needs: check_in.needs.clone(),
                 priority: req.priority,
                 day: local.date(),
-                prefix: self.config.queue.ticket_prefix,
+                prefix: config.queue.ticket_prefix,
             }),
             _ => None,
         };
@@ -95,7 +96,7 @@ impl Hub {
             check_in_id: receipt.check_in_id,
             drop_in_closed: !drop_ins.is_empty() && ticket.is_none(),
             next_opening: if ticket.is_none() && !drop_ins.is_empty() {
-                self.config.hours.next_opening(local)
+                config.hours.next_opening(local)
             } else {
                 None
             },

@@ -21,11 +21,12 @@ impl Hub {
     /// One round of housekeeping; run at start and then every few seconds.
     pub fn housekeeping(&self) -> HubResult<Housekeeping> {
         let now = self.now();
+        self.redate_after_clock_sync(&now);
+        let config = self.config();
         let local = self.local(now.utc);
         let today = local.date();
-        let closed_now = !self.config.hours.is_open(local)
-            && self
-                .config
+        let closed_now = !config.hours.is_open(local)
+            && config
                 .hours
                 .closes(today)
                 .is_none_or(|closes| local >= closes);
@@ -46,13 +47,13 @@ impl Hub {
         let mut purged_rows = 0;
         let today_key = today.to_string();
         if self.store.meta(LAST_PURGE)?.as_deref() != Some(today_key.as_str()) {
-            let cutoff = now.utc - Duration::days(i64::from(self.config.kiosk.retention_days));
+            let cutoff = now.utc - Duration::days(i64::from(config.kiosk.retention_days));
             let p = self.store.purge_before(cutoff)?;
             purged_rows = p.check_ins + p.tickets + p.door_passes;
             if purged_rows > 0 {
                 tracing::info!(?p, %cutoff, "deleted per-visit rows past retention");
             }
-            let audit_cutoff = now.utc - Duration::days(i64::from(self.config.kiosk.audit_days));
+            let audit_cutoff = now.utc - Duration::days(i64::from(config.kiosk.audit_days));
             let audit = self.store.purge_audit_before(audit_cutoff)?;
             if audit > 0 {
                 tracing::info!(rows = audit, %audit_cutoff, "deleted audit rows past audit_days");
@@ -68,7 +69,7 @@ impl Hub {
 
     /// Counts one person through the door.
     pub fn door_pass(&self, direction: Direction) -> HubResult<()> {
-        let now = self.now();
+        let now = self.now_for_write();
         self.store.record_door_pass(&now, direction)?;
         self.metrics.door_passes.inc(direction.as_str());
         self.publish(Event::DoorPassed { direction });

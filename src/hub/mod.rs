@@ -9,12 +9,15 @@ mod audit;
 mod cards;
 mod checkin;
 mod housekeeping;
+mod outbox;
 mod queue;
+mod records;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use tokio::sync::broadcast;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -29,7 +32,9 @@ pub use audit::StaffAction;
 pub use cards::{ScanOutcome, verifier};
 pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
 pub use housekeeping::Housekeeping;
+pub use outbox::SentHour;
 pub use queue::{QueueEntry, QueueView};
+pub use records::DutyEntry;
 
 /// Why a request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -59,19 +64,41 @@ impl From<StoreError> for HubError {
 
 pub type HubResult<T> = Result<T, HubError>;
 
-/// The kiosk's core, shared by every part.
+/// The kiosk's core, shared by every part. Its parts stay inside: callers ask for what they
+/// mean (`check_in`, `outbox_batch`, `subscribe`, `sync_status`, `config`…).
 pub struct Hub {
-    pub config: Arc<Config>,
-    pub store: Arc<Store>,
-    pub events: EventBus,
-    pub metrics: Metrics,
+    /// Swapped as one when the configuration changes; readers take a snapshot.
+    settings: RwLock<Arc<Settings>>,
+    store: Arc<Store>,
+    events: EventBus,
+    metrics: Metrics,
     /// Health of sync and the door sensor.
-    pub status: StatusBoard,
+    status: StatusBoard,
     clock: Arc<dyn Clock>,
-    policy: CallPolicy,
-    verifier: Verifier,
     /// Unsynchronised records of this boot were re-dated after the clock synced.
     redated: AtomicBool,
+}
+
+/// The configuration and what the hub derives from it, kept together so they always agree.
+struct Settings {
+    config: Arc<Config>,
+    policy: CallPolicy,
+    verifier: Verifier,
+}
+
+impl Settings {
+    fn new(config: Arc<Config>) -> Settings {
+        let policy = CallPolicy::from_catalogue(&config.catalogue, config.queue.priority_factor);
+        let verifier = cards::verifier(&config).unwrap_or_else(|e| {
+            tracing::error!("membership cards are refused until this is fixed: {e}");
+            Verifier::default()
+        });
+        Settings {
+            config,
+            policy,
+            verifier,
+        }
+    }
 }
 
 impl std::fmt::Debug for Hub {
@@ -100,47 +127,64 @@ impl Hub {
         clock: Arc<dyn Clock>,
         events: EventBus,
     ) -> Arc<Hub> {
-        let policy = CallPolicy::from_catalogue(&config.catalogue, config.queue.priority_factor);
-        let verifier = cards::verifier(&config).unwrap_or_else(|e| {
-            tracing::error!("membership cards are refused until this is fixed: {e}");
-            Verifier::default()
-        });
         Arc::new(Hub {
-            config,
+            settings: RwLock::new(Arc::new(Settings::new(config))),
             store,
             events,
             metrics: Metrics::default(),
             status: StatusBoard::default(),
             clock,
-            policy,
-            verifier,
             redated: AtomicBool::new(false),
         })
     }
 
-    /// The current time; re-dates this boot's unsynchronised records first if the clock has
-    /// just synchronised, so nothing is written on the wrong side of the jump.
+    fn settings(&self) -> Arc<Settings> {
+        self.settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The configuration now: a snapshot that stays whole while the caller holds it.
+    pub fn config(&self) -> Arc<Config> {
+        self.settings().config.clone()
+    }
+
+    /// The current time. Only reads the clock: writes re-date first (`redate_after_clock_sync`).
     pub fn now(&self) -> Stamp {
-        let now = self.clock.now();
-        if now.clock_synced && !self.redated.load(Ordering::Acquire) {
-            match self.store.redate_unsynced(&now) {
-                Ok(r) => {
-                    self.redated.store(true, Ordering::Release);
-                    if r != Default::default() {
-                        tracing::info!(?r, "clock synchronised: re-dated records made before");
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!("could not re-date records after the clock synchronised: {e}")
+        self.clock.now()
+    }
+
+    /// Once the clock has synchronised, re-dates this boot's records made before it (once per
+    /// run). Every write calls it first, so nothing is written on the wrong side of the jump;
+    /// forwarding calls it before reading the outbox and housekeeping on every round.
+    pub fn redate_after_clock_sync(&self, now: &Stamp) {
+        if !now.clock_synced || self.redated.load(Ordering::Acquire) {
+            return;
+        }
+        match self.store.redate_unsynced(now) {
+            Ok(r) => {
+                self.redated.store(true, Ordering::Release);
+                if r != Default::default() {
+                    tracing::info!(?r, "clock synchronised: re-dated records made before");
                 }
             }
+            Err(e) => {
+                tracing::warn!("could not re-date records after the clock synchronised: {e}")
+            }
         }
+    }
+
+    /// The time for a write: `now`, after re-dating if the clock has just synchronised.
+    fn now_for_write(&self) -> Stamp {
+        let now = self.now();
+        self.redate_after_clock_sync(&now);
         now
     }
 
     /// Site-local date and time of `utc`.
     pub fn local(&self, utc: DateTime<Utc>) -> NaiveDateTime {
-        utc.with_timezone(&self.config.timezone).naive_local()
+        utc.with_timezone(&self.config().timezone).naive_local()
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -149,18 +193,16 @@ impl Hub {
 
     /// Whether the drop-in queue is open now.
     pub fn is_open(&self) -> bool {
-        self.config.hours.is_open(self.local(self.clock.now().utc))
+        self.config()
+            .hours
+            .is_open(self.local(self.clock.now().utc))
     }
 
     /// When the hub next opens (site-local), if within a week.
     pub fn next_opening(&self) -> Option<NaiveDateTime> {
-        self.config
+        self.config()
             .hours
             .next_opening(self.local(self.clock.now().utc))
-    }
-
-    pub fn policy(&self) -> &CallPolicy {
-        &self.policy
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -188,6 +230,26 @@ impl Hub {
         if self.status.set_sync(s) {
             self.publish(event);
         }
+    }
+
+    /// Forwarding's state as last reported.
+    pub fn sync_status(&self) -> SyncSnapshot {
+        self.status.sync()
+    }
+
+    /// The door sensor's health as last reported.
+    pub fn door_status(&self) -> DoorSnapshot {
+        self.status.door()
+    }
+
+    /// Every event published from now on (see `events`).
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// The counters `/metrics` prints.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// The door sensor reports its health.

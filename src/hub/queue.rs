@@ -40,7 +40,7 @@ impl Hub {
     pub fn advisors_on_duty(&self) -> HubResult<u32> {
         let on = self.store.duty()?.iter().filter(|(_, on, _)| *on).count() as u32;
         Ok(if on == 0 {
-            self.config.queue.advisors_default
+            self.config().queue.advisors_default
         } else {
             on
         })
@@ -48,13 +48,12 @@ impl Hub {
 
     fn estimate_after(&self, ahead: &[NeedId]) -> HubResult<WaitEstimate> {
         let since = self.clock.now().utc - Duration::days(SERVICE_HISTORY_DAYS);
-        let medians = self
-            .store
-            .service_medians(self.config.queue.service_samples, since)?;
+        let queue = &self.config().queue;
+        let medians = self.store.service_medians(queue.service_samples, since)?;
         Ok(estimate_wait(
             ahead,
             &medians,
-            i64::from(self.config.queue.default_service_minutes) * 60,
+            i64::from(queue.default_service_minutes) * 60,
             self.advisors_on_duty()?,
         ))
     }
@@ -63,7 +62,7 @@ impl Hub {
     pub fn ticket_info(&self, ticket: Ticket) -> HubResult<super::TicketInfo> {
         let now = self.clock.now().utc;
         let open = self.store.open_tickets()?;
-        let order = self.policy.order(&open, now);
+        let order = self.settings().policy.order(&open, now);
         let index = order
             .iter()
             .position(|t| t.id == ticket.id)
@@ -79,7 +78,8 @@ impl Hub {
     pub fn queue_view(&self) -> HubResult<QueueView> {
         let now = self.clock.now().utc;
         let open = self.store.open_tickets()?;
-        let order = self.policy.order(&open, now);
+        let settings = self.settings();
+        let order = settings.policy.order(&open, now);
         let waited = |t: &Ticket| (now - t.created).num_minutes().max(0);
         let mut entries: Vec<QueueEntry> = order
             .iter()
@@ -112,19 +112,21 @@ impl Hub {
 
     /// Calls whoever is next. `desk` is the caller's display name.
     pub fn call_next(&self, desk: &str) -> HubResult<Ticket> {
-        let now = self.now();
-        let t = self.store.call_next(desk, &self.policy, now.utc)?;
+        let now = self.now_for_write();
+        let t = self
+            .store
+            .call_next(desk, &self.settings().policy, now.utc)?;
         self.announce(&t, "call");
         Ok(t)
     }
 
     /// Applies an advisor's action to a ticket.
     pub fn act(&self, ticket_id: i64, action: Action) -> HubResult<Ticket> {
+        let config = self.config();
         if let Action::Transfer { need } = &action
-            && !self.config.catalogue.is_drop_in(need)
+            && !config.catalogue.is_drop_in(need)
         {
-            let drop_ins: Vec<_> = self
-                .config
+            let drop_ins: Vec<_> = config
                 .catalogue
                 .iter()
                 .filter(|n| n.drop_in)
@@ -132,7 +134,7 @@ impl Hub {
                 .collect();
             return Err(QueueError::NotDropIn(need.to_string(), drop_ins.join(", ")).into());
         }
-        let now = self.now();
+        let now = self.now_for_write();
         let t = self.store.act(ticket_id, &action, now.utc)?;
         self.announce(&t, action.name());
         Ok(t)
@@ -156,18 +158,19 @@ impl Hub {
 
     /// Where visitors go when `desk` calls them.
     pub fn location_of(&self, desk: &str) -> Texts {
-        self.config
+        let config = self.config();
+        config
             .staff
             .logins
             .iter()
             .find(|l| l.name == desk && !l.location.is_empty())
             .map(|l| l.location.clone())
-            .unwrap_or_else(|| self.config.queue.default_location.clone())
+            .unwrap_or_else(|| config.queue.default_location.clone())
     }
 
     /// Marks a staff member on duty or away; the count feeds the visitors' wait estimate.
     pub fn set_duty(&self, name: &str, on_duty: bool) -> HubResult<u32> {
-        let now = self.now();
+        let now = self.now_for_write();
         self.store.set_duty(name, on_duty, now.utc)?;
         let n = self.advisors_on_duty()?;
         self.publish(Event::DutyChanged { on_duty: n });

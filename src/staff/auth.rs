@@ -56,7 +56,7 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
             ));
         }
         let mut found = None;
-        for t in &state.hub.config.staff.api_tokens {
+        for t in &state.hub.config().staff.api_tokens {
             if same_secret(t.token.as_bytes(), given.as_bytes()) {
                 found = Some(t.name.clone());
             }
@@ -158,15 +158,7 @@ pub async fn require_caller(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
+    use crate::web::header_map as headers;
 
     #[test]
     fn same_origin_changes_pass_and_others_are_refused() {

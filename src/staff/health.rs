@@ -64,18 +64,19 @@ pub struct Health {
 impl Health {
     /// Reads it all (blocking: call through `StaffState::hub`).
     pub fn gather(hub: &Hub, started: Instant) -> Result<Health, HubError> {
-        let now = hub.clock().now();
+        let now = hub.now();
+        let config = hub.config();
         Ok(Health {
             version: env!("CARGO_PKG_VERSION"),
-            site_id: hub.config.site.id.clone(),
-            site_name: hub.config.site.name.clone(),
-            kiosk_id: hub.config.kiosk.id.clone(),
+            site_id: config.site.id.clone(),
+            site_name: config.site.name.clone(),
+            kiosk_id: config.kiosk.id.clone(),
             now: now.utc,
             clock_synchronised: now.clock_synced,
-            sync: hub.status.sync(),
-            outbox_depth: hub.store.outbox_depth()?,
-            door: hub.status.door(),
-            disk: Disk::of(&hub.config.kiosk.data_dir),
+            sync: hub.sync_status(),
+            outbox_depth: hub.outbox_depth()?,
+            door: hub.door_status(),
+            disk: Disk::of(&config.kiosk.data_dir),
             queue_open: hub.is_open(),
             uptime_seconds: started.elapsed().as_secs(),
         })

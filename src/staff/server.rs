@@ -50,10 +50,11 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
     format!("the staff pages cannot listen on {addr}: {e} ({hint})")
 }
 
-/// Binds `hub.config.staff.listen` and starts serving on the current tokio runtime.
+/// Binds `[staff] listen` and starts serving on the current tokio runtime.
 pub async fn start(hub: Arc<Hub>) -> Result<Running, String> {
-    let listen = hub.config.staff.listen;
-    let tls = match &hub.config.staff.tls {
+    let config = hub.config();
+    let listen = config.staff.listen;
+    let tls = match &config.staff.tls {
         Some(t) => Some(load_tls(&t.certificate, &t.key).map_err(|e| {
             format!(
                 "cannot use the TLS certificate {} and key {}: {e}. Give PEM files readable by the kiosk's user",
@@ -80,7 +81,7 @@ pub async fn start(hub: Arc<Hub>) -> Result<Running, String> {
         }
     });
     let url = format!("{scheme}://{addr}/");
-    if hub.config.staff.logins.is_empty() {
+    if config.staff.logins.is_empty() {
         tracing::warn!(
             "no staff logins are configured: nobody can sign in to the staff pages until [staff] logins lists some"
         );

@@ -32,7 +32,7 @@ pub async fn events(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let rx = s.hub.events.subscribe();
+    let rx = s.hub.subscribe();
     let ready = SseEvent::default()
         .event("ready")
         .data(serde_json::json!({ "name": caller.name }).to_string());

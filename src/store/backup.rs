@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Result, StoreError};
+use crate::sqlite::OpenError;
 
 /// Where the kiosk keeps its database's random id (`sync::wire::Upload::database`).
 pub const DATABASE_ID_KEY: &str = "sync.database_id";
@@ -42,10 +43,10 @@ pub struct RestoreDone {
 }
 
 fn fail(path: &Path, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Open {
+    StoreError::Open(OpenError::Open {
         path: path.display().to_string(),
         detail: detail.to_string(),
-    }
+    })
 }
 
 fn open_read_only(path: &Path) -> Result<Connection> {
@@ -76,10 +77,10 @@ fn integrity(conn: &Connection, path: &Path) -> Result<()> {
     if rows.len() == 1 && rows[0] == "ok" {
         Ok(())
     } else {
-        Err(StoreError::Corrupt {
+        Err(StoreError::Corrupt(OpenError::Corrupt {
             path: path.display().to_string(),
             detail: rows.into_iter().take(3).collect::<Vec<_>>().join("; "),
-        })
+        }))
     }
 }
 
@@ -232,11 +233,11 @@ pub fn restore(
     integrity(&src, backup)?;
     let version: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > plan.known_version {
-        return Err(Refused::Store(StoreError::TooNew {
+        return Err(Refused::Store(StoreError::Open(OpenError::TooNew {
             path: backup.display().to_string(),
             found: version,
             known: plan.known_version,
-        }));
+        })));
     }
     let backup_newest = newest(&src, plan.newest_sql)?;
     let users = users_of(live);

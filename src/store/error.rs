@@ -7,20 +7,12 @@ use crate::sqlite::OpenError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "the database {path} is damaged ({detail}). Stop the kiosk, move the file aside (a new one is made at the next start) and keep the old one: `sqlite3 OLD .recover` can often save its rows"
-    )]
-    Corrupt { path: String, detail: String },
-    #[error("cannot open the database {path}: {detail}")]
-    Open { path: String, detail: String },
-    #[error(
-        "the database {path} has schema version {found} but this hub-kiosk knows only up to {known}: it was written by a newer version — install that version again"
-    )]
-    TooNew {
-        path: String,
-        found: i64,
-        known: i64,
-    },
+    /// The file is not a database or is damaged: it cannot be opened (`OpenError::Corrupt`).
+    #[error(transparent)]
+    Corrupt(OpenError),
+    /// The file cannot be opened, or a newer version wrote it (the rest of `OpenError`).
+    #[error(transparent)]
+    Open(OpenError),
     #[error(
         "the disk is full, so this was not saved: free some space on the kiosk (`journalctl --vacuum-size=50M` helps). Everything saved before is safe"
     )]
@@ -61,9 +53,8 @@ impl From<rusqlite::Error> for StoreError {
 impl From<OpenError> for StoreError {
     fn from(e: OpenError) -> Self {
         match e {
-            OpenError::Corrupt { path, detail } => StoreError::Corrupt { path, detail },
-            OpenError::Open { path, detail } => StoreError::Open { path, detail },
-            OpenError::TooNew { path, found, known } => StoreError::TooNew { path, found, known },
+            OpenError::Corrupt { .. } => StoreError::Corrupt(e),
+            other => StoreError::Open(other),
         }
     }
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::sqlite::open_error;
+use crate::sqlite::{OpenError, open_error};
 
 pub use audit::{AuditEntry, AuditFilter, AuditRow, AuditVia};
 pub use checkins::{NewTicket, Receipt};
@@ -66,10 +66,10 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
         if !path.exists() {
-            return Err(StoreError::Open {
+            return Err(StoreError::from(OpenError::Open {
                 path: shown,
                 detail: "no such file: run the kiosk once, or give the right --database".into(),
-            });
+            }));
         }
         let conn = Connection::open_with_flags(
             path,
@@ -82,11 +82,11 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| StoreError::from(open_error(&shown, e)))?;
         if version as usize > schema::MIGRATIONS.len() {
-            return Err(StoreError::TooNew {
+            return Err(StoreError::from(OpenError::TooNew {
                 path: shown,
                 found: version,
                 known: schema::MIGRATIONS.len() as i64,
-            });
+            }));
         }
         Ok(Store {
             conn: Mutex::new(conn),

@@ -56,7 +56,7 @@ impl SyncOptions {
 /// Starts forwarding on the current tokio runtime, or reports it disabled when `[sync]` names no
 /// central service.
 pub fn start(hub: &Arc<Hub>) {
-    match SyncOptions::from_config(&hub.config) {
+    match SyncOptions::from_config(&hub.config()) {
         Some(opts) => {
             warn_if_plain_http(&opts.central_url);
             tokio::spawn(forward(hub.clone(), opts));

@@ -11,12 +11,9 @@ use super::SyncOptions;
 use super::client::Client;
 use super::policy::{Outcome, Policy, Step};
 use super::wire::{Bucket, FORMAT_VERSION, Upload};
-use crate::hub::Hub;
+use crate::hub::{Hub, HubError, SentHour};
 use crate::status::{SyncSnapshot, SyncState};
-use crate::store::{OutboxEntry, StoreError};
-
-/// Where the database's random id is kept (see `wire::Upload::database`).
-const DATABASE_ID: &str = crate::store::backup::DATABASE_ID_KEY;
+use crate::store::OutboxEntry;
 
 /// Forwards the outbox to the central service until the task is dropped.
 pub async fn forward(hub: Arc<Hub>, opts: SyncOptions) {
@@ -65,11 +62,13 @@ struct Worker {
     database: Option<String>,
 }
 
-/// Runs a store call off the async threads.
+/// Runs a blocking hub call off the async threads.
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+    hub: &Arc<Hub>,
+    f: impl FnOnce(&Hub) -> Result<T, HubError> + Send + 'static,
 ) -> Result<T, String> {
-    match tokio::task::spawn_blocking(f).await {
+    let hub = hub.clone();
+    match tokio::task::spawn_blocking(move || f(&hub)).await {
         Ok(r) => r.map_err(|e| e.to_string()),
         Err(e) => Err(format!("a database task failed: {e}")),
     }
@@ -78,15 +77,15 @@ async fn blocking<T: Send + 'static>(
 impl Worker {
     /// One attempt; returns how long to wait before the next.
     async fn round(&mut self) -> Duration {
-        let hub = self.hub.clone();
         let limit = self.policy.limit();
-        // `Hub::now` re-dates this boot's records first if the clock has just synchronised.
-        let read = blocking(move || {
+        let read = blocking(&self.hub, move |hub| {
             let now = hub.now();
             if !now.clock_synced {
                 return Ok(None);
             }
-            Ok(Some((now.utc, hub.store.outbox_batch(limit)?)))
+            // Hours move when this boot's records are re-dated: do that before reading them.
+            hub.redate_after_clock_sync(&now);
+            Ok(Some((now.utc, hub.outbox_batch(limit)?)))
         })
         .await;
         let (now, batch) = match read {
@@ -115,7 +114,7 @@ impl Worker {
         };
         self.status.last_attempt = Some(now);
         let outcome = self.client.send(&upload).await;
-        self.hub.metrics.sync_requests.inc(outcome.metric());
+        self.hub.count_sync_request(outcome.metric());
         let step = self
             .policy
             .decide(batch.len(), &outcome, rand::random::<f64>());
@@ -129,11 +128,10 @@ impl Worker {
         outcome: &Outcome,
         now: DateTime<Utc>,
     ) -> Duration {
-        let keys: Vec<(DateTime<Utc>, i64)> = batch.iter().map(|e| (e.hour, e.revision)).collect();
-        let store = self.hub.store.clone();
+        let keys: Vec<SentHour> = batch.iter().map(|e| (e.hour, e.revision)).collect();
         match step {
             Step::Ack => {
-                if let Err(e) = blocking(move || store.outbox_ack(&keys)).await {
+                if let Err(e) = blocking(&self.hub, move |h| h.outbox_accepted(&keys)).await {
                     // The hours stay queued and are sent again: harmless.
                     self.set(SyncState::Online, Some(e)).await;
                     return self.opts.interval;
@@ -151,9 +149,8 @@ impl Worker {
             Step::DeadLetter { status, why } => {
                 tracing::warn!(hour = %keys[0].0, status, "the central service refused an hour; it is kept as a dead letter: {why}");
                 let reason = why.clone();
-                if let Err(e) =
-                    blocking(move || store.outbox_dead_letter(&keys, status, &reason, now)).await
-                {
+                let refuse = move |h: &Hub| h.outbox_refused(&keys, status, &reason, now);
+                if let Err(e) = blocking(&self.hub, refuse).await {
                     self.set(SyncState::Online, Some(e)).await;
                     return self.opts.interval;
                 }
@@ -176,26 +173,17 @@ impl Worker {
         let database = match &self.database {
             Some(id) => id.clone(),
             None => {
-                let store = self.hub.store.clone();
-                let id = blocking(move || {
-                    if let Some(id) = store.meta(DATABASE_ID)? {
-                        return Ok(id);
-                    }
-                    let id = uuid::Uuid::new_v4().to_string();
-                    store.set_meta(DATABASE_ID, &id)?;
-                    Ok(id)
-                })
-                .await?;
+                let id = blocking(&self.hub, Hub::database_id).await?;
                 self.database = Some(id.clone());
                 id
             }
         };
+        let config = self.hub.config();
         Ok(Upload {
             version: FORMAT_VERSION,
-            site: self.hub.config.site.id.clone(),
-            kiosk: self.hub.config.kiosk.id.clone(),
+            site: config.site.id.clone(),
+            kiosk: config.kiosk.id.clone(),
             database,
-            software: Some(env!("CARGO_PKG_VERSION").to_owned()),
             buckets: batch
                 .iter()
                 .map(|e| Bucket {
@@ -204,6 +192,7 @@ impl Worker {
                     counts: e.counts.clone(),
                 })
                 .collect(),
+            software: Some(env!("CARGO_PKG_VERSION").to_owned()),
         })
     }
 
@@ -224,10 +213,10 @@ impl Worker {
 
     /// Sends the snapshot, with the outbox and dead-letter counts read now, to the hub.
     async fn report(&mut self) {
-        let store = self.hub.store.clone();
-        if let Ok((outbox, dead)) =
-            blocking(move || Ok((store.outbox_depth()?, store.dead_letter_count()?))).await
-        {
+        let counts = blocking(&self.hub, |h| {
+            Ok((h.outbox_depth()?, h.dead_letter_count()?))
+        });
+        if let Ok((outbox, dead)) = counts.await {
             self.status.outbox = outbox;
             self.status.dead_letters = dead;
         }

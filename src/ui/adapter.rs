@@ -58,7 +58,7 @@ pub(super) struct Shell {
 impl Shell {
     pub(super) fn new(hub: Arc<Hub>, window: &AppWindow, jobs: Jobs) -> Rc<Shell> {
         use slint::ComponentHandle;
-        let config = hub.config.clone();
+        let config = hub.config();
         Rc::new(Shell {
             visit: RefCell::new(Visit::new(config.clone())),
             calls: RefCell::new(Calls::new(config.display.recent_calls)),

@@ -20,7 +20,7 @@ const CALL_SHOWN: Duration = Duration::from_secs(180);
 
 pub(super) fn start(shell: &Rc<Shell>) -> Result<(), slint::EventLoopError> {
     show_health(shell);
-    let mut events = shell.hub.events.subscribe();
+    let mut events = shell.hub.subscribe();
     let weak = Rc::downgrade(shell);
     slint::spawn_local(async move {
         loop {
@@ -61,10 +61,10 @@ fn show_health(shell: &Shell) {
     let Some(w) = shell.window.upgrade() else {
         return;
     };
-    let sync = shell.hub.status.sync();
+    let sync = shell.hub.sync_status();
     let api = w.global::<Api>();
     api.set_offline(!sync.state.is_well());
-    api.set_door_fault(shell.hub.status.door().fault.is_some());
+    api.set_door_fault(shell.hub.door_status().fault.is_some());
 }
 
 pub(super) fn scan_channel(shell: &Rc<Shell>) -> Result<ScanSender, slint::EventLoopError> {

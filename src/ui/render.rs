@@ -11,7 +11,7 @@ use super::{Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, Them
 impl Shell {
     /// What never changes while the kiosk runs: the site's name, the languages, the timings.
     pub(super) fn render_site(&self, w: &AppWindow) {
-        let config = &self.hub.config;
+        let config = self.hub.config();
         let api = w.global::<Api>();
         api.set_site_name(config.site.name.as_str().into());
         api.set_idle_seconds(config.display.idle_reset_seconds as i32);

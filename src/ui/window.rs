@@ -40,7 +40,7 @@ pub fn no_display_message(e: &slint::PlatformError) -> String {
 /// Builds the screen, shows it and runs the UI until the window closes or `quit_event_loop`.
 pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
     let ui = build_ui(hub.clone()).map_err(|e| Failure::runtime(no_display_message(&e)))?;
-    if matches!(hub.config.display.rotation, 90 | 270)
+    if matches!(hub.config().display.rotation, 90 | 270)
         && std::env::var_os("SLINT_KMS_ROTATION").is_none()
     {
         // A desktop window in portrait, as the rotated panel would be.
@@ -49,7 +49,7 @@ pub fn run(hub: Arc<Hub>) -> Result<(), Failure> {
             .set_size(slint::LogicalSize::new(800.0, 1280.0));
     }
     ui.start_feeds().map_err(Failure::runtime)?;
-    let _serial = start_serial(&ui, &hub.config.scanner);
+    let _serial = start_serial(&ui, &hub.config().scanner);
     notify_after_first_frame(&ui);
     let _watchdog = watchdog_timer();
     ui.window

@@ -68,15 +68,7 @@ pub fn cross_origin(headers: &HeaderMap, scheme: &str, authority: Option<&str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.append(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
+    use crate::web::header_map as headers;
 
     fn from(origin: &'static str, scheme: &str, host: &str) -> Option<String> {
         cross_origin(&headers(&[("origin", origin)]), scheme, Some(host))

@@ -24,9 +24,14 @@ pub struct Printed {
 }
 
 pub fn read_png(path: &Path) -> Printed {
-    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .expect("a frame that fits in memory")
+    ];
     let frame = reader.next_frame(&mut buf).unwrap();
     let ppm = reader
         .info()

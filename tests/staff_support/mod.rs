@@ -5,9 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use hub_kiosk::clock::SystemClock;
 use hub_kiosk::config::{Config, DEMO_API_TOKEN, DEMO_PASSCODE};
+use hub_kiosk::events::EventBus;
 use hub_kiosk::hub::Hub;
 use hub_kiosk::staff::Running;
+use hub_kiosk::store::Store;
 use reqwest::{Client, RequestBuilder, Response, StatusCode, header};
 use serde_json::Value;
 
@@ -16,6 +19,8 @@ pub const PASSCODE: &str = DEMO_PASSCODE;
 
 pub struct Kiosk {
     pub hub: Arc<Hub>,
+    /// The hub's database, for tests to look into.
+    pub store: Arc<Store>,
     pub server: Option<Running>,
     pub base: String,
     pub http: Client,
@@ -43,11 +48,14 @@ impl Kiosk {
         config.kiosk.data_dir = dir.path().join("data");
         config.staff.listen = "127.0.0.1:0".parse().unwrap();
         change(&mut config);
-        let hub = Hub::open(config).unwrap();
+        let store = Arc::new(Store::open(&config.database_path()).unwrap());
+        let clock = Arc::new(SystemClock::new(config.clock.assume_synchronised));
+        let hub = Hub::new(Arc::new(config), store.clone(), clock, EventBus::new());
         let server = hub_kiosk::staff::start(hub.clone()).await.unwrap();
         Kiosk {
             base: format!("http://{}", server.addr),
             hub,
+            store,
             server: Some(server),
             http: client(),
             dir,
@@ -128,8 +136,7 @@ impl Kiosk {
 
     /// The ticket's state as stored.
     pub fn state_of(&self, id: i64) -> String {
-        self.hub
-            .store
+        self.store
             .ticket(id)
             .unwrap()
             .unwrap()

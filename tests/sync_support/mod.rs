@@ -139,11 +139,16 @@ assume_synchronised = true
     )
 }
 
-/// A hub on its own database in `data_dir`.
-pub fn kiosk_hub(data_dir: &Path, central_url: &str, clock: Arc<dyn Clock>) -> Arc<Hub> {
+/// A hub on its own database in `data_dir`, and that database for the test to read and fill.
+pub fn kiosk_hub(
+    data_dir: &Path,
+    central_url: &str,
+    clock: Arc<dyn Clock>,
+) -> (Arc<Hub>, Arc<Store>) {
     let config = Config::parse(&kiosk_config_text(data_dir, central_url, 8), "kiosk.toml").unwrap();
-    let store = Store::open(&config.database_path()).unwrap();
-    Hub::new(Arc::new(config), Arc::new(store), clock, EventBus::new())
+    let store = Arc::new(Store::open(&config.database_path()).unwrap());
+    let hub = Hub::new(Arc::new(config), store.clone(), clock, EventBus::new());
+    (hub, store)
 }
 
 /// Forwarding options with waits short enough for tests.

@@ -74,7 +74,7 @@ impl Kiosk {
 
     /// Rows in a table of the kiosk's SQLite file, read through a separate connection.
     pub fn count(&self, sql: &str) -> i64 {
-        let db = rusqlite::Connection::open(self.hub.config.database_path()).unwrap();
+        let db = rusqlite::Connection::open(self.hub.config().database_path()).unwrap();
         db.query_row(sql, [], |r| r.get(0)).unwrap()
     }
 

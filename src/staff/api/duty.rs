@@ -29,8 +29,7 @@ fn duty_reply(h: &crate::hub::Hub) -> Result<DutyReply, HubError> {
     Ok(DutyReply {
         advisors_on_duty: h.advisors_on_duty()?,
         staff: h
-            .store
-            .duty()?
+            .duty_roster()?
             .into_iter()
             .map(|(name, on_duty, since)| DutyEntry {
                 name,

@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use crate::staff::error::{ApiError, ApiJson, ApiQuery};
 use crate::staff::state::AppState;
-use crate::web::query::{date, refuse_empty};
+use crate::web::query::refuse_empty;
 
 /// Longest range one footfall request may cover.
-pub const MAX_DAYS: i64 = 366;
+pub const MAX_DAYS: i64 = crate::web::query::MOST_DAYS;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RangeQuery {
@@ -23,30 +23,8 @@ pub struct RangeQuery {
 
 /// The days asked for: `to` defaults to today, `from` to six days before `to`.
 pub fn date_range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let parse = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-        match v.as_deref().filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => date(v).map(Some).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "`{name}` must be a date like 2026-11-23, not `{}`",
-                    v.chars().take(20).collect::<String>()
-                ))
-            }),
-        }
-    };
-    let to = parse("to", &q.to)?.unwrap_or(today);
-    let from = parse("from", &q.from)?.unwrap_or(to - chrono::Duration::days(6));
-    if from > to {
-        return Err(ApiError::bad_request(format!(
-            "`from` ({from}) is after `to` ({to}): swap them"
-        )));
-    }
-    if (to - from).num_days() >= MAX_DAYS {
-        return Err(ApiError::bad_request(format!(
-            "ask for at most {MAX_DAYS} days at a time"
-        )));
-    }
-    Ok((from, to))
+    crate::web::query::date_range(q.from.as_deref(), q.to.as_deref(), today)
+        .map_err(ApiError::bad_request)
 }
 
 /// `GET /api/v1/footfall/daily?from=&to=[&format=csv]`.
@@ -67,10 +45,8 @@ pub async fn footfall_daily(
         }
     };
     let (from, to) = date_range(&q, s.hub.today())?;
-    let days = s
-        .hub(move |h| Ok(h.store.footfall_daily(from, to, &h.config.timezone)?))
-        .await?;
-    let config = &s.hub.config;
+    let days = s.hub(move |h| h.footfall_days(from, to)).await?;
+    let config = s.hub.config();
     let calibration = config.door.calibration;
     if csv {
         let file = format!("footfall-{}-{from}-to-{to}.csv", config.site.id);

@@ -102,10 +102,7 @@ fn replay(
 /// Saves the answer to `req`. Should that fail the change still stands and the answer is still
 /// given: a retry rebuilds it from the check-in or ticket the key names.
 fn keep_answer(h: &Hub, req: &KeyedRequest, status: StatusCode, body: &Value) {
-    if let Err(e) =
-        h.store
-            .save_idempotent_answer(&req.caller, &req.key, status.as_u16(), &body.to_string())
-    {
+    if let Err(e) = h.keep_answer(req, status.as_u16(), &body.to_string()) {
         tracing::warn!("the answer to a request with an Idempotency-Key was not kept: {e}");
     }
 }
@@ -129,7 +126,7 @@ where
             let Some(req) = key else {
                 return Ok(Done::Fresh(status, json(act(h)?)));
             };
-            if let Some(record) = h.store.idempotency_key(&req.caller, &req.key, req.at)? {
+            if let Some(record) = h.idempotency_key(&req)? {
                 return replay(h, &req, record, rebuild);
             }
             match with_key(req.clone(), || act(h)) {
@@ -139,12 +136,10 @@ where
                     Ok(Done::Fresh(status, body))
                 }
                 // Another request with this key got there first.
-                Err(HubError::Store(StoreError::KeyUsed)) => {
-                    match h.store.idempotency_key(&req.caller, &req.key, req.at)? {
-                        Some(record) => replay(h, &req, record, rebuild),
-                        None => Err(HubError::Store(StoreError::KeyUsed)),
-                    }
-                }
+                Err(HubError::Store(StoreError::KeyUsed)) => match h.idempotency_key(&req)? {
+                    Some(record) => replay(h, &req, record, rebuild),
+                    None => Err(HubError::Store(StoreError::KeyUsed)),
+                },
                 Err(e) => Err(e),
             }
         })
@@ -220,11 +215,7 @@ fn json(v: impl Serialize) -> Value {
 
 /// The answer of a ticket move, rebuilt: the ticket as it is.
 pub fn ticket_answer(h: &Hub, id: i64) -> Result<(StatusCode, Value), HubError> {
-    let t = h
-        .store
-        .ticket(id)?
-        .ok_or_else(|| crate::domain::QueueError::UnknownTicket(format!("#{id}")))?;
-    Ok((StatusCode::OK, json(t)))
+    Ok((StatusCode::OK, json(h.ticket(id)?)))
 }
 
 #[cfg(test)]

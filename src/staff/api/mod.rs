@@ -51,9 +51,9 @@ pub struct QueueReply {
 /// Builds the queue reply (blocking: call through `StaffState::hub`).
 pub fn queue_reply(hub: &crate::hub::Hub) -> Result<QueueReply, HubError> {
     let view = hub.queue_view()?;
+    let config = hub.config();
     let mut no_shows: Vec<Ticket> = hub
-        .store
-        .tickets_of_day(hub.today())?
+        .tickets_today()?
         .into_iter()
         .filter(|t| t.state == TicketState::NoShow)
         .collect();
@@ -62,10 +62,9 @@ pub fn queue_reply(hub: &crate::hub::Hub) -> Result<QueueReply, HubError> {
     Ok(QueueReply {
         view,
         no_shows,
-        amber_minutes: hub.config.queue.amber_minutes,
-        red_minutes: hub.config.queue.red_minutes,
-        needs: hub
-            .config
+        amber_minutes: config.queue.amber_minutes,
+        red_minutes: config.queue.red_minutes,
+        needs: config
             .catalogue
             .iter()
             .map(|n| NeedInfo {
@@ -106,10 +105,7 @@ pub async fn ticket(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<TicketInfo>, ApiError> {
     s.hub(move |h| {
-        let t = h
-            .store
-            .ticket(id)?
-            .ok_or_else(|| crate::domain::QueueError::UnknownTicket(format!("#{id}")))?;
+        let t = h.ticket(id)?;
         h.ticket_info(t)
     })
     .await

@@ -39,7 +39,7 @@ pub fn document(catalogue: &Catalogue) -> String {
 pub async fn openapi(State(s): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        document(&s.hub.config.catalogue),
+        document(&s.hub.config().catalogue),
     )
 }
 

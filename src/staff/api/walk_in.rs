@@ -73,7 +73,8 @@ pub async fn walk_in(
 
 /// The check-in a walk-in asks for, or why it cannot be one.
 fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
-    let catalogue = &s.hub.config.catalogue;
+    let config = s.hub.config();
+    let catalogue = &config.catalogue;
     let all_known = body.needs.iter().all(|n| catalogue.get(n).is_some());
     if all_known
         && !body.needs.is_empty()
@@ -98,7 +99,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
     };
     let language = match body.language.as_deref() {
         Some(l) => Language::new(l).map_err(HubError::from)?,
-        None => s.hub.config.site.default_language.clone(),
+        None => s.hub.config().site.default_language.clone(),
     };
     Ok(CheckInRequest {
         visitor,
@@ -111,7 +112,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
 
 /// The first answer to a walk-in, rebuilt from its check-in: its ticket as it is now.
 fn rebuild(h: &Hub, check_in_id: i64) -> Result<(StatusCode, Value), HubError> {
-    let Some(t) = h.store.ticket_of_check_in(check_in_id)? else {
+    let Some(t) = h.ticket_of_check_in(check_in_id)? else {
         return Ok((StatusCode::CREATED, Value::Null));
     };
     let reply = WalkInReply {

@@ -46,7 +46,7 @@ fn given(v: &Option<String>) -> Option<String> {
 pub fn is_manager(hub: &Hub, caller: &Caller) -> bool {
     matches!(caller.via, Via::Session(_))
         && hub
-            .config
+            .config()
             .staff
             .login(&caller.name)
             .is_some_and(|l| l.role == Role::Manager)
@@ -55,7 +55,7 @@ pub fn is_manager(hub: &Hub, caller: &Caller) -> bool {
 /// The start of site-local day `d`, in UTC.
 fn start_of(hub: &Hub, d: NaiveDate) -> DateTime<Utc> {
     let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    hub.config
+    hub.config()
         .timezone
         .from_local_datetime(&local)
         .earliest()
@@ -142,7 +142,7 @@ fn table(hub: &Hub, rows: &[AuditRow]) -> String {
 
 /// The section of the status page (blocking: call through `StaffState::hub`).
 pub fn section(hub: &Hub, q: &AuditQuery) -> String {
-    let (people, actions) = hub.store.audit_choices().unwrap_or_default();
+    let (people, actions) = hub.audit_choices().unwrap_or_default();
     let mut body = format!(
         "<section aria-labelledby=\"audit-title\"><h2 id=\"audit-title\">Audit log</h2>\
          <p class=\"muted\">Every staff action: who, what, on which ticket or session, when and from \
@@ -152,7 +152,7 @@ pub fn section(hub: &Hub, q: &AuditQuery) -> String {
          <label>To <input type=\"date\" name=\"to\" value=\"{}\"></label>\
          <button type=\"submit\">Show</button>\
          <a class=\"button quiet\" id=\"audit-csv\" href=\"/status/audit.csv?{}\" download>Download CSV</a></form>",
-        hub.config.kiosk.audit_days,
+        hub.config().kiosk.audit_days,
         options("person", "Who", "anyone", &people, &q.person),
         options("action", "What", "any action", &actions, &q.action),
         escape(&given(&q.from).unwrap_or_default()),
@@ -194,7 +194,7 @@ pub async fn csv(
         Ok(f) => f,
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
-    let site = s.hub.config.site.id.clone();
+    let site = s.hub.config().site.id.clone();
     let made = s
         .hub(move |h| {
             let rows = h.audit_rows(&filter, CSV_ROWS)?;

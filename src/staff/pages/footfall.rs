@@ -18,7 +18,7 @@ pub async fn page(
 ) -> Html<String> {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let today = s.hub.today();
-    let config = &s.hub.config;
+    let config = s.hub.config();
     let mut body = String::from("<h1>Footfall</h1>");
     let (from, to, error) = match date_range(&q, today) {
         Ok((f, t)) => (f, t, None),
@@ -37,9 +37,7 @@ pub async fn page(
             &format!("{e}. Showing the last seven days instead."),
         ));
     }
-    let days = s
-        .hub(move |h| Ok(h.store.footfall_daily(from, to, &h.config.timezone)?))
-        .await;
+    let days = s.hub(move |h| h.footfall_days(from, to)).await;
     match days {
         Err(e) => body.push_str(&message("error", &e.message)),
         Ok(days) if days.is_empty() => body.push_str(&message(

@@ -47,7 +47,8 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Html<String> {
-    let logins = &state.hub.config.staff.logins;
+    let config = state.hub.config();
+    let logins = &config.staff.logins;
     let mut body = String::from("<h1>Sign in</h1>");
     if let Some(n) = note {
         body.push_str(&n);
@@ -72,13 +73,7 @@ fn form(state: &AppState, chosen: &str, next: &str, note: Option<String>) -> Htm
          <input type=\"hidden\" name=\"next\" value=\"{}\"><button type=\"submit\" class=\"big\">Sign in</button></form>",
         escape(next)
     ));
-    layout(
-        "Sign in",
-        &state.hub.config.site.name,
-        None,
-        Nav::None,
-        &body,
-    )
+    layout("Sign in", &config.site.name, None, Nav::None, &body)
 }
 
 pub async fn page(State(state): State<AppState>, Query(q): Query<Next>) -> Html<String> {
@@ -114,7 +109,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let next = safe_next(next.as_deref());
     let hash = state
         .hub
-        .config
+        .config()
         .staff
         .logins
         .iter()

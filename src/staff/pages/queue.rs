@@ -18,7 +18,7 @@ use crate::staff::state::AppState;
 type Duty = Vec<(String, bool, DateTime<Utc>)>;
 
 async fn read(s: &AppState) -> Result<(QueueReply, Duty), ApiError> {
-    s.hub(|h| Ok((queue_reply(h)?, h.store.duty()?))).await
+    s.hub(|h| Ok((queue_reply(h)?, h.duty_roster()?))).await
 }
 
 /// "amber" or "red" once a wait reaches the configured minutes.
@@ -223,7 +223,7 @@ pub async fn page(
     };
     let needs: String = s
         .hub
-        .config
+        .config()
         .catalogue
         .iter()
         .filter(|n| n.drop_in)
@@ -253,7 +253,7 @@ pub async fn page(
     );
     layout(
         "Queue",
-        &s.hub.config.site.name,
+        &s.hub.config().site.name,
         Some(&caller.name),
         Nav::Queue,
         &body,

@@ -117,7 +117,7 @@ fn uptime(secs: u64) -> String {
 /// The configuration's warnings (plain HTTP on the network, a login named like a desk) and a
 /// reload that was refused, at the top of the page.
 fn warnings(hub: &crate::hub::Hub) -> String {
-    hub.config
+    hub.config()
         .warnings
         .iter()
         .map(|w| message("error", &format!("Warning: {w}")))
@@ -150,7 +150,7 @@ pub async fn page(
     }
     layout(
         "Status",
-        &s.hub.config.site.name,
+        &s.hub.config().site.name,
         Some(&caller.name),
         Nav::Status,
         &body,

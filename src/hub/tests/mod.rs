@@ -1,3 +1,5 @@
+//! The hub against a real SQLite file and a manual clock: check-ins, the queue, housekeeping.
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -13,6 +15,7 @@ fn monday_ten() -> DateTime<Utc> {
 
 struct Fixture {
     hub: Arc<Hub>,
+    store: Arc<Store>,
     clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
@@ -21,16 +24,17 @@ fn fixture(extra: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let text = format!("[site]\nid = \"t\"\nname = \"Test\"\n{extra}");
     let config = Config::parse(&text, "test").unwrap();
-    let store = Store::open(&dir.path().join("k.sqlite3")).unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("k.sqlite3")).unwrap());
     let clock = Arc::new(ManualClock::new(monday_ten()));
     let hub = Hub::new(
         Arc::new(config),
-        Arc::new(store),
+        store.clone(),
         clock.clone(),
         EventBus::new(),
     );
     Fixture {
         hub,
+        store,
         clock,
         _dir: dir,
     }
@@ -46,10 +50,16 @@ fn visit(needs: &[&str]) -> CheckInRequest {
     }
 }
 
+/// Checks a visitor in with `needs`; the id of the ticket they were given.
+fn ticket_id(f: &Fixture, needs: &[&str]) -> i64 {
+    let outcome = f.hub.check_in(visit(needs)).unwrap();
+    outcome.ticket.expect("a drop-in ticket").ticket.id
+}
+
 #[test]
 fn a_drop_in_check_in_gets_a_numbered_ticket_and_an_estimate() {
     let f = fixture("");
-    let mut events = f.hub.events.subscribe();
+    let mut events = f.hub.subscribe();
     let first = f.hub.check_in(visit(&["housing", "courses"])).unwrap();
     let t = first.ticket.unwrap();
     assert_eq!(t.ticket.number.to_string(), "A 001");
@@ -85,7 +95,7 @@ fn just_visiting_gets_no_ticket_and_closed_hours_say_when_to_come_back() {
         ..visit(&["money"])
     };
     assert!(f.hub.check_in(staff).unwrap().ticket.is_some());
-    assert_eq!(f.hub.store.check_in_count().unwrap(), 3);
+    assert_eq!(f.store.check_in_count().unwrap(), 3);
 }
 
 #[test]
@@ -93,8 +103,8 @@ fn unknown_needs_are_refused_and_nothing_is_saved() {
     let f = fixture("");
     let e = f.hub.check_in(visit(&["housing", "rocket"])).unwrap_err();
     assert!(matches!(e, HubError::Invalid(_)), "{e}");
-    assert_eq!(f.hub.store.check_in_count().unwrap(), 0);
-    assert!(f.hub.store.footfall_total().unwrap().is_zero());
+    assert_eq!(f.store.check_in_count().unwrap(), 0);
+    assert!(f.store.footfall_total().unwrap().is_zero());
 }
 
 #[test]
@@ -103,7 +113,7 @@ fn calling_announces_now_calling_with_the_desk_location() {
         "[staff]\nlogins = [ { name = \"Sam\", passcode_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$YXfjbDyUh71gG1J9Tqo9y/jUQb3ofWgHXFrTUIyA+gs\", location = { en = \"Room 2\" } } ]\n",
     );
     f.hub.check_in(visit(&["advisor"])).unwrap();
-    let mut events = f.hub.events.subscribe();
+    let mut events = f.hub.subscribe();
     let t = f.hub.call_next("Sam").unwrap();
     assert_eq!(t.state, TicketState::Called);
     match events.try_recv().unwrap() {
@@ -124,14 +134,7 @@ fn calling_announces_now_calling_with_the_desk_location() {
 #[test]
 fn two_advisors_calling_one_ticket_at_once_exactly_one_wins() {
     let f = fixture("");
-    let id = f
-        .hub
-        .check_in(visit(&["advisor"]))
-        .unwrap()
-        .ticket
-        .unwrap()
-        .ticket
-        .id;
+    let id = ticket_id(&f, &["advisor"]);
     let results: Vec<_> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
             .map(|i| {
@@ -152,20 +155,13 @@ fn two_advisors_calling_one_ticket_at_once_exactly_one_wins() {
     for r in results.iter().filter_map(|r| r.as_ref().err()) {
         assert!(r.to_string().contains("was already called by Desk"), "{r}");
     }
-    assert_eq!(f.hub.store.ticket(id).unwrap().unwrap().calls, 1);
+    assert_eq!(f.store.ticket(id).unwrap().unwrap().calls, 1);
 }
 
 #[test]
 fn transfer_only_to_drop_in_needs() {
     let f = fixture("");
-    let id = f
-        .hub
-        .check_in(visit(&["advisor"]))
-        .unwrap()
-        .ticket
-        .unwrap()
-        .ticket
-        .id;
+    let id = ticket_id(&f, &["advisor"]);
     let courses = crate::domain::NeedId::new("courses").unwrap();
     let e = f
         .hub
@@ -197,7 +193,6 @@ fn service_history_and_advisors_on_duty_drive_the_estimate() {
     f.hub.call_next("Desk 1").unwrap();
     f.clock.advance(Duration::minutes(30));
     let served = f
-        .hub
         .store
         .open_tickets()
         .unwrap()
@@ -227,8 +222,8 @@ fn the_queue_closes_itself_at_closing_time() {
     assert_eq!(f.hub.housekeeping().unwrap().closed_tickets, 0);
     f.clock.set("2026-11-23T16:30:00Z".parse().unwrap());
     assert_eq!(f.hub.housekeeping().unwrap().closed_tickets, 2);
-    assert!(f.hub.store.open_tickets().unwrap().is_empty());
-    assert!(!f.hub.store.duty().unwrap()[0].1);
+    assert!(f.store.open_tickets().unwrap().is_empty());
+    assert!(!f.store.duty().unwrap()[0].1);
     // Numbers start again the next day.
     f.clock.set("2026-11-24T09:45:00Z".parse().unwrap());
     let t = f.hub.check_in(visit(&["advisor"])).unwrap().ticket.unwrap();
@@ -245,137 +240,14 @@ fn member_numbers_are_purged_after_retention_but_counts_stay() {
     };
     f.hub.check_in(member).unwrap();
     f.hub.housekeeping().unwrap();
-    assert_eq!(f.hub.store.member_rows().unwrap(), 2, "check-in and ticket");
+    assert_eq!(f.store.member_rows().unwrap(), 2, "check-in and ticket");
     f.clock.advance(Duration::days(31));
     let done = f.hub.housekeeping().unwrap();
     assert!(done.purged_rows >= 2, "{done:?}");
-    assert_eq!(f.hub.store.member_rows().unwrap(), 0);
-    let total = f.hub.store.footfall_total().unwrap();
+    assert_eq!(f.store.member_rows().unwrap(), 0);
+    let total = f.store.footfall_total().unwrap();
     assert_eq!((total.checkins_member, total.dropins_joined), (1, 1));
 }
 
-#[test]
-fn a_card_scanned_twice_within_the_window_checks_in_once() {
-    let f = fixture("[cards]\nrepeat_scan_minutes = 5\n");
-    let member = || CheckInRequest {
-        visitor: Visitor::Member(MemberId::new("M-7").unwrap()),
-        source: Source::Card,
-        ..visit(&["peer"])
-    };
-    f.hub.check_in(member()).unwrap();
-    f.clock.advance(Duration::minutes(2));
-    assert!(matches!(
-        f.hub.check_in(member()),
-        Err(HubError::RepeatScan { minutes: 2 })
-    ));
-    f.clock.advance(Duration::minutes(4));
-    assert!(f.hub.check_in(member()).is_ok());
-}
-
-#[test]
-fn records_made_before_the_clock_synced_move_to_the_right_hour() {
-    let f = fixture("");
-    // Booted with the clock three days behind, unsynchronised.
-    let wrong = monday_ten() - Duration::days(3);
-    f.clock.jump_wall(wrong, false);
-    f.hub.check_in(visit(&["advisor"])).unwrap();
-    f.hub
-        .door_pass(crate::domain::footfall::Direction::In)
-        .unwrap();
-    let wrong_hour = crate::domain::hour_start(wrong);
-    assert_eq!(
-        f.hub
-            .store
-            .footfall_hours(wrong_hour, wrong_hour + Duration::hours(1))
-            .unwrap()
-            .len(),
-        1
-    );
-    // Twenty minutes later NTP steps the clock to the truth.
-    f.clock.advance(Duration::minutes(20));
-    f.clock
-        .jump_wall(monday_ten() + Duration::minutes(20), true);
-    f.hub.housekeeping().unwrap();
-    assert!(
-        f.hub
-            .store
-            .footfall_hours(wrong_hour, wrong_hour + Duration::hours(1))
-            .unwrap()
-            .is_empty()
-    );
-    let right = f
-        .hub
-        .store
-        .footfall_hours(monday_ten(), monday_ten() + Duration::hours(1))
-        .unwrap();
-    assert_eq!(right.len(), 1);
-    let c = &right[0].1;
-    assert_eq!(
-        (c.checkins_anonymous, c.dropins_joined, c.door_in),
-        (1, 1, 1)
-    );
-    assert_eq!(f.hub.store.unsynced_records().unwrap(), 0);
-}
-
-#[test]
-fn scanned_cards_are_verified_limited_and_counted() {
-    use crate::domain::card::{Card, Rejection};
-    use base64::Engine;
-    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-    let public = base64::engine::general_purpose::STANDARD.encode(key.verifying_key().as_bytes());
-    let f = fixture(&format!(
-        "[cards]\nkeys = [ {{ id = \"K1\", public_key = \"{public}\" }} ]\nrevoked = [\"M-9\"]\nrepeat_scan_minutes = 5\n"
-    ));
-    let card = |m: &str, expires: &str| {
-        Card {
-            key_id: "K1".into(),
-            member: MemberId::new(m).unwrap(),
-            serial: 1,
-            expires: expires.parse().unwrap(),
-        }
-        .sign(&key)
-    };
-
-    let valid = card("M-1", "2027-01-01");
-    assert_eq!(
-        f.hub.scan_card(valid.as_bytes()).unwrap(),
-        ScanOutcome::Member(MemberId::new("M-1").unwrap())
-    );
-    assert_eq!(
-        f.hub
-            .scan_card(card("M-1", "2026-11-22").as_bytes())
-            .unwrap(),
-        ScanOutcome::Refused(Rejection::Expired)
-    );
-    assert_eq!(
-        f.hub
-            .scan_card(card("M-9", "2027-01-01").as_bytes())
-            .unwrap(),
-        ScanOutcome::Refused(Rejection::Revoked)
-    );
-    assert_eq!(
-        f.hub.scan_card(&[0xff, 0x00, 0x9c]).unwrap(),
-        ScanOutcome::Refused(Rejection::Malformed)
-    );
-
-    let member = CheckInRequest {
-        visitor: Visitor::Member(MemberId::new("M-1").unwrap()),
-        source: Source::Card,
-        ..visit(&["peer"])
-    };
-    f.hub.check_in(member).unwrap();
-    f.clock.advance(Duration::minutes(3));
-    assert!(matches!(
-        f.hub.scan_card(valid.as_bytes()).unwrap(),
-        ScanOutcome::AlreadyCheckedIn { minutes: 3, .. }
-    ));
-    for (label, n) in [
-        ("accepted", 1),
-        ("expired", 1),
-        ("revoked", 1),
-        ("malformed", 1),
-        ("repeat", 1),
-    ] {
-        assert_eq!(f.hub.metrics.scans.get(label), n, "{label}");
-    }
-}
+mod cards;
+mod clock;
