@@ -183,15 +183,24 @@ impl ConfigArgs {
     }
 }
 
+/// The file `run` read its configuration from (re-read on SIGHUP).
+fn config_file(args: &ConfigArgs) -> PathBuf {
+    args.config
+        .clone()
+        .unwrap_or_else(|| crate::admin::default_path("kiosk.toml"))
+}
+
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(args) => {
             let config = args.config.load()?;
+            let config_file = (!config.demo).then(|| config_file(&args.config));
             crate::app::run(
                 config,
                 crate::app::RunOptions {
                     headless: args.headless,
                     listen: args.listen,
+                    config_file,
                 },
             )
         }

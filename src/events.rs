@@ -45,6 +45,9 @@ pub enum Event {
     DutyChanged { on_duty: u32 },
     /// A card scan was refused (never carries the scanned text).
     ScanRejected { reason: String },
+    /// The configuration was re-read (`systemctl reload`): `ok` false when it was refused and
+    /// the running one stays. Needs, hours and logins may have changed.
+    ConfigReloaded { ok: bool },
 }
 
 /// A handle to publish and subscribe; cheap to clone.

@@ -7,6 +7,7 @@
 mod cards;
 mod checks;
 mod locate;
+pub mod reload;
 mod sections;
 mod staff;
 mod transport;

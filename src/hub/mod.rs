@@ -12,9 +12,10 @@ mod housekeeping;
 mod outbox;
 mod queue;
 mod records;
+mod reload;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tokio::sync::broadcast;
@@ -35,6 +36,7 @@ pub use housekeeping::Housekeeping;
 pub use outbox::SentHour;
 pub use queue::{QueueEntry, QueueView};
 pub use records::DutyEntry;
+pub use reload::ReloadReport;
 
 /// Why a request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,8 @@ pub struct Hub {
     clock: Arc<dyn Clock>,
     /// Unsynchronised records of this boot were re-dated after the clock synced.
     redated: AtomicBool,
+    /// How the last live reload of the configuration went (`reload.rs`).
+    last_reload: Mutex<Option<ReloadReport>>,
 }
 
 /// The configuration and what the hub derives from it, kept together so they always agree.
@@ -135,6 +139,7 @@ impl Hub {
             status: StatusBoard::default(),
             clock,
             redated: AtomicBool::new(false),
+            last_reload: Mutex::new(None),
         })
     }
 

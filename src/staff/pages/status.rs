@@ -1,6 +1,7 @@
 //! The status page: is the kiosk forwarding its counts, is anything waiting to be sent, is the
 //! door sensor well, is there disk space left, is the clock right, which version runs; the
-//! configuration's warnings at the top; and for managers, the audit log (`audit.rs`).
+//! configuration's warnings and how its last reload went at the top; and for managers, the
+//! audit log (`audit.rs`).
 
 use axum::Extension;
 use axum::extract::rejection::QueryRejection;
@@ -117,11 +118,22 @@ fn uptime(secs: u64) -> String {
 /// The configuration's warnings (plain HTTP on the network, a login named like a desk) and a
 /// reload that was refused, at the top of the page.
 fn warnings(hub: &crate::hub::Hub) -> String {
-    hub.config()
+    let mut out: String = hub
+        .config()
         .warnings
         .iter()
         .map(|w| message("error", &format!("Warning: {w}")))
-        .collect()
+        .collect();
+    if let Some(r) = hub.last_reload() {
+        let at = when(hub, Some(r.at));
+        let (kind, text) = match (&r.refused, r.restart_needed.is_empty()) {
+            (Some(_), _) => ("error", format!("{at}: {}", r.summary())),
+            (None, false) => ("error", format!("Warning: {at}: {}", r.summary())),
+            (None, true) => ("note", format!("{at}: {}.", r.summary())),
+        };
+        out.push_str(&message(kind, &text).replacen("<p ", "<p id=\"reload\" ", 1));
+    }
+    out
 }
 
 pub async fn page(

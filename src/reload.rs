@@ -1,0 +1,90 @@
+//! Live reload: `systemctl reload hub-kiosk` sends SIGHUP, and the running kiosk re-reads its
+//! configuration file without restarting — a leaver's login removed, a new passcode, a revoked
+//! card, a new need or opening hour take effect at once, and the queue, the screen and
+//! everyone else's sessions carry on. The file is checked first, exactly as at start: on any
+//! problem the running configuration stays and the log and the status page say why. Signed-in
+//! sessions of logins no longer in the file end. Keys read only at start keep their running
+//! value until a restart, and the log and the status page name them (`config::reload`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::hub::{Hub, ReloadReport};
+use crate::staff::StaffState;
+
+/// What a reload re-reads: the file the kiosk started with, and `--listen` when it was given
+/// (it wins over the file's `staff.listen`, as at start).
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// `None` for the built-in demo, which has no file to re-read.
+    pub file: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+}
+
+/// The file, checked as at start.
+fn read(source: &Source) -> Result<Config, String> {
+    let file: &Path = source.file.as_deref().ok_or_else(|| {
+        "the kiosk is running the built-in demo: there is no file to re-read (start it with \
+         --config FILE)"
+            .to_owned()
+    })?;
+    let mut config = Config::load(file).map_err(|e| e.to_string())?;
+    if let Some(listen) = source.listen {
+        config.set_listen(listen).map_err(|e| e.to_string())?;
+    }
+    Ok(config)
+}
+
+/// Re-reads the configuration and swaps it in, or keeps the running one and says why
+/// (blocking: it reads the file and the revocation list).
+pub fn reload(hub: &Hub, staff: &StaffState, source: &Source) -> ReloadReport {
+    let report = match read(source) {
+        Err(why) => hub.reload_refused(why),
+        Ok(config) => {
+            let report = hub.replace_config(config);
+            let now = hub.config();
+            let ended = staff
+                .sessions
+                .end_unless(|name| now.staff.login(name).is_some());
+            if ended > 0 {
+                tracing::info!("signed out {ended} sessions of logins no longer configured");
+            }
+            for w in &now.warnings {
+                tracing::warn!("{w}");
+            }
+            report
+        }
+    };
+    if report.refused.is_some() {
+        tracing::error!("{}", report.summary());
+    } else if report.restart_needed.is_empty() {
+        tracing::info!("{}", report.summary());
+    } else {
+        tracing::warn!("{}", report.summary());
+    }
+    report
+}
+
+/// Reloads on every SIGHUP until the runtime stops, telling systemd while it does.
+pub async fn on_hangup(hub: Arc<Hub>, staff: Arc<StaffState>, source: Source) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("cannot listen for SIGHUP: `systemctl reload` will not work: {e}");
+            return;
+        }
+    };
+    while hangups.recv().await.is_some() {
+        let mut reloading = vec![sd_notify::NotifyState::Reloading];
+        reloading.extend(sd_notify::NotifyState::monotonic_usec_now().ok());
+        let _ = sd_notify::notify(&reloading);
+        let (h, s, src) = (hub.clone(), staff.clone(), source.clone());
+        if let Err(e) = tokio::task::spawn_blocking(move || reload(&h, &s, &src)).await {
+            tracing::error!("the reload failed inside the kiosk: {e}");
+        }
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+    }
+}
