@@ -60,11 +60,13 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         file: opts.config_file.clone(),
         listen: opts.listen,
     };
-    runtime.spawn(crate::reload::on_hangup(
-        hub.clone(),
-        staff.state.clone(),
-        source,
-    ));
+    let reloads = {
+        let _inside = runtime.enter();
+        crate::reload::start(hub.clone(), staff.state.clone(), source)
+    };
+    if let Err(e) = reloads {
+        tracing::error!("cannot listen for SIGHUP, so `systemctl reload` will not work: {e}");
+    }
     runtime.block_on(async { crate::sync::start(&hub) });
     // The door sensor and status LED run on their own thread until this is dropped.
     let _door = crate::hardware::start(hub.clone());

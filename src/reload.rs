@@ -67,24 +67,25 @@ pub fn reload(hub: &Hub, staff: &StaffState, source: &Source) -> ReloadReport {
     report
 }
 
-/// Reloads on every SIGHUP until the runtime stops, telling systemd while it does.
-pub async fn on_hangup(hub: Arc<Hub>, staff: Arc<StaffState>, source: Source) {
+/// Reloads on every SIGHUP from now on, telling systemd while it does, until the runtime stops.
+/// Call it inside the tokio runtime: SIGHUP is caught from the moment it returns.
+pub fn start(
+    hub: Arc<Hub>,
+    staff: Arc<StaffState>,
+    source: Source,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut hangups = match signal(SignalKind::hangup()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("cannot listen for SIGHUP: `systemctl reload` will not work: {e}");
-            return;
+    let mut hangups = signal(SignalKind::hangup())?;
+    Ok(tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            let mut reloading = vec![sd_notify::NotifyState::Reloading];
+            reloading.extend(sd_notify::NotifyState::monotonic_usec_now().ok());
+            let _ = sd_notify::notify(&reloading);
+            let (h, s, src) = (hub.clone(), staff.clone(), source.clone());
+            if let Err(e) = tokio::task::spawn_blocking(move || reload(&h, &s, &src)).await {
+                tracing::error!("the reload failed inside the kiosk: {e}");
+            }
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
         }
-    };
-    while hangups.recv().await.is_some() {
-        let mut reloading = vec![sd_notify::NotifyState::Reloading];
-        reloading.extend(sd_notify::NotifyState::monotonic_usec_now().ok());
-        let _ = sd_notify::notify(&reloading);
-        let (h, s, src) = (hub.clone(), staff.clone(), source.clone());
-        if let Err(e) = tokio::task::spawn_blocking(move || reload(&h, &s, &src)).await {
-            tracing::error!("the reload failed inside the kiosk: {e}");
-        }
-        let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    }
+    }))
 }
