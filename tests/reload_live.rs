@@ -13,8 +13,8 @@ use std::time::Duration;
 use base64::Engine;
 use hub_kiosk::clock::SystemClock;
 use hub_kiosk::config::Config;
-use hub_kiosk::domain::card::{Card, Rejection};
 use hub_kiosk::domain::MemberId;
+use hub_kiosk::domain::card::{Card, Rejection};
 use hub_kiosk::events::{Event, EventBus};
 use hub_kiosk::hub::{Hub, ScanOutcome};
 use hub_kiosk::store::Store;
@@ -38,7 +38,9 @@ fn file(dir: &Path, public: &str, sam_passcode: &str, alex: bool, revoked: &str)
             "  {{ name = \"Alex Moore\", passcode_hash = \"{}\" }},\n",
             passcode::hash("alex-passcode-1")
         ));
-        tokens.push_str(&format!("  {{ name = \"Alex's tablet\", token = \"{OLD_TOKEN}\" }},\n"));
+        tokens.push_str(&format!(
+            "  {{ name = \"Alex's tablet\", token = \"{OLD_TOKEN}\" }},\n"
+        ));
     }
     format!(
         "[site]\nid = \"reload\"\nname = \"Reload Rooms\"\ntimezone = \"Europe/London\"\n\

@@ -57,7 +57,9 @@ async fn sign_in(http: &Client, base: &str, passcode_text: &str) -> (StatusCode,
         .post(format!("{base}/login"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ORIGIN, base)
-        .body(format!("name=Sam+Patel&passcode={passcode_text}&next=%2Fqueue"))
+        .body(format!(
+            "name=Sam+Patel&passcode={passcode_text}&next=%2Fqueue"
+        ))
         .send()
         .await
         .unwrap();
@@ -115,7 +117,10 @@ async fn sighup_reloads_the_running_process_and_keeps_it_on_a_broken_file() {
         .build()
         .unwrap();
 
-    assert_eq!(sign_in(&http, &base, "old-passcode-1").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&http, &base, "old-passcode-1").await.0,
+        StatusCode::SEE_OTHER
+    );
     let res = http
         .post(format!("{base}/api/v1/walk-ins"))
         .bearer_auth(TOKEN)
@@ -134,7 +139,10 @@ async fn sighup_reloads_the_running_process_and_keeps_it_on_a_broken_file() {
     hangup(&child);
     let said = wait_for_log(&mut child, &log, from, "the configuration was reloaded");
     assert!(said.contains("`door` changed in the file"), "{said}");
-    assert_eq!(sign_in(&http, &base, "old-passcode-1").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        sign_in(&http, &base, "old-passcode-1").await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let (status, cookie) = sign_in(&http, &base, "new-passcode-2").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(child.try_wait().unwrap().is_none(), "still running");
@@ -147,7 +155,10 @@ async fn sighup_reloads_the_running_process_and_keeps_it_on_a_broken_file() {
     hangup(&child);
     let said = wait_for_log(&mut child, &log, from, "was not reloaded");
     assert!(said.contains("line 3"), "{said}");
-    assert_eq!(sign_in(&http, &base, "new-passcode-2").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&http, &base, "new-passcode-2").await.0,
+        StatusCode::SEE_OTHER
+    );
     let page = http
         .get(format!("{base}/status"))
         .header(header::COOKIE, cookie.unwrap())

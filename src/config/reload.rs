@@ -40,7 +40,12 @@ fn keep<T: Serialize + Clone>(key: &str, from: &T, to: &mut T, changed: &mut Vec
 pub fn keep_restart_only(running: &Config, new: &mut Config) -> Vec<String> {
     let mut changed = Vec::new();
     let c = &mut changed;
-    keep("staff.listen", &running.staff.listen, &mut new.staff.listen, c);
+    keep(
+        "staff.listen",
+        &running.staff.listen,
+        &mut new.staff.listen,
+        c,
+    );
     keep("staff.tls", &running.staff.tls, &mut new.staff.tls, c);
     keep(
         "staff.allow_plain_http",
@@ -67,13 +72,8 @@ pub fn keep_restart_only(running: &Config, new: &mut Config) -> Vec<String> {
     // The warning about plain HTTP follows the transport that is really in use.
     let plain = "staff.allow_plain_http";
     new.warnings.retain(|w| w.key != plain);
-    new.warnings.extend(
-        running
-            .warnings
-            .iter()
-            .filter(|w| w.key == plain)
-            .cloned(),
-    );
+    new.warnings
+        .extend(running.warnings.iter().filter(|w| w.key == plain).cloned());
     changed
 }
 

@@ -29,9 +29,9 @@ impl ReloadReport {
     /// One line for the log and the status page.
     pub fn summary(&self) -> String {
         match &self.refused {
-            Some(why) => format!(
-                "the configuration was not reloaded, the running one stays: {why}"
-            ),
+            Some(why) => {
+                format!("the configuration was not reloaded, the running one stays: {why}")
+            }
             None if self.restart_needed.is_empty() => {
                 format!("the configuration was reloaded from {}", self.origin)
             }

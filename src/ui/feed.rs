@@ -1,5 +1,6 @@
 //! What reaches the screen from elsewhere: calls from the advisors ("now calling"), the health
-//! of sync and the door sensor, and scans read by the serial scanner's thread. Each is a task on
+//! of sync and the door sensor, a reloaded configuration, and scans read by the serial
+//! scanner's thread. Each is a task on
 //! the UI thread awaiting its channel, so nothing polls and nothing redraws until something
 //! happens.
 
@@ -35,6 +36,10 @@ pub(super) fn start(shell: &Rc<Shell>) -> Result<(), slint::EventLoopError> {
                     ticket, location, ..
                 } => now_calling(&s, ticket, location),
                 Event::SyncStatus { .. } | Event::DoorStatus { .. } => show_health(&s),
+                Event::ConfigReloaded { ok: true } => {
+                    s.visit.borrow_mut().reconfigure(s.hub.config());
+                    s.render();
+                }
                 _ => {}
             }
         }

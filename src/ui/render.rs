@@ -1,6 +1,9 @@
 //! Draws the state into the Slint globals `Api` and `Theme`: after every input, only what it
 //! changed is set (Slint redraws nothing for a value set again unchanged; the tile and
-//! direction models are rebuilt only when their words change).
+//! direction models are rebuilt only when their words change), and everything once a reloaded
+//! configuration reaches the visit.
+
+use std::sync::Arc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
@@ -9,9 +12,9 @@ use super::visit::{self, Page, Visit};
 use super::{Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, Theme, languages};
 
 impl Shell {
-    /// What never changes while the kiosk runs: the site's name, the languages, the timings.
+    /// What changes only with the configuration: the site's name, the languages, the timings.
     pub(super) fn render_site(&self, w: &AppWindow) {
-        let config = self.hub.config();
+        let config = self.visit.borrow().config().clone();
         let api = w.global::<Api>();
         api.set_site_name(config.site.name.as_str().into());
         api.set_idle_seconds(config.display.idle_reset_seconds as i32);
@@ -36,6 +39,11 @@ impl Shell {
         };
         let visit = self.visit.borrow();
         let api = w.global::<Api>();
+        if !Arc::ptr_eq(&self.drawn_config.borrow(), visit.config()) {
+            *self.drawn_config.borrow_mut() = visit.config().clone();
+            self.render_site(&w);
+            self.drawn_language.borrow_mut().clear();
+        }
         let language_changed = *self.drawn_language.borrow() != visit.language();
         if language_changed {
             self.render_language(&w, &visit);

@@ -5,12 +5,14 @@
 //! SQLite, so tests drive it directly; `super::adapter` is the thin Slint side.
 //!
 //! `flow.rs`: taps, scans and answers; `idle.rs`: forgetting the visitor (idle countdown, the
-//! done screen's return); `privacy.rs`: "How we use information"; `view.rs`: what the screen
-//! shows, in the visitor's language.
+//! done screen's return); `privacy.rs`: "How we use information"; `reconfigure.rs`: a
+//! configuration re-read while running; `view.rs`: what the screen shows, in the visitor's
+//! language.
 
 mod flow;
 mod idle;
 mod privacy;
+mod reconfigure;
 #[cfg(test)]
 mod tests;
 pub mod view;
@@ -185,6 +187,8 @@ pub struct Visit {
     submitted: Vec<String>,
     checked: Option<Checked>,
     wedge: Wedge,
+    /// A configuration re-read meanwhile, taken when this visitor is forgotten.
+    pending: Option<Arc<Config>>,
 }
 
 impl Visit {
@@ -205,6 +209,7 @@ impl Visit {
             submitted: Vec::new(),
             checked: None,
             wedge: Wedge::default(),
+            pending: None,
         }
     }
 
