@@ -1,6 +1,7 @@
 //! A configuration reloaded while the real screen runs (driven headless): on an untouched
 //! Welcome the new site name and needs show at once; a visitor choosing needs keeps the screen
-//! they are using, and the next visitor gets the new one.
+//! they are using, and the next visitor gets the new one. The help line (whom to ask) is on
+//! Welcome in every language, and a trust's new words reach the screen the same way.
 //!
 //! One test function: Slint's testing platform can be set once per process.
 
@@ -34,6 +35,13 @@ fn tile_ids(k: &Kiosk) -> Vec<String> {
 #[test]
 fn a_reloaded_configuration_reaches_the_screen() {
     run(|| async {
+        needs_and_name_follow_a_reload().await;
+        the_help_line_shows_in_every_language_and_follows_a_reload().await;
+    });
+}
+
+async fn needs_and_name_follow_a_reload() {
+    {
         let k = Kiosk::new(|_| {});
         let api = k.ui.api();
         assert!(tile_ids(&k).len() > 2);
@@ -68,5 +76,25 @@ fn a_reloaded_configuration_reaches_the_screen() {
         .await;
         assert_eq!(api.get_screen(), Screen::Welcome);
         assert_eq!(api.get_site_name(), "Bootle Life Rooms");
-    });
+    }
+}
+
+async fn the_help_line_shows_in_every_language_and_follows_a_reload() {
+    let k = Kiosk::new(|_| {});
+    let demo = k.hub.config().site.help.clone();
+    for lang in ["en", "pl", "ar", "zh"] {
+        k.tap(&format!("language-{lang}"));
+        let texts = k.texts();
+        assert!(texts.contains(demo[lang].as_str()), "{lang}: {texts}");
+    }
+    k.tap("language-en");
+    let mut c = (*k.hub.config()).clone();
+    c.site
+        .help
+        .insert("en".into(), "Ask anyone at the red desk.".into());
+    k.hub.replace_config(c);
+    until("the new help line", || {
+        k.texts().contains("Ask anyone at the red desk.")
+    })
+    .await;
 }
