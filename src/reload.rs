@@ -3,7 +3,7 @@
 //! card, a new need or opening hour take effect at once, and the queue, the screen and
 //! everyone else's sessions carry on. The file is checked first, exactly as at start: on any
 //! problem the running configuration stays and the log and the status page say why. Signed-in
-//! sessions of logins no longer in the file end. Keys read only at start keep their running
+//! sessions of logins no longer in the file, or given a new passcode, end. Keys read only at start keep their running
 //! value until a restart, and the log and the status page name them (`config::reload`).
 
 use std::net::SocketAddr;
@@ -43,13 +43,19 @@ pub fn reload(hub: &Hub, staff: &StaffState, source: &Source) -> ReloadReport {
     let report = match read(source) {
         Err(why) => hub.reload_refused(why),
         Ok(config) => {
+            let before = hub.config();
             let report = hub.replace_config(config);
             let now = hub.config();
-            let ended = staff
-                .sessions
-                .end_unless(|name| now.staff.login(name).is_some());
+            // A removed login, or a new passcode (perhaps because the old one was seen), signs
+            // that person's sessions out; everyone else carries on.
+            let ended = staff.sessions.end_unless(|name| {
+                let hash = |c: &Config| c.staff.login(name).map(|l| l.passcode_hash.clone());
+                hash(&now).is_some() && hash(&now) == hash(&before)
+            });
             if ended > 0 {
-                tracing::info!("signed out {ended} sessions of logins no longer configured");
+                tracing::info!(
+                    "signed out {ended} sessions of logins removed or given a new passcode"
+                );
             }
             for w in &now.warnings {
                 tracing::warn!("{w}");

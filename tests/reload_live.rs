@@ -1,7 +1,7 @@
 //! Live reload inside one running kiosk: the configuration file is edited (a new passcode, a
 //! leaver removed, a card revoked, a token withdrawn) and SIGHUP is sent to this very process,
 //! as `systemctl reload` does. The old passcode then fails and the new one works, the leaver's
-//! session ends, the card is refused, the queue is untouched; a broken file on the next
+//! session and the sessions signed in with the old passcode end, the card is refused, the queue is untouched; a broken file on the next
 //! SIGHUP changes nothing and the status page says why, with the line.
 
 mod staff_support;
@@ -145,7 +145,7 @@ async fn sighup_swaps_logins_tokens_and_revocations_and_keeps_the_queue() {
         ScanOutcome::Member(member)
     );
     let alex = k.sign_in("Alex Moore", "alex-passcode-1").await.unwrap();
-    assert!(k.sign_in("Sam Patel", "old-passcode-1").await.is_ok());
+    let sam_before = k.sign_in("Sam Patel", "old-passcode-1").await.unwrap();
     let res = k
         .http
         .post(k.url("/api/v1/walk-ins"))
@@ -169,6 +169,14 @@ async fn sighup_swaps_logins_tokens_and_revocations_and_keeps_the_queue() {
     let sam = k.sign_in("Sam Patel", "new-passcode-2").await.unwrap();
     let (status, _) = page_status(&k, &alex, "/queue").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "Alex's session ended");
+    let (status, _) = page_status(&k, &sam_before, "/queue").await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a new passcode ends the old sessions"
+    );
+    let (status, _) = page_status(&k, &sam, "/queue").await;
+    assert_eq!(status, StatusCode::OK, "the new session lives");
     assert!(k.sign_in("Alex Moore", "alex-passcode-1").await.is_err());
     let res = k
         .http
