@@ -27,6 +27,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the kiosk: the screen, the staff pages, door counting and forwarding.
+    ///
+    /// SIGHUP (`systemctl reload hub-kiosk`) re-reads the configuration file without a restart;
+    /// a file with a problem is refused and the running configuration stays.
     Run(RunArgs),
     /// Check a configuration file and say what is wrong, with the line.
     CheckConfig {
