@@ -1,8 +1,8 @@
 //! What a live reload (`systemctl reload hub-kiosk`, SIGHUP) may change. Logins, tokens, card
 //! keys and revocations, needs, hours, texts, retention and the queue's settings take effect at
 //! once; a few keys are read only when the kiosk starts (the address and TLS of the staff pages,
-//! the data directory, the door sensor's pins, the scanner, the screen's rotation, forwarding,
-//! the clock). For those the running value is kept and each change is named, so the status page
+//! the data directory, the door sensor's pins, the scanner, the screen's rotation and how many
+//! calls it lists, forwarding, the clock). For those the running value is kept and each change is named, so the status page
 //! and the log can say a restart is needed.
 
 use serde::Serialize;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Config;
 
 /// The keys read only at start.
-pub const RESTART_ONLY: [&str; 9] = [
+pub const RESTART_ONLY: [&str; 10] = [
     "staff.listen",
     "staff.tls",
     "staff.allow_plain_http",
@@ -18,6 +18,7 @@ pub const RESTART_ONLY: [&str; 9] = [
     "door",
     "scanner",
     "display.rotation",
+    "display.recent_calls",
     "sync",
     "clock",
 ];
@@ -67,6 +68,12 @@ pub fn keep_restart_only(running: &Config, new: &mut Config) -> Vec<String> {
         &mut new.display.rotation,
         c,
     );
+    keep(
+        "display.recent_calls",
+        &running.display.recent_calls,
+        &mut new.display.recent_calls,
+        c,
+    );
     keep("sync", &running.sync, &mut new.sync, c);
     keep("clock", &running.clock, &mut new.clock, c);
     // The warning about plain HTTP follows the transport that is really in use.
@@ -111,6 +118,31 @@ mod tests {
         let said = restart_message(&changed);
         assert!(said.contains("`staff.listen`, `kiosk.data_dir`, `door` changed"));
         assert!(said.contains("systemctl restart hub-kiosk"));
+    }
+
+    #[test]
+    fn every_key_read_only_at_start_is_kept() {
+        let running = Config::parse(BASE, "k.toml").unwrap();
+        let mut new = running.clone();
+        new.staff.listen = "0.0.0.0:8443".parse().unwrap();
+        new.staff.tls = Some(crate::config::Tls {
+            certificate: "/c.pem".into(),
+            key: "/k.pem".into(),
+        });
+        new.staff.allow_plain_http = true;
+        new.kiosk.data_dir = "/elsewhere".into();
+        new.door.beam_a_pin = 5;
+        new.scanner.baud = 115_200;
+        new.display.rotation = 90;
+        new.display.recent_calls += 1;
+        new.sync.interval_seconds += 1;
+        new.clock.assume_synchronised = !running.clock.assume_synchronised;
+        assert_eq!(keep_restart_only(&running, &mut new), RESTART_ONLY);
+        assert_eq!(
+            serde_json::to_value(&new.door).unwrap(),
+            serde_json::to_value(&running.door).unwrap()
+        );
+        assert!(keep_restart_only(&running, &mut new).is_empty());
     }
 
     #[test]
