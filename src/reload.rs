@@ -3,7 +3,8 @@
 //! card, a new need or opening hour take effect at once, and the queue, the screen and
 //! everyone else's sessions carry on. The file is checked first, exactly as at start: on any
 //! problem the running configuration stays and the log and the status page say why. Signed-in
-//! sessions of logins no longer in the file, or given a new passcode, end. Keys read only at start keep their running
+//! sessions of logins no longer in the file, or given a new passcode, end; each change to who
+//! may sign in or check in by card is a row of the audit log. Keys read only at start keep their running
 //! value until a restart, and the log and the status page name them (`config::reload`).
 
 use std::net::SocketAddr;
@@ -11,8 +12,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::hub::{Hub, ReloadReport};
+use crate::config::reload::access_changes;
+use crate::hub::{Hub, ReloadReport, StaffAction};
 use crate::staff::StaffState;
+use crate::store::AuditVia;
 
 /// What a reload re-reads: the file the kiosk started with, and `--listen` when it was given
 /// (it wins over the file's `staff.listen`, as at start).
@@ -37,6 +40,20 @@ fn read(source: &Source) -> Result<Config, String> {
     Ok(config)
 }
 
+/// One audit row per change to who may sign in or check in by card; the actor is the file.
+fn record_access_changes(hub: &Hub, before: &Config, now: &Config) {
+    for c in access_changes(before, now) {
+        let _ = hub.audit(StaffAction {
+            actor: now.origin.clone(),
+            via: AuditVia::Reload,
+            action: "reload".into(),
+            subject: Some(c.subject),
+            detail: Some(c.detail),
+            client: None,
+        });
+    }
+}
+
 /// Re-reads the configuration and swaps it in, or keeps the running one and says why
 /// (blocking: it reads the file and the revocation list).
 pub fn reload(hub: &Hub, staff: &StaffState, source: &Source) -> ReloadReport {
@@ -57,6 +74,7 @@ pub fn reload(hub: &Hub, staff: &StaffState, source: &Source) -> ReloadReport {
                     "signed out {ended} sessions of logins removed or given a new passcode"
                 );
             }
+            record_access_changes(hub, &before, &now);
             for w in &now.warnings {
                 tracing::warn!("{w}");
             }

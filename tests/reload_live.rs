@@ -196,6 +196,29 @@ async fn sighup_swaps_logins_tokens_and_revocations_and_keeps_the_queue() {
         status_page.contains("the configuration was reloaded from"),
         "{status_page}"
     );
+    let filter = hub_kiosk::store::AuditFilter {
+        action: Some("reload".into()),
+        ..Default::default()
+    };
+    let mut rows: Vec<String> = hub
+        .audit_rows(&filter, 10)
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.entry.actor, path.display().to_string());
+            format!("{} {}", r.entry.subject.unwrap(), r.entry.detail.unwrap())
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            "card revocations 1 revoked, 0 no longer revoked",
+            "login Alex Moore removed",
+            "login Sam Patel new passcode",
+            "token Alex's tablet removed",
+        ]
+    );
 
     // A broken file: nothing changes, and the status page says why, with the line.
     std::fs::write(&path, "[site]\nid = \"reload\"\nname = [oops\n").unwrap();

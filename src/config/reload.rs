@@ -84,6 +84,91 @@ pub fn keep_restart_only(running: &Config, new: &mut Config) -> Vec<String> {
     changed
 }
 
+/// One change to who may sign in, use the API or check in by card, for the audit log: what it
+/// is about ("login Sam Patel") and what changed ("new passcode"). Never a passcode, a token or
+/// a member number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessChange {
+    pub subject: String,
+    pub detail: String,
+}
+
+fn change(subject: String, detail: impl Into<String>) -> AccessChange {
+    AccessChange {
+        subject,
+        detail: detail.into(),
+    }
+}
+
+/// Logins added, removed, given a new passcode or role; tokens added, removed or replaced; card
+/// keys and revocations changed — between `before` and `after`.
+pub fn access_changes(before: &Config, after: &Config) -> Vec<AccessChange> {
+    let mut out = Vec::new();
+    for l in &before.staff.logins {
+        let subject = format!("login {}", l.name);
+        match after.staff.login(&l.name) {
+            None => out.push(change(subject, "removed")),
+            Some(now) => {
+                if now.passcode_hash != l.passcode_hash {
+                    out.push(change(subject.clone(), "new passcode"));
+                }
+                if now.role != l.role {
+                    out.push(change(subject, format!("now {}", now.role.as_str())));
+                }
+            }
+        }
+    }
+    for l in &after.staff.logins {
+        if before.staff.login(&l.name).is_none() {
+            let detail = format!("added ({})", l.role.as_str());
+            out.push(change(format!("login {}", l.name), detail));
+        }
+    }
+    let token = |c: &Config, name: &str| {
+        c.staff
+            .api_tokens
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.token.clone())
+    };
+    for t in &before.staff.api_tokens {
+        match token(after, &t.name) {
+            None => out.push(change(format!("token {}", t.name), "removed")),
+            Some(now) if now != t.token => {
+                out.push(change(format!("token {}", t.name), "replaced"))
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &after.staff.api_tokens {
+        if token(before, &t.name).is_none() {
+            out.push(change(format!("token {}", t.name), "added"));
+        }
+    }
+    cards(before, after, &mut out);
+    out
+}
+
+/// Card keys and the inline revocation list, counted (never the member numbers).
+fn cards(before: &Config, after: &Config, out: &mut Vec<AccessChange>) {
+    use std::collections::BTreeSet;
+    let (was, now): (BTreeSet<&String>, BTreeSet<&String>) = (
+        before.cards.revoked.iter().collect(),
+        after.cards.revoked.iter().collect(),
+    );
+    let (added, removed) = (now.difference(&was).count(), was.difference(&now).count());
+    if added + removed > 0 {
+        let detail = format!("{added} revoked, {removed} no longer revoked");
+        out.push(change("card revocations".into(), detail));
+    }
+    if before.cards.revocation_file != after.cards.revocation_file {
+        out.push(change("card revocation file".into(), "changed"));
+    }
+    if !same(&before.cards.keys, &after.cards.keys) {
+        out.push(change("card keys".into(), "changed"));
+    }
+}
+
 /// What the log and the status page say about keys that wait for a restart.
 pub fn restart_message(changed: &[String]) -> String {
     let keys: Vec<String> = changed.iter().map(|k| format!("`{k}`")).collect();
@@ -143,6 +228,52 @@ mod tests {
             serde_json::to_value(&running.door).unwrap()
         );
         assert!(keep_restart_only(&running, &mut new).is_empty());
+    }
+
+    #[test]
+    fn changes_to_who_may_sign_in_are_named_without_secrets() {
+        use crate::config::{ApiToken, Role, StaffLogin};
+        let login = |name: &str, hash: &str| StaffLogin {
+            name: name.into(),
+            passcode_hash: hash.into(),
+            location: Default::default(),
+            role: Role::Advisor,
+        };
+        let token = |name: &str, token: &str| ApiToken {
+            name: name.into(),
+            token: token.into(),
+        };
+        let mut before = Config::parse(BASE, "k.toml").unwrap();
+        before.staff.logins = vec![login("Sam", "h1"), login("Alex", "h2"), login("Kim", "h3")];
+        before.staff.api_tokens = vec![token("Tablet", "t1"), token("Screen", "t2")];
+        before.cards.revoked = vec!["M-1".into()];
+        let mut after = before.clone();
+        after.staff.logins = vec![login("Sam", "h9"), login("Kim", "h3"), login("Ola", "h4")];
+        after.staff.logins[1].role = Role::Manager;
+        after.staff.api_tokens = vec![token("Screen", "t7"), token("Desk", "t5")];
+        after.cards.revoked = vec!["M-2".into(), "M-3".into()];
+        let said: Vec<String> = access_changes(&before, &after)
+            .into_iter()
+            .map(|c| format!("{}: {}", c.subject, c.detail))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "login Sam: new passcode",
+                "login Alex: removed",
+                "login Kim: now manager",
+                "login Ola: added (advisor)",
+                "token Tablet: removed",
+                "token Screen: replaced",
+                "token Desk: added",
+                "card revocations: 2 revoked, 1 no longer revoked",
+            ]
+        );
+        let all = said.join(" ");
+        for secret in ["h9", "t7", "t5", "M-2"] {
+            assert!(!all.contains(secret), "{secret} in {all}");
+        }
+        assert!(access_changes(&after, &after).is_empty());
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub enum AuditVia {
     Token,
     /// The sign-in form itself (signing in, or failing to).
     SignIn,
+    /// A configuration reload (`systemctl reload`): who may sign in changed.
+    Reload,
 }
 
 impl AuditVia {
@@ -28,6 +30,7 @@ impl AuditVia {
             AuditVia::Session => "session",
             AuditVia::Token => "token",
             AuditVia::SignIn => "sign-in",
+            AuditVia::Reload => "reload",
         }
     }
 
@@ -35,6 +38,7 @@ impl AuditVia {
         match s {
             "token" => AuditVia::Token,
             "sign-in" => AuditVia::SignIn,
+            "reload" => AuditVia::Reload,
             _ => AuditVia::Session,
         }
     }

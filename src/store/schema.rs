@@ -133,7 +133,7 @@ pub const MIGRATIONS: &[&str] = &[
         id       INTEGER PRIMARY KEY,
         at_ms    INTEGER NOT NULL,              -- UTC wall time, Unix milliseconds
         actor    TEXT    NOT NULL,              -- the login's or API token's name
-        via      TEXT    NOT NULL CHECK (via IN ('session', 'token', 'sign-in')),
+        via      TEXT    NOT NULL CHECK (via IN ('session', 'token', 'sign-in', 'reload')),
         action   TEXT    NOT NULL,              -- sign-in, call, seen, walk-in, duty…
         subject  TEXT,                          -- the ticket or course session it was about
         detail   TEXT,                          -- e.g. "to housing", "on duty"
