@@ -1,6 +1,8 @@
 //! Compiles the screen (`ui/app.slint`) with its translations bundled, and writes the list of
 //! bundled languages (code, name in itself, right to left?) read from each `.po` file's header,
-//! so adding a language needs no code: see docs/screen.md.
+//! so adding a language needs no code: see docs/screen.md. It also writes each language's
+//! words for a call, so a call can be shown in the ticket holder's language beside the screen's
+//! (the screen and the display page), from the same `.po` files.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -38,19 +40,49 @@ fn main() {
             };
             let name = header(&text, "X-Language-Name").unwrap_or_else(|| code.clone());
             let rtl = header(&text, "X-Text-Direction").is_some_and(|d| d == "rtl");
-            langs.push((code, name, rtl));
+            let call = translation(&text, CALL).unwrap_or_default();
+            langs.push((code, name, rtl, call));
         }
     }
     langs.sort();
     let mut out = String::from(
         "/// Languages bundled from ui/translations: (code, name in itself, right to left).\npub const BUNDLED: &[(&str, &str, bool)] = &[\n",
     );
-    for (code, name, rtl) in langs {
+    for (code, name, rtl, _) in &langs {
         writeln!(out, "    ({code:?}, {name:?}, {rtl}),").unwrap();
+    }
+    out.push_str("];\n");
+    writeln!(
+        out,
+        "/// The call, \"{{0}}\" the ticket and \"{{1}}\" the place, per language (English first).\npub const CALL_TEXTS: &[(&str, &str)] = &[\n    (\"en\", {CALL:?}),"
+    )
+    .unwrap();
+    for (code, _, _, call) in &langs {
+        if !call.is_empty() {
+            writeln!(out, "    ({code:?}, {call:?}),").unwrap();
+        }
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("languages.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// The message of the "now calling" banner (`ui/app.slint`).
+const CALL: &str = "Now calling {0} — please go to {1}";
+
+/// The `msgstr` of a one-line `msgid` in a .po file (quotes and backslashes unescaped).
+fn translation(po: &str, msgid: &str) -> Option<String> {
+    let wanted = format!("msgid {:?}", msgid);
+    let mut lines = po.lines().skip_while(|l| l.trim() != wanted).skip(1);
+    let first = lines.next()?.trim().strip_prefix("msgstr ")?.to_owned();
+    let mut text = String::new();
+    for part in std::iter::once(first.as_str())
+        .chain(lines.map(str::trim).take_while(|l| l.starts_with('"')))
+    {
+        let inner = part.strip_prefix('"')?.strip_suffix('"')?;
+        text.push_str(&inner.replace("\\\"", "\"").replace("\\\\", "\\"));
+    }
+    Some(text)
 }
 
 /// A `"Name: value\n"` line of a .po header.

@@ -68,7 +68,8 @@ fn main() {
         if i % 25 == 0 {
             // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
             let now = chrono::Utc::now();
-            store.close_open_tickets(hub.today(), true, now).unwrap();
+            let open: Vec<i64> = store.open_tickets().unwrap().iter().map(|t| t.id).collect();
+            store.close_waiting(&open, now).unwrap();
         }
         let req = CheckInRequest {
             visitor: Visitor::Anonymous,
@@ -79,6 +80,7 @@ fn main() {
             language: Language::english(),
             source: Source::Touchscreen,
             priority: false,
+            interpreter: false,
         };
         let t = Instant::now();
         hub.check_in(req).unwrap();

@@ -104,11 +104,10 @@ async fn run(hub: Arc<Hub>, store: Arc<Store>, n: usize) -> Samples {
     for i in 0..n {
         if i % 25 == 0 {
             // Keep the queue at a realistic length: a busy hub has a few dozen waiting at most.
-            let (h, store) = (hub.clone(), store.clone());
+            let store = store.clone();
             tokio::task::spawn_blocking(move || {
-                store
-                    .close_open_tickets(h.today(), true, chrono::Utc::now())
-                    .unwrap()
+                let open: Vec<i64> = store.open_tickets().unwrap().iter().map(|t| t.id).collect();
+                store.close_waiting(&open, chrono::Utc::now()).unwrap()
             })
             .await
             .unwrap();
@@ -132,6 +131,7 @@ async fn check_in(
         language: Language::english(),
         source: Source::Touchscreen,
         priority: false,
+        interpreter: false,
     };
     let h = hub.clone();
     let start = Instant::now();

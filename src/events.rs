@@ -8,8 +8,9 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::domain::day::Pause;
 use crate::domain::footfall::Direction;
-use crate::domain::{NeedId, Texts, Ticket};
+use crate::domain::{HelpRequest, Language, NeedId, Texts, Ticket};
 
 /// Something that happened.
 #[derive(Clone, Debug, Serialize)]
@@ -30,7 +31,18 @@ pub enum Event {
         desk: String,
         /// Where to go, per language.
         location: Texts,
+        /// The ticket holder's language: the call is shown in it too.
+        language: Language,
     },
+    /// A visitor tapped "I need to talk to someone now": every staff page and the display
+    /// page raise the alert.
+    HelpRequested { help: HelpRequest },
+    /// Nobody acknowledged a help request in time: louder, and the screen points to reception.
+    HelpEscalated { help: HelpRequest },
+    /// A signed-in member of staff acknowledged a help request: the alert clears everywhere.
+    HelpAcknowledged { help: HelpRequest },
+    /// Staff paused drop-ins (`pause` set) or they resumed (`None`: by staff or at closing).
+    PauseChanged { pause: Option<Pause> },
     /// Someone passed the door.
     DoorPassed { direction: Direction },
     /// The door sensor's health changed; `fault` is `None` when it is well.

@@ -161,3 +161,36 @@ async fn unknown_kiosks_and_mismatched_tokens_are_refused_by_name() {
     assert_eq!(f.central.central.metrics.uploads.get("forbidden"), 1);
     assert_eq!(f.central.central.metrics.uploads.get("unauthorized"), 3);
 }
+
+#[tokio::test]
+async fn help_requests_and_closed_drop_ins_are_kept_and_older_kiosks_without_them_still_pass() {
+    let f = fixture().await;
+    let (new, old) = ("2026-11-23T16:00:00Z", "2026-11-23T17:00:00Z");
+    let mut with = bucket(new, 1, 4);
+    with["counts"]["dropins_joined"] = json!(3);
+    with["counts"]["dropins_closed"] = json!(2);
+    with["counts"]["help_requests"] = json!(1);
+    // An older kiosk sends neither field: the same upload format, read as 0.
+    let without = bucket(old, 1, 5);
+    assert!(without["counts"].get("help_requests").is_none());
+    let (s, body) = f
+        .put(KIOSK_TOKEN, &upload("db-1", json!([with, without])))
+        .await;
+    assert_eq!(
+        (s, body),
+        (StatusCode::OK, json!({"stored": 2, "stale": 0}))
+    );
+    let hours = central_hours(&f.central.central);
+    let at = |h: &str| {
+        let h: chrono::DateTime<chrono::Utc> = h.parse().unwrap();
+        hours.iter().find(|(x, _)| *x == h).unwrap().1.clone()
+    };
+    assert_eq!((at(new).dropins_closed, at(new).help_requests), (2, 1));
+    assert_eq!((at(old).dropins_closed, at(old).help_requests), (0, 0));
+    // More closed than joined cannot be.
+    let mut wrong = bucket(new, 2, 4);
+    wrong["counts"]["dropins_closed"] = json!(5);
+    let (s, body) = f.put(KIOSK_TOKEN, &upload("db-1", json!([wrong]))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("closed"), "{body}");
+}

@@ -113,6 +113,7 @@ fn fill(db: &Path) {
             need: n.clone(),
             needs: ci.needs.clone(),
             priority: false,
+            interpreter: false,
             day: at.date_naive(),
             prefix: 'A',
         });
@@ -168,10 +169,16 @@ fn report_daily_prints_csv_of_a_filled_database() {
     assert_eq!(lines.len(), 3, "{csv}");
     assert_eq!(
         lines[0],
-        "date,door_in,door_in_calibrated,door_out,checkins_anonymous,checkins_member,need_advisor,need_housing,need_money,need_work,need_courses,need_peer,need_wellbeing,need_digital,need_visiting,dropins_joined,dropins_seen,dropins_no_show,median_wait_minutes"
+        "date,door_in,door_in_calibrated,door_out,checkins_anonymous,checkins_member,need_advisor,need_housing,need_money,need_work,need_courses,need_peer,need_wellbeing,need_digital,need_visiting,dropins_joined,dropins_seen,dropins_no_show,dropins_closed,median_wait_minutes,help_requests"
     );
-    assert_eq!(lines[1], "2026-11-23,4,4,0,3,0,1,1,0,0,1,0,0,0,1,2,1,0,12");
-    assert_eq!(lines[2], "2026-11-24,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,");
+    assert_eq!(
+        lines[1],
+        "2026-11-23,4,4,0,3,0,1,1,0,0,1,0,0,0,1,2,1,0,0,12,0"
+    );
+    assert_eq!(
+        lines[2],
+        "2026-11-24,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0"
+    );
 
     let table = hub_kiosk(&[
         "report",

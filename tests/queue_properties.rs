@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use hub_kiosk::domain::footfall::ticket_counts;
 use hub_kiosk::domain::queue::Join;
 use hub_kiosk::domain::{
-    Action, CallPolicy, Catalogue, CheckIn, Counts, Language, NeedId, Queue, Source, Stamp,
+    Action, CallPolicy, Catalogue, CheckIn, Counts, Language, NeedId, Queue, Remit, Source, Stamp,
     TicketState, Visitor,
 };
 use hub_kiosk::store::{NewTicket, Store};
@@ -83,6 +83,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     need: need.clone(),
                     needs: vec![need.clone()],
                     priority,
+                    interpreter: false,
                     day,
                     prefix: 'A',
                 };
@@ -101,8 +102,10 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::CallNext => {
                 let oldest = policy.order(&model.tickets, now).first().map(|t| t.created);
-                let m = model.call_next("Desk 1", &policy, now).cloned();
-                let s = store.call_next("Desk 1", &policy, now);
+                let m = model
+                    .call_next("Desk 1", &Remit::All, &policy, now)
+                    .cloned();
+                let s = store.call_next("Desk 1", &Remit::All, &policy, now);
                 match (&m, &s) {
                     (Ok(m), Ok(s)) => {
                         prop_assert_eq!(m.number, s.number);
@@ -176,12 +179,14 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             counted.dropins_joined,
             counted.dropins_seen,
             counted.dropins_no_show,
+            counted.dropins_closed,
             &counted.waits
         ),
         (
             expected.dropins_joined,
             expected.dropins_seen,
             expected.dropins_no_show,
+            expected.dropins_closed,
             &expected.waits
         )
     );

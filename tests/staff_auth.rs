@@ -28,6 +28,12 @@ async fn auth_is_required_everywhere_but_healthz() {
             (Method::GET, "/login") => assert_eq!(status, StatusCode::OK),
             // The sign-in form itself, sent empty: refused, never let through.
             (Method::POST, "/login") => assert_eq!(status, StatusCode::BAD_REQUEST),
+            // The pages' sound and the display page's script hold nothing of the kiosk's.
+            (Method::GET, "/sound.js" | "/display.js") => assert_eq!(status, StatusCode::OK),
+            // The display page takes its own token, never a session: refused without it.
+            (Method::GET, "/display" | "/display/events") => {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}")
+            }
             // A browser opening a page goes to the sign-in page.
             (Method::GET, p) if !p.starts_with("/api/") && p != "/metrics" => {
                 assert_eq!(status, StatusCode::SEE_OTHER, "{p}");

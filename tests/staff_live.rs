@@ -110,7 +110,13 @@ async fn pages_show_the_queue_footfall_and_status() {
             .contains("new EventSource('/api/v1/events')")
     );
     let table = page("/queue/table").await;
-    assert!(table.starts_with("<div class=\"summary card\">") && table.contains("A 001"));
+    // A help request first, then a pause and closing time, then the summary and the table.
+    assert!(
+        table.starts_with("<section id=\"help-alerts\" class=\"help-alerts\" data-open=\"0\"")
+            && table.contains("<div class=\"summary card\">")
+            && table.contains("A 001"),
+        "{table}"
+    );
     assert!(!table.contains("<html"));
 
     let footfall = page("/footfall").await;

@@ -55,6 +55,7 @@ fn crash_child_writer() {
                 need: n.clone(),
                 needs: ci.needs.clone(),
                 priority: false,
+                interpreter: false,
                 day: Utc::now().date_naive(),
                 prefix: 'A',
             });

@@ -4,7 +4,8 @@
 //!
 //! Door passes come through the door sensor's simulator (a FIFO) and walk-ins through the staff
 //! API, which also calls one and marks them seen; older hours of history are written into the
-//! kiosk's database beforehand.
+//! kiosk's database beforehand, with help requests and tickets left waiting past closing, which
+//! the kiosk's clock closes: `help_requests` and `dropins_closed` agree at both ends too.
 
 mod sync_support;
 
@@ -14,8 +15,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, Utc};
-use hub_kiosk::domain::hour_start;
-use hub_kiosk::store::Store;
+use hub_kiosk::domain::{Catalogue, CheckIn, Language, Source, Stamp, Visitor, hour_start};
+use hub_kiosk::store::{NewTicket, Store};
 use sync_support::*;
 
 const STAFF_TOKEN: &str = "e2e-staff-token-0123456789abcdef";
@@ -84,6 +85,45 @@ fn kiosk_rows(config: &Path, from: &str, to: &str) -> Vec<String> {
         .collect()
 }
 
+/// A drop-in ticket made at `at` and left waiting; whether there was one.
+fn waiting_ticket(store: &Store, at: chrono::DateTime<Utc>) -> bool {
+    let catalogue = Catalogue::life_rooms();
+    let ci = CheckIn::new(
+        &catalogue,
+        Visitor::Anonymous,
+        &["advisor"],
+        Language::english(),
+        Source::Touchscreen,
+        Stamp::synced_at(at),
+    )
+    .unwrap();
+    let ticket = NewTicket {
+        need: ci.needs[0].clone(),
+        needs: ci.needs.clone(),
+        priority: false,
+        interpreter: false,
+        day: at.date_naive(),
+        prefix: 'A',
+    };
+    store
+        .record_check_in(&ci, Some(ticket))
+        .unwrap()
+        .ticket
+        .is_some()
+}
+
+/// The sum of `column` over CSV rows (the first is the header).
+fn column_sum(rows: &[String], column: &str) -> i64 {
+    let i = rows[0]
+        .split(',')
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no {column} in {}", rows[0]));
+    rows[1..]
+        .iter()
+        .map(|r| r.split(',').nth(i).unwrap().parse::<i64>().unwrap())
+        .sum()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_central_daily_footfall_shows_the_kiosks_counts() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -138,6 +178,17 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
     let now = hour_start(Utc::now());
     for h in 0..72 {
         fill_hour(&store, now - Span::hours(72 - h), &mut rng);
+    }
+    // Two and three days ago someone asked for help, and a ticket was left waiting: the kiosk's
+    // clock closes those when it starts (long past closing and the grace time).
+    let mut left_waiting = 0;
+    for days in [2, 3] {
+        let at = now - Span::days(days) + Span::minutes(7);
+        let (help, _) = store.raise_help(&Stamp::synced_at(at)).unwrap();
+        store
+            .acknowledge_help(help.id, "Desk 1", at + Span::minutes(1))
+            .unwrap();
+        left_waiting += i64::from(waiting_ticket(&store, at));
     }
     let kiosk = spawn(&[
         "run",
@@ -199,9 +250,24 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
         .await
         .unwrap();
     assert!(seen.status().is_success(), "{}", seen.text().await.unwrap());
+    // Someone taps "I need to talk to someone now" while it runs.
+    let (help, _) = store.raise_help(&Stamp::synced_at(Utc::now())).unwrap();
+    store.acknowledge_help(help.id, "desk", Utc::now()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.footfall_total().unwrap().dropins_closed < left_waiting {
+        assert!(
+            Instant::now() < deadline,
+            "the kiosk's clock did not close the tickets left waiting"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let total = store.footfall_total().unwrap();
     assert!(
         total.dropins_joined >= 3 && total.dropins_seen >= 1,
+        "{total:?}"
+    );
+    assert!(
+        total.help_requests == 3 && total.dropins_closed >= 1,
         "{total:?}"
     );
 
@@ -216,6 +282,12 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
         let central_says = central_rows(&http, &url, &from, &to).await;
         if store.outbox_depth().unwrap() == 0 && kiosk_says == central_says {
             assert!(kiosk_says.len() >= 4, "{kiosk_says:?}");
+            // The days' help requests and tickets closed by the clock are among what agrees.
+            assert_eq!(column_sum(&central_says, "help_requests"), 3);
+            assert_eq!(
+                column_sum(&central_says, "dropins_closed"),
+                total.dropins_closed
+            );
             break;
         }
         assert!(

@@ -36,6 +36,7 @@ fn pairs(t: &Theme) -> Vec<(&'static str, Color, Color)> {
         ("banner", t.get_on_banner(), t.get_banner()),
         ("notice", t.get_on_notice(), t.get_notice()),
         ("text on quiet button", t.get_text(), t.get_quiet_button()),
+        ("help button", t.get_on_help(), t.get_help()),
     ]
 }
 

@@ -149,7 +149,7 @@ fn wait_ranges_and_reopening_days_from_set_answers() {
                 low_minutes: 15,
                 high_minutes: high,
             }),
-            drop_in_closed: false,
+            no_ticket: None,
             next_opening: None,
             today: saturday,
         });
@@ -172,7 +172,7 @@ fn wait_ranges_and_reopening_days_from_set_answers() {
     ] {
         let (ui, _dir) = answered(Checked {
             queued: None,
-            drop_in_closed: true,
+            no_ticket: Some(hub_kiosk::hub::NoTicket::Closed),
             next_opening: monday.and_hms_opt(9, 30, 0),
             today,
         });
@@ -197,7 +197,7 @@ async fn the_real_opening_hours_are_said_as_a_day_and_a_time() {
     k.tap("need-housing");
     k.tap("done");
     until("the done screen", || api.get_screen() == Screen::Done).await;
-    assert!(api.get_drop_in_closed());
+    assert_eq!(api.get_no_ticket(), hub_kiosk::ui::NoTicket::Closed);
     let day = if open > now { "dziś" } else { "jutro" };
     let expected = format!("Otwieramy ponownie {day} o {}:30.", open.hour());
     let closed = label(&k, "closed");

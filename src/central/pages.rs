@@ -192,7 +192,7 @@ pub async fn overview(
     let rows = site_rows(&all, &contacts, (from, to), c.now());
     let charts = site_charts(&all, from, to);
     let body = format!(
-        "{}<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
+        "{}<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Closed at closing</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Help requests</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
 {charts}
 <p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
 <p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
@@ -224,11 +224,13 @@ fn site_rows(
             .median_wait_minutes()
             .map_or(String::new(), |m| m.to_string());
         rows.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td><td>{}</td></tr>",
             escape(&s.site.name),
             total.checkins(),
             total.dropins_joined,
             total.dropins_seen,
+            total.dropins_closed,
+            total.help_requests,
             kiosk_list(contacts, &s.site.id, now),
             id = escape(&s.site.id),
         ));

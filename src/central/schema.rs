@@ -75,4 +75,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "#,
     // 3: the software version each kiosk last reported (an optional field of its uploads).
     "ALTER TABLE kiosk_contact ADD COLUMN software TEXT",
+    // 4: tickets closed by the kiosk's clock and help requests, per hour (0 from kiosks that
+    // do not send them).
+    r#"
+    ALTER TABLE bucket ADD COLUMN dropins_closed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE bucket ADD COLUMN help_requests  INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];

@@ -142,8 +142,8 @@ fn put_bucket(
     let mut stmt = tx.prepare_cached(
         "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
             checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
-            dropins_no_show, needs, waits, received_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (site, kiosk, hour) DO UPDATE SET
             database_id = excluded.database_id, revision = excluded.revision,
             door_in = excluded.door_in, door_out = excluded.door_out,
@@ -152,6 +152,8 @@ fn put_bucket(
             dropins_joined = excluded.dropins_joined,
             dropins_seen = excluded.dropins_seen,
             dropins_no_show = excluded.dropins_no_show,
+            dropins_closed = excluded.dropins_closed,
+            help_requests = excluded.help_requests,
             needs = excluded.needs, waits = excluded.waits,
             received_ms = excluded.received_ms
          WHERE bucket.database_id < excluded.database_id
@@ -174,6 +176,8 @@ fn put_bucket(
         serde_json::to_string(&c.needs).map_err(json_err)?,
         serde_json::to_string(&c.waits).map_err(json_err)?,
         now_ms,
+        c.dropins_closed,
+        c.help_requests,
     ])?;
     Ok(changed == 1)
 }
@@ -244,7 +248,7 @@ impl CentralStore {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT hour, door_in, door_out, checkins_anonymous, checkins_member, dropins_joined,
-                    dropins_seen, dropins_no_show, needs, waits
+                    dropins_seen, dropins_no_show, needs, waits, dropins_closed, help_requests
              FROM bucket WHERE site = ?1 AND (?2 IS NULL OR kiosk = ?2) AND hour >= ?3 AND hour < ?4
              ORDER BY hour",
         )?;
@@ -262,6 +266,8 @@ impl CentralStore {
                 dropins_no_show: r.get(7)?,
                 needs: serde_json::from_str(&r.get::<_, String>(8)?).map_err(json_err)?,
                 waits: serde_json::from_str(&r.get::<_, String>(9)?).map_err(json_err)?,
+                dropins_closed: r.get(10)?,
+                help_requests: r.get(11)?,
             };
             match out.last_mut() {
                 Some((h, total)) if *h == hour => total.add(&c, 1),

@@ -1,7 +1,7 @@
 //! What an upload must be before anything of it is stored or logged: the site and kiosk are ids
 //! (1–40 lower-case letters, digits or `-`), the database id is a UUID, every bucket starts an
 //! hour in the accepted window, once, with counts from 0 to 100,000, at most 100 needs and 1,000
-//! distinct waits (0 to 10,080 minutes), and no more drop-ins seen or missed than joined. With
+//! distinct waits (0 to 10,080 minutes), and no more drop-ins seen, missed or closed than joined. With
 //! the body limit this bounds what one upload can add to the database.
 //! `docs/central-openapi.json` states the same limits as schema.
 
@@ -125,6 +125,8 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
         ("dropins_joined", cs.dropins_joined),
         ("dropins_seen", cs.dropins_seen),
         ("dropins_no_show", cs.dropins_no_show),
+        ("dropins_closed", cs.dropins_closed),
+        ("help_requests", cs.help_requests),
     ];
     let needs = cs.needs.iter().map(|(k, v)| (format!("needs.{k}"), *v));
     let waits = cs.waits.iter().map(|(k, v)| (format!("waits.{k}"), *v));
@@ -163,13 +165,16 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
             format!("holds {} waits: at most {MOST_WAITS}", cs.waits.len()),
         );
     }
-    let finished = cs.dropins_seen.saturating_add(cs.dropins_no_show);
+    let finished = cs
+        .dropins_seen
+        .saturating_add(cs.dropins_no_show)
+        .saturating_add(cs.dropins_closed);
     if finished > cs.dropins_joined {
         problem(
             "counts.dropins_seen",
             format!(
-                "{} seen and {} no-shows are more than the {} drop-ins who joined",
-                cs.dropins_seen, cs.dropins_no_show, cs.dropins_joined
+                "{} seen, {} no-shows and {} closed are more than the {} drop-ins who joined",
+                cs.dropins_seen, cs.dropins_no_show, cs.dropins_closed, cs.dropins_joined
             ),
         );
     }

@@ -134,6 +134,18 @@ pub(super) fn queue(q: &Queue, p: &mut Vec<Problem>) {
     if q.advisors_default == 0 {
         p.push(problem("queue.advisors_default", "use at least 1"));
     }
+    if !(1..=120).contains(&q.closing_warning_minutes) {
+        p.push(problem(
+            "queue.closing_warning_minutes",
+            "use minutes from 1 to 120 (15 is usual)",
+        ));
+    }
+    if !(0..=480).contains(&q.closing_grace_minutes) {
+        p.push(problem(
+            "queue.closing_grace_minutes",
+            "use minutes from 0 to 480 (30 is usual)",
+        ));
+    }
 }
 
 /// `[display]`.

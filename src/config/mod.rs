@@ -6,6 +6,7 @@
 
 mod cards;
 mod checks;
+mod help;
 mod locate;
 pub mod reload;
 mod sections;
@@ -21,6 +22,7 @@ use serde::Deserialize;
 use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
 /// Shared with the central service's configuration.
+pub use help::{CrisisNumber, Help};
 pub(crate) use locate::{id_ok, locate, read, toml_error};
 pub use sections::*;
 pub use staff::*;
@@ -33,6 +35,8 @@ pub const DEMO: &str = include_str!("demo.toml");
 /// The demo's staff passcode and API token: printed at start, refused outside the demo.
 pub const DEMO_PASSCODE: &str = "1234";
 pub const DEMO_API_TOKEN: &str = "demo-api-token-not-for-real-use";
+/// The demo's display page token: public, refused outside the demo.
+pub const DEMO_DISPLAY_TOKEN: &str = "demo-display-token-not-for-real-use";
 /// The token the demo kiosk uses at the demo central service.
 pub const DEMO_CENTRAL_TOKEN: &str = "demo-kiosk-token-not-for-real-use";
 /// The demo's card public key (key id D1); its private key is published in `docs/demo-cards/`,
@@ -53,6 +57,8 @@ struct RawConfig {
     needs: Vec<Need>,
     #[serde(default)]
     display: Display,
+    #[serde(default)]
+    help: Help,
     #[serde(default)]
     staff: Staff,
     #[serde(default)]
@@ -83,6 +89,7 @@ pub struct Config {
     pub queue: Queue,
     pub catalogue: Catalogue,
     pub display: Display,
+    pub help: Help,
     pub staff: Staff,
     pub sync: Sync,
     pub door: Door,

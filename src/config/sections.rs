@@ -140,6 +140,11 @@ pub struct Queue {
     pub priority_factor: f64,
     /// Where visitors are asked to go when called, if the advisor has no location of their own.
     pub default_location: Texts,
+    /// The queue page warns this many minutes before closing.
+    pub closing_warning_minutes: u32,
+    /// Tickets still waiting this long after closing are closed by the clock (staff resolve
+    /// the rest; called tickets are never closed by the clock).
+    pub closing_grace_minutes: u32,
 }
 
 impl Default for Queue {
@@ -153,6 +158,8 @@ impl Default for Queue {
             red_minutes: 40,
             priority_factor: 2.0,
             default_location: Texts::from([("en".into(), "the front desk".into())]),
+            closing_warning_minutes: 15,
+            closing_grace_minutes: 30,
         }
     }
 }

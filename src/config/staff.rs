@@ -1,5 +1,6 @@
-//! `[staff]`: the people who sign in to the staff pages (named, with where they sit and their
-//! role), API tokens, and how the pages are served (address, TLS, the plain-HTTP opt-out).
+//! `[staff]`: the people who sign in to the staff pages (named, with where they sit, their role
+//! and the needs they serve), API tokens, the display page's token, and how the pages are served
+//! (address, TLS, the plain-HTTP opt-out).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,6 +41,10 @@ pub struct StaffLogin {
     /// `advisor` (the default) or `manager` (also reads the audit log on the status page).
     #[serde(default)]
     pub role: Role,
+    /// The drop-in needs this person serves; "Call next" calls the first ticket within them.
+    /// Empty: every need.
+    #[serde(default)]
+    pub needs: Vec<crate::domain::NeedId>,
 }
 
 /// A bearer token for API clients.
@@ -68,6 +73,9 @@ pub struct Staff {
     pub tls: Option<Tls>,
     /// Serve plain HTTP on the network all the same: a warning in the log and on the pages.
     pub allow_plain_http: bool,
+    /// The read-only token of the display page (`/display?token=…`) for a screen in the
+    /// waiting area; no display page without it.
+    pub display_token: Option<String>,
 }
 
 impl Default for Staff {
@@ -78,6 +86,7 @@ impl Default for Staff {
             api_tokens: Vec::new(),
             tls: None,
             allow_plain_http: false,
+            display_token: None,
         }
     }
 }
@@ -97,13 +106,26 @@ pub(super) mod checks {
 
     use super::Staff;
     use crate::config::locate::{Problem, problem};
-    use crate::config::{DEMO_API_TOKEN, DEMO_PASSCODE, Transport, plain_http_warning, transport};
+    use crate::config::{
+        DEMO_API_TOKEN, DEMO_DISPLAY_TOKEN, DEMO_PASSCODE, Transport, plain_http_warning,
+        transport,
+    };
+    use crate::domain::Catalogue;
     use crate::web::passcode;
 
-    /// `[staff]`: problems into `p`, warnings into `w`.
-    pub fn staff(staff: &Staff, demo: bool, p: &mut Vec<Problem>, w: &mut Vec<Problem>) {
+    /// `[staff]`: problems into `p`, warnings into `w`. The needs each login serves are checked
+    /// against `catalogue` when it is valid.
+    pub fn staff(
+        staff: &Staff,
+        catalogue: Option<&Catalogue>,
+        demo: bool,
+        p: &mut Vec<Problem>,
+        w: &mut Vec<Problem>,
+    ) {
         logins(staff, demo, p, w);
-        tokens(staff, demo, p);
+        served_needs(staff, catalogue, p);
+        let tokens = tokens(staff, demo, p);
+        display_token(staff.display_token.as_deref(), &tokens, demo, p);
         if let Some(tls) = &staff.tls {
             for (key, path) in [
                 ("staff.tls.certificate", &tls.certificate),
@@ -190,7 +212,30 @@ pub(super) mod checks {
         }
     }
 
-    fn tokens(staff: &Staff, demo: bool, p: &mut Vec<Problem>) {
+    /// Each login serves drop-in needs only.
+    fn served_needs(staff: &Staff, catalogue: Option<&Catalogue>, p: &mut Vec<Problem>) {
+        let Some(c) = catalogue else {
+            return;
+        };
+        for (i, login) in staff.logins.iter().enumerate() {
+            if let Some((j, need)) = login
+                .needs
+                .iter()
+                .enumerate()
+                .find(|(_, n)| !c.is_drop_in(n))
+            {
+                p.push(problem(
+                    format!("staff.logins.{i}.needs.{j}"),
+                    format!(
+                        "`{need}` is not a drop-in need: list only needs with drop_in = true, or leave needs out to serve every need"
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// The API tokens, each checked; returns them for the display token's check.
+    fn tokens(staff: &Staff, demo: bool, p: &mut Vec<Problem>) -> BTreeSet<String> {
         let mut tokens = BTreeSet::new();
         for (i, t) in staff.api_tokens.iter().enumerate() {
             let key = format!("staff.api_tokens.{i}.token");
@@ -206,6 +251,37 @@ pub(super) mod checks {
             } else if !tokens.insert(t.token.clone()) {
                 p.push(problem(key, "this token is used twice"));
             }
+        }
+        tokens
+    }
+
+    /// `[staff] display_token`: random, fit for an address, and no API token's.
+    fn display_token(
+        token: Option<&str>,
+        api_tokens: &BTreeSet<String>,
+        demo: bool,
+        p: &mut Vec<Problem>,
+    ) {
+        let Some(t) = token else {
+            return;
+        };
+        let key = "staff.display_token";
+        if !demo && t == DEMO_DISPLAY_TOKEN {
+            p.push(problem(
+                key,
+                "this is the demo display token: make a random one, e.g. `openssl rand -hex 16`",
+            ));
+        } else if t.len() < 22
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            p.push(problem(key, "use at least 22 random letters, digits, `-` or `_` (it goes in the page's address), e.g. `openssl rand -hex 16`"));
+        } else if api_tokens.contains(t) {
+            p.push(problem(
+                key,
+                "use a token of its own, not an API token: it only shows the display page",
+            ));
         }
     }
 

@@ -23,7 +23,11 @@ fn the_example_and_the_demo_are_valid() {
     assert!(!example.demo);
     let demo = Config::demo();
     assert!(demo.demo);
-    assert_eq!(demo.staff.logins.len(), 2);
+    assert_eq!(demo.staff.logins.len(), 3);
+    assert_eq!(example.help.crisis_numbers.len(), 3);
+    assert_eq!(example.help.crisis_numbers, help::uk_crisis_numbers());
+    assert_eq!(demo.help.crisis_numbers, help::uk_crisis_numbers());
+    assert_eq!(example.queue.closing_grace_minutes, 30);
     assert_eq!(
         demo.sync.central_url.as_deref(),
         Some("http://127.0.0.1:8090")
@@ -218,4 +222,57 @@ fn logins_name_people_with_a_role() {
     let e = error_of(&text.replace("\"manager\"", "\"boss\""));
     assert!(e.message.contains("unknown variant `boss`"), "{e}");
     assert!(Config::demo().warnings.is_empty());
+}
+
+#[test]
+fn help_closing_remit_and_display_keys_are_checked_with_their_line() {
+    let e = error_of(&EXAMPLE.replace("escalation_seconds = 60", "escalation_seconds = 5"));
+    assert_eq!(e.key.as_deref(), Some("help.escalation_seconds"), "{e}");
+    let line = EXAMPLE
+        .lines()
+        .position(|l| l.starts_with("escalation_seconds"))
+        .unwrap()
+        + 1;
+    assert_eq!(e.line, Some(line));
+
+    let e = error_of(&EXAMPLE.replace("number = { en = \"999\" }", "number = { pl = \"999\" }"));
+    assert_eq!(
+        e.key.as_deref(),
+        Some("help.crisis_numbers.0.number"),
+        "{e}"
+    );
+    assert!(e.message.contains("English number"), "{e}");
+
+    let e = error_of(&EXAMPLE.replace("closing_grace_minutes = 30", "closing_grace_minutes = 900"));
+    assert_eq!(e.key.as_deref(), Some("queue.closing_grace_minutes"), "{e}");
+
+    let hash =
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$YXfjbDyUh71gG1J9Tqo9y/jUQb3ofWgHXFrTUIyA+gs";
+    let remit = |needs: &str| {
+        format!(
+            "[site]\nid = \"x\"\nname = \"X\"\n[staff]\nlogins = [\n  {{ name = \"A\", passcode_hash = \"{hash}\", needs = [{needs}] }},\n]\n"
+        )
+    };
+    let e = error_of(&remit("\"housing\", \"courses\""));
+    assert_eq!(e.key.as_deref(), Some("staff.logins.0.needs.1"), "{e}");
+    assert_eq!(e.line, Some(6));
+    assert!(e.message.contains("`courses` is not a drop-in need"), "{e}");
+    let ok = Config::parse(&remit("\"housing\""), "k.toml").unwrap();
+    assert_eq!(ok.staff.logins[0].needs[0].as_str(), "housing");
+
+    let display =
+        |t: &str| format!("[site]\nid = \"x\"\nname = \"X\"\n[staff]\ndisplay_token = \"{t}\"\n");
+    assert!(
+        error_of(&display(DEMO_DISPLAY_TOKEN))
+            .message
+            .contains("demo display token")
+    );
+    assert!(error_of(&display("short")).message.contains("at least 22"));
+    assert!(
+        error_of(&display("with spaces in it 0123456789"))
+            .message
+            .contains("at least 22")
+    );
+    let c = Config::parse(&display("0123456789abcdef0123456789abcdef"), "k.toml").unwrap();
+    assert!(c.staff.display_token.is_some());
 }

@@ -19,7 +19,8 @@ pub(super) fn validate(
     let catalogue = checks::needs(&raw.needs, p);
     checks::queue(&raw.queue, p);
     checks::display(&raw.display, p);
-    staff::checks::staff(&raw.staff, demo, p, &mut warnings);
+    super::help::check(&raw.help, p);
+    staff::checks::staff(&raw.staff, catalogue.as_ref(), demo, p, &mut warnings);
     checks::sync(&raw.sync, demo, p);
     checks::door(&raw.door, p);
     checks::cards(&raw.cards, demo, p);
@@ -47,6 +48,7 @@ pub(super) fn validate(
         kiosk: raw.kiosk,
         queue: raw.queue,
         display: raw.display,
+        help: raw.help,
         staff: raw.staff,
         sync: raw.sync,
         door: raw.door,

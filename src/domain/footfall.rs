@@ -5,8 +5,9 @@
 //! moves or a record is re-dated, subtracts the old contribution and adds the new one. So hourly
 //! totals always equal the sum of the records, and a day is the sum of its hours.
 //!
-//! A ticket counts in the hour the visitor joined: joined, and later seen or no-show, and its
-//! waiting time (to the minute) in a small histogram. Histograms add up, so a day's median wait
+//! A ticket counts in the hour the visitor joined: joined, and later seen, no-show or closed by
+//! the clock, and its waiting time (to the minute) in a small histogram. A help request counts
+//! in the hour it was made. Histograms add up, so a day's median wait
 //! is exact to the minute even though it is built from hours.
 
 use std::collections::BTreeMap;
@@ -66,8 +67,12 @@ pub struct Counts {
     pub dropins_joined: i64,
     pub dropins_seen: i64,
     pub dropins_no_show: i64,
+    /// Tickets still waiting past closing and the grace time, closed by the clock.
+    pub dropins_closed: i64,
     /// Waiting time of seen tickets: whole minutes → how many.
     pub waits: BTreeMap<i64, i64>,
+    /// "I need to talk to someone now" taps (nothing about who).
+    pub help_requests: i64,
 }
 
 impl Counts {
@@ -80,6 +85,8 @@ impl Counts {
         self.dropins_joined += sign * other.dropins_joined;
         self.dropins_seen += sign * other.dropins_seen;
         self.dropins_no_show += sign * other.dropins_no_show;
+        self.dropins_closed += sign * other.dropins_closed;
+        self.help_requests += sign * other.help_requests;
         merge(&mut self.needs, &other.needs, sign);
         merge(&mut self.waits, &other.waits, sign);
     }
@@ -124,6 +131,8 @@ impl Counts {
             self.dropins_joined,
             self.dropins_seen,
             self.dropins_no_show,
+            self.dropins_closed,
+            self.help_requests,
         ]
         .iter()
         .chain(self.needs.values())
@@ -169,9 +178,19 @@ pub fn ticket_counts(t: &Ticket) -> (DateTime<Utc>, Counts) {
             counts.waits.insert(minutes, 1);
         }
         TicketState::NoShow => counts.dropins_no_show = 1,
+        TicketState::Closed => counts.dropins_closed = 1,
         _ => {}
     }
     (hour_start(t.created), counts)
+}
+
+/// What one help request adds, in the hour it was made.
+pub fn help_counts(at: DateTime<Utc>) -> (DateTime<Utc>, Counts) {
+    let counts = Counts {
+        help_requests: 1,
+        ..Counts::default()
+    };
+    (hour_start(at), counts)
 }
 
 /// What one door pass adds.

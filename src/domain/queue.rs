@@ -4,12 +4,15 @@
 //! Fairness: first come, first served, unless a need (or a visitor marked as a priority) weighs
 //! time waited more — then the score is minutes waited × weight, as Novo SGA settled on. With
 //! equal weights the order is exactly the order of arrival.
+//!
+//! A caller may serve only some needs (its remit: a housing partner at Desk 3); "call next"
+//! then calls the first ticket in that order whose need is within it.
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::checkin::MemberId;
+use super::checkin::{Language, MemberId};
 use super::needs::{Catalogue, NeedId};
 use super::ticket::{Action, Ticket, TicketNumber, TicketState, TransitionError};
 
@@ -79,11 +82,64 @@ impl CallPolicy {
     }
 }
 
+/// The needs a caller serves: every one, or a list (`needs = [...]` on a login).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Remit {
+    #[default]
+    All,
+    Needs(Vec<NeedId>),
+}
+
+impl Remit {
+    /// A login's list: empty means every need.
+    pub fn of(needs: &[NeedId]) -> Remit {
+        if needs.is_empty() {
+            Remit::All
+        } else {
+            Remit::Needs(needs.to_vec())
+        }
+    }
+
+    pub fn serves(&self, need: &NeedId) -> bool {
+        match self {
+            Remit::All => true,
+            Remit::Needs(list) => list.contains(need),
+        }
+    }
+
+    /// The first ticket in `policy`'s call order within this remit.
+    pub fn next<'a>(
+        &self,
+        policy: &CallPolicy,
+        tickets: impl IntoIterator<Item = &'a Ticket>,
+        now: DateTime<Utc>,
+    ) -> Result<&'a Ticket, QueueError> {
+        let order = policy.order(tickets, now);
+        if order.is_empty() {
+            return Err(QueueError::Empty);
+        }
+        order
+            .into_iter()
+            .find(|t| self.serves(&t.need))
+            .ok_or_else(|| match self {
+                Remit::All => QueueError::Empty,
+                Remit::Needs(list) => QueueError::NoneInRemit(
+                    list.iter()
+                        .map(NeedId::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            })
+    }
+}
+
 /// Why a queue operation was refused; nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueueError {
     #[error("nobody is waiting")]
     Empty,
+    #[error("nobody is waiting for {0}: call someone from the list, or show all")]
+    NoneInRemit(String),
     #[error("there is no ticket {0} today")]
     UnknownTicket(String),
     #[error("`{0}` is not a drop-in need: choose one of {1}")]
@@ -142,6 +198,8 @@ impl Queue {
             needs: join.needs,
             member: join.member,
             priority: join.priority,
+            language: Language::english(),
+            interpreter: false,
             state: TicketState::Waiting,
             created: now,
             called: None,
@@ -152,18 +210,15 @@ impl Queue {
         self.tickets.last().expect("just pushed")
     }
 
-    /// Calls whoever is next under `policy`.
+    /// Calls whoever is next under `policy` within `remit`.
     pub fn call_next(
         &mut self,
         desk: &str,
+        remit: &Remit,
         policy: &CallPolicy,
         now: DateTime<Utc>,
     ) -> Result<&Ticket, QueueError> {
-        let id = policy
-            .order(&self.tickets, now)
-            .first()
-            .map(|t| t.id)
-            .ok_or(QueueError::Empty)?;
+        let id = remit.next(policy, &self.tickets, now)?.id;
         self.act(id, &Action::Call { desk: desk.into() }, now)
     }
 
@@ -227,9 +282,13 @@ mod tests {
         let policy = CallPolicy::default();
         let now = start() + Duration::minutes(10);
         assert_eq!(q.position(b, &policy, now), Some(2));
-        assert_eq!(q.call_next("Desk 1", &policy, now).unwrap().id, a);
-        assert_eq!(q.call_next("Desk 1", &policy, now).unwrap().id, b);
-        assert_eq!(q.call_next("Desk 1", &policy, now), Err(QueueError::Empty));
+        let all = Remit::All;
+        assert_eq!(q.call_next("Desk 1", &all, &policy, now).unwrap().id, a);
+        assert_eq!(q.call_next("Desk 1", &all, &policy, now).unwrap().id, b);
+        assert_eq!(
+            q.call_next("Desk 1", &all, &policy, now),
+            Err(QueueError::Empty)
+        );
         assert_eq!(q.next_number().to_string(), "A 003");
     }
 
@@ -248,6 +307,36 @@ mod tests {
         assert_eq!(
             q.position(urgent, &policy, start() + Duration::minutes(10)),
             Some(1)
+        );
+    }
+
+    #[test]
+    fn call_next_within_a_remit_skips_other_needs_but_keeps_their_order() {
+        let mut q = Queue::new(start().date_naive(), 'A');
+        let money = join(&mut q, "money", false, 0);
+        let housing = join(&mut q, "housing", false, 1);
+        let later_housing = join(&mut q, "housing", false, 2);
+        let policy = CallPolicy::default();
+        let now = start() + Duration::minutes(10);
+        let desk3 = Remit::of(&[NeedId::new("housing").unwrap()]);
+        assert_eq!(
+            q.call_next("Desk 3", &desk3, &policy, now).unwrap().id,
+            housing
+        );
+        assert_eq!(
+            q.call_next("Desk 3", &desk3, &policy, now).unwrap().id,
+            later_housing
+        );
+        assert_eq!(
+            q.call_next("Desk 3", &desk3, &policy, now)
+                .unwrap_err()
+                .to_string(),
+            "nobody is waiting for housing: call someone from the list, or show all"
+        );
+        assert_eq!(Remit::of(&[]), Remit::All);
+        assert_eq!(
+            q.call_next("Desk 1", &Remit::All, &policy, now).unwrap().id,
+            money
         );
     }
 }

@@ -1,5 +1,5 @@
 //! Checking a visitor in: validate, save (with a ticket when they need a drop-in and the queue is
-//! open), then tell everyone.
+//! open, not paused, and a new visitor could still be seen before closing), then tell everyone.
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -19,6 +19,20 @@ pub struct CheckInRequest {
     pub source: Source,
     /// Staff marked this visitor as a priority.
     pub priority: bool,
+    /// The visitor asked for an interpreter (kept on the ticket).
+    pub interpreter: bool,
+}
+
+/// Why a visitor who chose a drop-in need got no ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoTicket {
+    /// Outside opening hours.
+    Closed,
+    /// Open, but even the shortest wait would end after closing.
+    TooLate,
+    /// Staff paused drop-ins.
+    Paused,
 }
 
 /// A ticket with the visitor's place and wait.
@@ -35,8 +49,8 @@ pub struct TicketInfo {
 pub struct CheckInOutcome {
     pub check_in_id: i64,
     pub ticket: Option<TicketInfo>,
-    /// A drop-in need was chosen but the queue is closed now: no ticket was given.
-    pub drop_in_closed: bool,
+    /// A drop-in need was chosen but no ticket was given, and why.
+    pub no_ticket: Option<NoTicket>,
     /// When the hub opens next (site-local), for "come back at…".
     pub next_opening: Option<NaiveDateTime>,
 }
@@ -69,12 +83,16 @@ impl Hub {
         let drop_ins = check_in.drop_in_needs(&config.catalogue);
         let local = self.local(check_in.at.utc);
         // Staff adding a walk-in by hand decide for themselves whether the queue is open.
-        let open = req.source == Source::StaffWalkIn || config.hours.is_open(local);
+        let refused = match drop_ins.first() {
+            Some(_) if req.source != Source::StaffWalkIn => self.no_ticket_now(local)?,
+            _ => None,
+        };
         let new_ticket = match drop_ins.first() {
-            Some(need) if open => Some(NewTicket {
+            Some(need) if refused.is_none() => Some(NewTicket {
                 need: need.clone(),
                 needs: check_in.needs.clone(),
                 priority: req.priority,
+                interpreter: req.interpreter,
                 day: local.date(),
                 prefix: config.queue.ticket_prefix,
             }),
@@ -94,13 +112,25 @@ impl Hub {
         };
         Ok(CheckInOutcome {
             check_in_id: receipt.check_in_id,
-            drop_in_closed: !drop_ins.is_empty() && ticket.is_none(),
-            next_opening: if ticket.is_none() && !drop_ins.is_empty() {
-                config.hours.next_opening(local)
-            } else {
-                None
+            next_opening: match refused {
+                Some(NoTicket::Closed | NoTicket::TooLate) => config.hours.next_opening(local),
+                _ => None,
             },
+            no_ticket: refused,
             ticket,
         })
+    }
+
+    /// Why a visitor at the screen would get no drop-in ticket now, if they would not.
+    fn no_ticket_now(&self, local: NaiveDateTime) -> HubResult<Option<NoTicket>> {
+        let config = self.config();
+        if !config.hours.is_open(local) {
+            return Ok(Some(NoTicket::Closed));
+        }
+        if self.store.pause()?.is_some() {
+            return Ok(Some(NoTicket::Paused));
+        }
+        let next = self.queue_estimate()?;
+        Ok(crate::domain::day::too_late(&config.hours, local, &next).then_some(NoTicket::TooLate))
     }
 }

@@ -8,6 +8,7 @@
 mod audit;
 mod cards;
 mod checkin;
+mod help;
 mod housekeeping;
 mod outbox;
 mod queue;
@@ -23,6 +24,7 @@ use tokio::sync::broadcast;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::card::Verifier;
+use crate::domain::help::HelpError;
 use crate::domain::{CallPolicy, CheckInError, QueueError, Stamp};
 use crate::events::{Event, EventBus};
 use crate::metrics::Metrics;
@@ -31,7 +33,7 @@ use crate::store::{Store, StoreError};
 
 pub use audit::StaffAction;
 pub use cards::{ScanOutcome, verifier};
-pub use checkin::{CheckInOutcome, CheckInRequest, TicketInfo};
+pub use checkin::{CheckInOutcome, CheckInRequest, NoTicket, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use outbox::SentHour;
 pub use queue::{QueueEntry, QueueView};
@@ -47,6 +49,12 @@ pub enum HubError {
     /// The queue cannot do that now (unknown ticket, already called…): nothing changed.
     #[error(transparent)]
     Queue(#[from] QueueError),
+    /// A help request that cannot be acknowledged: nothing changed.
+    #[error(transparent)]
+    Help(#[from] HelpError),
+    /// A value sent cannot be taken (a pause's reason too long…): what to send instead.
+    #[error("{0}")]
+    BadInput(String),
     /// The same card was scanned again within the repeat-scan window.
     #[error("this card checked in {minutes} min ago: one check-in is enough")]
     RepeatScan { minutes: i64 },
@@ -59,6 +67,7 @@ impl From<StoreError> for HubError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Queue(q) => HubError::Queue(q),
+            StoreError::Help(h) => HubError::Help(h),
             other => HubError::Store(other),
         }
     }

@@ -5,8 +5,12 @@ use serde::Serialize;
 
 use super::{Hub, HubResult};
 use crate::config::Texts;
+use crate::domain::day::Pause;
+use crate::domain::day::{ClosingRules, Phase};
 use crate::domain::estimate::estimate_wait;
-use crate::domain::{Action, NeedId, QueueError, Ticket, TicketState, WaitEstimate};
+use crate::domain::{
+    Action, HelpRequest, NeedId, QueueError, Remit, Ticket, TicketState, WaitEstimate,
+};
 use crate::events::Event;
 
 /// How far back service times count for the estimate.
@@ -33,6 +37,12 @@ pub struct QueueView {
     /// What a visitor joining now would be told.
     pub estimate_for_next: WaitEstimate,
     pub open: bool,
+    /// Where the day stands: open, closing soon, in the grace time after closing, closed.
+    pub day: Phase,
+    /// Drop-ins paused by staff, if they are.
+    pub pause: Option<Pause>,
+    /// Help requests nobody has acknowledged yet.
+    pub help: Vec<HelpRequest>,
 }
 
 impl Hub {
@@ -56,6 +66,30 @@ impl Hub {
             i64::from(queue.default_service_minutes) * 60,
             self.advisors_on_duty()?,
         ))
+    }
+
+    /// What a visitor joining now would be told.
+    pub(super) fn queue_estimate(&self) -> HubResult<WaitEstimate> {
+        let now = self.clock.now().utc;
+        let open = self.store.open_tickets()?;
+        let ahead: Vec<NeedId> = self
+            .settings()
+            .policy
+            .order(&open, now)
+            .iter()
+            .map(|t| t.need.clone())
+            .collect();
+        self.estimate_after(&ahead)
+    }
+
+    /// The times around closing, as configured.
+    pub fn closing_rules(&self) -> ClosingRules {
+        let config = self.config();
+        let q = &config.queue;
+        ClosingRules {
+            warning: Duration::minutes(i64::from(q.closing_warning_minutes)),
+            grace: Duration::minutes(i64::from(q.closing_grace_minutes)),
+        }
     }
 
     /// A ticket's place and wait estimate now.
@@ -106,16 +140,30 @@ impl Hub {
             advisors_on_duty: self.advisors_on_duty()?,
             estimate_for_next: self.estimate_after(&ahead)?,
             open: self.is_open(),
+            day: Phase::at(&self.config().hours, self.closing_rules(), self.local(now)),
+            pause: self.store.pause()?,
+            help: self.store.open_help()?,
             entries,
         })
     }
 
-    /// Calls whoever is next. `desk` is the caller's display name.
+    /// The needs `desk` serves: its login's `needs`, or every need (tokens, logins without a list).
+    pub fn remit_of(&self, desk: &str) -> Remit {
+        self.config()
+            .staff
+            .logins
+            .iter()
+            .find(|l| l.name == desk)
+            .map_or(Remit::All, |l| Remit::of(&l.needs))
+    }
+
+    /// Calls whoever is next within `desk`'s remit. `desk` is the caller's display name.
     pub fn call_next(&self, desk: &str) -> HubResult<Ticket> {
         let now = self.now_for_write();
+        let remit = self.remit_of(desk);
         let t = self
             .store
-            .call_next(desk, &self.settings().policy, now.utc)?;
+            .call_next(desk, &remit, &self.settings().policy, now.utc)?;
         self.announce(&t, "call");
         Ok(t)
     }
@@ -147,6 +195,7 @@ impl Hub {
             self.publish(Event::NowCalling {
                 ticket: t.number.to_string(),
                 location: self.location_of(&desk),
+                language: t.language.clone(),
                 desk,
             });
         }
@@ -154,6 +203,11 @@ impl Hub {
             ticket: t.clone(),
             action: action.into(),
         });
+    }
+
+    /// Today's most recent calls, newest first (the display page on opening).
+    pub fn recent_calls(&self, limit: u32) -> HubResult<Vec<Ticket>> {
+        Ok(self.store.recent_calls(self.today(), limit)?)
     }
 
     /// Where visitors go when `desk` calls them.

@@ -30,7 +30,9 @@ pub fn headings(catalogue: &Catalogue) -> Vec<String> {
             "dropins_joined",
             "dropins_seen",
             "dropins_no_show",
+            "dropins_closed",
             "median_wait_minutes",
+            "help_requests",
         ]
         .iter()
         .map(|s| s.to_string()),
@@ -53,9 +55,16 @@ pub fn human_headings(catalogue: &Catalogue) -> Vec<String> {
     .collect();
     h.extend(catalogue.iter().map(|n| n.label("en").to_owned()));
     h.extend(
-        ["Drop-ins joined", "Seen", "No-show", "Median wait (min)"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "Drop-ins joined",
+            "Seen",
+            "No-show",
+            "Closed at closing",
+            "Median wait (min)",
+            "Help requests",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     h
 }
@@ -80,9 +89,11 @@ pub fn row(day: &DayTotals, catalogue: &Catalogue, calibration: f64) -> Vec<Stri
         c.dropins_joined.to_string(),
         c.dropins_seen.to_string(),
         c.dropins_no_show.to_string(),
+        c.dropins_closed.to_string(),
         c.median_wait_minutes()
             .map(|m| m.to_string())
             .unwrap_or_default(),
+        c.help_requests.to_string(),
     ]);
     r
 }
@@ -189,11 +200,13 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("date,door_in,door_in_calibrated,door_out,"));
         assert!(
-            lines[0].ends_with("dropins_joined,dropins_seen,dropins_no_show,median_wait_minutes")
+            lines[0].ends_with(
+                "dropins_joined,dropins_seen,dropins_no_show,dropins_closed,median_wait_minutes,help_requests"
+            )
         );
         assert_eq!(
             lines[1],
-            "2026-11-23,10,11,0,3,0,0,0,2,0,0,0,0,0,0,2,1,0,12"
+            "2026-11-23,10,11,0,3,0,0,0,2,0,0,0,0,0,0,2,1,0,0,12,0"
         );
     }
 

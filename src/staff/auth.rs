@@ -16,8 +16,15 @@ use super::state::AppState;
 use crate::web::origin::cross_origin;
 use crate::web::{bearer, same_secret};
 
-/// Addresses anyone may open.
-const PUBLIC: [&str; 2] = ["/healthz", "/login"];
+/// Addresses anyone may open (the display page checks its own token: `super::display`).
+const PUBLIC: [&str; 6] = [
+    "/healthz",
+    "/login",
+    "/sound.js",
+    "/display",
+    "/display.js",
+    "/display/events",
+];
 
 /// The signed-in caller, put in the request's extensions.
 #[derive(Clone, Debug, PartialEq, Eq)]

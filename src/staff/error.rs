@@ -12,6 +12,7 @@ use serde::Serialize;
 pub use crate::web::error::ApiError;
 
 use crate::domain::QueueError;
+use crate::domain::help::HelpError;
 use crate::hub::HubError;
 
 /// Where the staff API is described.
@@ -30,9 +31,11 @@ impl ApiError {
 impl From<HubError> for ApiError {
     fn from(e: HubError) -> Self {
         let status = match &e {
-            HubError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            HubError::Queue(QueueError::UnknownTicket(_)) => StatusCode::NOT_FOUND,
+            HubError::Invalid(_) | HubError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            HubError::Queue(QueueError::UnknownTicket(_))
+            | HubError::Help(HelpError::Unknown(_)) => StatusCode::NOT_FOUND,
             HubError::Queue(_)
+            | HubError::Help(_)
             | HubError::RepeatScan { .. }
             | HubError::Store(crate::store::StoreError::KeyUsed) => StatusCode::CONFLICT,
             HubError::Store(_) => {

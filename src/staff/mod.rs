@@ -4,8 +4,9 @@
 //!
 //! Layout: `server` (listening, TLS, stopping, through `crate::web::serve`), `auth` (sessions,
 //! bearer tokens, same-origin checks, built on `crate::web`), `api` (JSON handlers), `sse`
-//! (event stream), `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error`
-//! (refusals as JSON), `pages/` (HTML, the sign-in form and the queue page's script). Every
+//! (event stream), `display` (the waiting area's display page, with its own read-only token),
+//! `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error` (refusals as JSON),
+//! `pages/` (HTML, the sign-in form, the queue page's script and the pages' sound). Every
 //! answer carries `crate::web::headers`. Every route is listed once, in `routes()`, with how it
 //! reaches the audit log (`audit`); `docs/openapi.json` describes the API part of that list and
 //! a test keeps the two equal.
@@ -13,6 +14,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod display;
 pub mod error;
 pub mod health;
 pub mod pages;
@@ -112,6 +114,7 @@ pub fn routes() -> Vec<Route> {
         ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow, "no-show"),
         ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue, "requeue"),
         ticket_move("/api/v1/tickets/{id}/left", Move::Left, "left"),
+        ticket_move("/api/v1/tickets/{id}/come-back", Move::ComeBack, "come-back"),
         api(
             M::POST,
             "/api/v1/tickets/{id}/transfer",
@@ -119,6 +122,15 @@ pub fn routes() -> Vec<Route> {
         )
         .audited("transfer"),
         api(M::POST, "/api/v1/walk-ins", post(api::walk_in)).audited("walk-in"),
+        api(M::POST, "/api/v1/queue/pause", post(api::pause)).audited("pause"),
+        api(M::POST, "/api/v1/queue/resume", post(api::resume)).audited("resume"),
+        api(M::GET, "/api/v1/help-requests", get(api::help_requests)),
+        api(
+            M::POST,
+            "/api/v1/help-requests/{id}/acknowledge",
+            post(api::acknowledge),
+        )
+        .audited("help-acknowledged"),
         api(M::GET, "/api/v1/duty", get(api::duty)),
         api(M::POST, "/api/v1/duty", post(api::set_duty)).audited("duty"),
         api(M::GET, "/api/v1/footfall/daily", get(api::footfall_daily)),
@@ -134,6 +146,11 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/queue", get(pages::queue::page)),
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
         page(M::GET, "/queue.js", get(pages::queue_script)),
+        page(M::GET, "/sound.js", get(pages::sound_script)),
+        page(M::GET, "/help-alert.js", get(pages::help_alert_script)),
+        page(M::GET, "/display", get(display::page)),
+        page(M::GET, "/display.js", get(display::script)),
+        page(M::GET, "/display/events", get(display::events)),
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
         page(M::GET, "/status/audit.csv", get(pages::audit::csv)),

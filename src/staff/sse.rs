@@ -2,7 +2,8 @@
 //! the queue updates the moment something happens — no polling. Each SSE event is named after
 //! the hub event's `type` (`checked_in`, `ticket_changed`, `now_calling`, `duty_changed`, …) and
 //! carries it as JSON. A client that falls behind gets `resync` and should re-read the queue;
-//! every stream starts with `ready`. Streams end when the kiosk stops.
+//! every stream starts with `ready`. Streams end when the kiosk stops. The display page reads
+//! the same stream through [`stream`], filtered to what it may show (`super::display`).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -32,19 +33,37 @@ pub async fn events(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let rx = s.hub.subscribe();
     let ready = SseEvent::default()
         .event("ready")
         .data(serde_json::json!({ "name": caller.name }).to_string());
-    let live = stream::unfold(rx, |mut rx| async move {
-        let item = match rx.recv().await {
-            Ok(event) => to_sse(&event),
-            Err(RecvError::Lagged(n)) => SseEvent::default()
-                .event("resync")
-                .data(serde_json::json!({ "missed": n }).to_string()),
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(item), rx))
+    stream(&s, ready, |event| Some(to_sse(event)))
+}
+
+/// The hub's events from now on, each as `pick` makes it (`None`: not sent), after `ready`;
+/// `resync` when some were missed; ended when the kiosk stops.
+pub fn stream<F>(
+    s: &AppState,
+    ready: SseEvent,
+    pick: F,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<F>>
+where
+    F: Fn(&Event) -> Option<SseEvent> + Send + 'static,
+{
+    let rx = s.hub.subscribe();
+    let live = stream::unfold((rx, pick), |(mut rx, pick)| async move {
+        loop {
+            let item = match rx.recv().await {
+                Ok(event) => match pick(&event) {
+                    Some(item) => item,
+                    None => continue,
+                },
+                Err(RecvError::Lagged(n)) => SseEvent::default()
+                    .event("resync")
+                    .data(serde_json::json!({ "missed": n }).to_string()),
+                Err(RecvError::Closed) => return None,
+            };
+            return Some((Ok(item), (rx, pick)));
+        }
     });
     let mut stopping = s.stopping.clone();
     let stop = async move {

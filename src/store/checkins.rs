@@ -16,6 +16,8 @@ pub struct NewTicket {
     /// Every need chosen, for the advisor.
     pub needs: Vec<NeedId>,
     pub priority: bool,
+    /// The visitor asked for an interpreter.
+    pub interpreter: bool,
     /// Site-local day its number belongs to.
     pub day: NaiveDate,
     pub prefix: char,
@@ -65,8 +67,9 @@ impl Store {
                     )?;
                     tx.execute(
                         "INSERT INTO ticket (checkin_id, day, prefix, number, need, needs, member_id, priority,
-                                             state, created_ms, created_mono, boot_id, clock_synced)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10, ?11, ?12)",
+                                             state, created_ms, created_mono, boot_id, clock_synced,
+                                             language, interpreter)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10, ?11, ?12, ?13, ?14)",
                         params![
                             id,
                             day,
@@ -80,6 +83,8 @@ impl Store {
                             c.at.monotonic_ms,
                             c.at.boot_id,
                             c.at.clock_synced,
+                            c.language.as_str(),
+                            t.interpreter,
                         ],
                     )?;
                     let ticket = tx.query_row(

@@ -3,6 +3,7 @@
 use rusqlite::ErrorCode;
 
 use crate::domain::QueueError;
+use crate::domain::help::HelpError;
 use crate::sqlite::OpenError;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum StoreError {
     Damaged(String),
     #[error(transparent)]
     Queue(#[from] QueueError),
+    /// A help request that cannot be acknowledged (unknown, or acknowledged already).
+    #[error(transparent)]
+    Help(#[from] HelpError),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("a stored value is not valid: {0}")]

@@ -22,8 +22,9 @@ pub(super) fn apply(
     let h = hour_key(hour);
     conn.execute(
         "INSERT INTO footfall_hour (hour, door_in, door_out, checkins_anonymous, checkins_member,
-                                    dropins_joined, dropins_seen, dropins_no_show, revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)
+                                    dropins_joined, dropins_seen, dropins_no_show,
+                                    dropins_closed, help_requests, revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)
          ON CONFLICT (hour) DO UPDATE SET
             door_in = door_in + excluded.door_in,
             door_out = door_out + excluded.door_out,
@@ -32,6 +33,8 @@ pub(super) fn apply(
             dropins_joined = dropins_joined + excluded.dropins_joined,
             dropins_seen = dropins_seen + excluded.dropins_seen,
             dropins_no_show = dropins_no_show + excluded.dropins_no_show,
+            dropins_closed = dropins_closed + excluded.dropins_closed,
+            help_requests = help_requests + excluded.help_requests,
             revision = revision + 1",
         params![
             h,
@@ -42,6 +45,8 @@ pub(super) fn apply(
             sign * counts.dropins_joined,
             sign * counts.dropins_seen,
             sign * counts.dropins_no_show,
+            sign * counts.dropins_closed,
+            sign * counts.help_requests,
         ],
     )?;
     for (need, n) in &counts.needs {
@@ -79,7 +84,8 @@ pub(super) fn apply(
 pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT door_in, door_out, checkins_anonymous, checkins_member,
-                dropins_joined, dropins_seen, dropins_no_show, revision
+                dropins_joined, dropins_seen, dropins_no_show, revision,
+                dropins_closed, help_requests
          FROM footfall_hour WHERE hour = ?1",
     )?;
     let mut rows = stmt.query([hour])?;
@@ -94,6 +100,8 @@ pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, 
         dropins_joined: r.get(4)?,
         dropins_seen: r.get(5)?,
         dropins_no_show: r.get(6)?,
+        dropins_closed: r.get(8)?,
+        help_requests: r.get(9)?,
         ..Counts::default()
     };
     let revision: i64 = r.get(7)?;

@@ -7,9 +7,9 @@
 
 use rusqlite::{Connection, params};
 
-use super::rows::{TICKET_COLUMNS, from_ms, ms, ticket_from_row};
+use super::rows::{TICKET_COLUMN_COUNT, TICKET_COLUMNS, from_ms, ms, ticket_from_row};
 use super::{Result, Store, footfall};
-use crate::domain::footfall::{Direction, door_counts, ticket_counts};
+use crate::domain::footfall::{Direction, door_counts, help_counts, ticket_counts};
 use crate::domain::{Counts, Stamp};
 
 /// How many records were moved.
@@ -18,6 +18,7 @@ pub struct Redated {
     pub check_ins: usize,
     pub tickets: usize,
     pub door_passes: usize,
+    pub help_requests: usize,
 }
 
 fn true_time(now: &Stamp, mono: i64) -> chrono::DateTime<chrono::Utc> {
@@ -61,7 +62,9 @@ fn redate_tickets(tx: &Connection, now: &Stamp) -> Result<usize> {
         "SELECT {TICKET_COLUMNS}, created_mono FROM ticket WHERE boot_id = ?1 AND clock_synced = 0"
     ))?;
     let tickets: Vec<(crate::domain::Ticket, i64)> = stmt
-        .query_map([&now.boot_id], |r| Ok((ticket_from_row(r)?, r.get(14)?)))?
+        .query_map([&now.boot_id], |r| {
+            Ok((ticket_from_row(r)?, r.get(TICKET_COLUMN_COUNT)?))
+        })?
         .collect::<Result<_, _>>()?;
     for (before, mono) in &tickets {
         // The clock jumped once, so every time of this ticket was off by the same amount. The
@@ -106,6 +109,27 @@ fn redate_door(tx: &Connection, now: &Stamp) -> Result<usize> {
     Ok(rows.len())
 }
 
+fn redate_help(tx: &Connection, now: &Stamp) -> Result<usize> {
+    let rows: Vec<(i64, i64, i64)> = tx
+        .prepare("SELECT id, raised_ms, mono_ms FROM help_request WHERE boot_id = ?1 AND clock_synced = 0")?
+        .query_map([&now.boot_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, at, mono) in &rows {
+        let new = true_time(now, *mono);
+        let shift = new - from_ms(*at);
+        let (old_hour, counts) = help_counts(from_ms(*at));
+        footfall::apply(tx, old_hour, &counts, -1, now.utc)?;
+        footfall::apply(tx, help_counts(new).0, &counts, 1, now.utc)?;
+        tx.execute(
+            "UPDATE help_request SET raised_ms = ?2, clock_synced = 1,
+                escalated_ms = escalated_ms + ?3, acknowledged_ms = acknowledged_ms + ?3
+             WHERE id = ?1",
+            params![id, ms(new), shift.num_milliseconds()],
+        )?;
+    }
+    Ok(rows.len())
+}
+
 impl Store {
     /// Re-dates every unsynchronised record of `now`'s boot. `now` must be a synchronised reading.
     /// Records of earlier boots cannot be re-dated and keep their times.
@@ -118,6 +142,7 @@ impl Store {
                 check_ins: redate_check_ins(tx, now)?,
                 tickets: redate_tickets(tx, now)?,
                 door_passes: redate_door(tx, now)?,
+                help_requests: redate_help(tx, now)?,
             })
         })
     }
@@ -127,7 +152,8 @@ impl Store {
         Ok(self.conn().query_row(
             "SELECT (SELECT COUNT(*) FROM checkin WHERE clock_synced = 0)
                   + (SELECT COUNT(*) FROM ticket WHERE clock_synced = 0)
-                  + (SELECT COUNT(*) FROM door_pass WHERE clock_synced = 0)",
+                  + (SELECT COUNT(*) FROM door_pass WHERE clock_synced = 0)
+                  + (SELECT COUNT(*) FROM help_request WHERE clock_synced = 0)",
             [],
             |r| r.get(0),
         )?)

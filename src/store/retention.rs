@@ -2,7 +2,8 @@
 //!
 //! Member numbers are personal data (UK GDPR): the minimum is kept for the shortest time. Rows
 //! are deleted whole — anonymous ones too — since the hourly footfall already holds what
-//! reports need. Open tickets are never deleted.
+//! reports need. Open tickets, unacknowledged help requests and a pause in force are never
+//! deleted.
 
 use chrono::{DateTime, Utc};
 
@@ -15,6 +16,8 @@ pub struct Purged {
     pub check_ins: usize,
     pub tickets: usize,
     pub door_passes: usize,
+    /// Help requests and pauses: their record of who acknowledged or paused.
+    pub help_and_pauses: usize,
 }
 
 impl Store {
@@ -35,12 +38,20 @@ impl Store {
             let door_passes = tx.execute("DELETE FROM door_pass WHERE at_ms < ?1", [c])?;
             // Kept answers may name a member: they go with the rows they describe.
             tx.execute("DELETE FROM idempotency_key WHERE created_ms < ?1", [c])?;
+            let help_and_pauses = tx.execute(
+                "DELETE FROM help_request WHERE raised_ms < ?1 AND acknowledged_ms IS NOT NULL",
+                [c],
+            )? + tx.execute(
+                "DELETE FROM dropin_pause WHERE since_ms < ?1 AND resumed_ms IS NOT NULL",
+                [c],
+            )?;
             // Staff names: who has been away since before the cutoff is forgotten.
             tx.execute("DELETE FROM duty WHERE on_duty = 0 AND since_ms < ?1", [c])?;
             Ok(Purged {
                 check_ins,
                 tickets,
                 door_passes,
+                help_and_pauses,
             })
         })
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Row;
 
 use super::error::StoreError;
-use crate::domain::{MemberId, NeedId, Ticket, TicketNumber, TicketState};
+use crate::domain::{Language, MemberId, NeedId, Ticket, TicketNumber, TicketState};
 
 pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -27,7 +27,10 @@ pub fn day_key(d: NaiveDate) -> String {
 }
 
 /// Columns of `ticket` in the order `ticket_from_row` reads them.
-pub const TICKET_COLUMNS: &str = "id, day, prefix, number, need, needs, member_id, priority, state, created_ms, called_ms, called_by, calls, finished_ms";
+pub const TICKET_COLUMNS: &str = "id, day, prefix, number, need, needs, member_id, priority, state, created_ms, called_ms, called_by, calls, finished_ms, language, interpreter";
+
+/// How many columns `TICKET_COLUMNS` names: a query's next column is at this index.
+pub const TICKET_COLUMN_COUNT: usize = 16;
 
 fn bad(what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -44,6 +47,7 @@ pub fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     let needs: String = r.get(5)?;
     let member: Option<String> = r.get(6)?;
     let state: String = r.get(8)?;
+    let language: String = r.get(14)?;
     Ok(Ticket {
         id: r.get(0)?,
         day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| bad("day", &day))?,
@@ -63,6 +67,8 @@ pub fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
             .map(|m| MemberId::new(&m).map_err(|_| bad("member", &m)))
             .transpose()?,
         priority: r.get(7)?,
+        language: Language::new(&language).map_err(|_| bad("language", &language))?,
+        interpreter: r.get(15)?,
         state: TicketState::parse(&state).ok_or_else(|| bad("state", &state))?,
         created: from_ms(r.get(9)?),
         called: r.get::<_, Option<i64>>(10)?.map(from_ms),

@@ -127,7 +127,87 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX idempotency_key_created ON idempotency_key (created_ms);
     "#,
-    // 3: the audit log: one row per staff action (see `store::audit`), kept `audit_days`.
+    // 3: the help button, pauses and closing that loses nobody. Tickets keep the visitor's
+    // language and an interpreter flag, and gain the state `come_back` (SQLite cannot widen a
+    // CHECK, so the table is rebuilt). Hourly totals gain tickets closed by the clock and help
+    // requests; closed tickets still held are counted into their hours, which go out again.
+    r#"
+    CREATE TABLE ticket_v3 (
+        id            INTEGER PRIMARY KEY,
+        checkin_id    INTEGER REFERENCES checkin (id) ON DELETE SET NULL,
+        day           TEXT    NOT NULL,           -- site-local date, YYYY-MM-DD
+        prefix        TEXT    NOT NULL,
+        number        INTEGER NOT NULL,
+        need          TEXT    NOT NULL,           -- the queue it is in
+        needs         TEXT    NOT NULL,           -- every need chosen, space-separated
+        member_id     TEXT,
+        priority      INTEGER NOT NULL DEFAULT 0,
+        state         TEXT    NOT NULL CHECK (state IN ('waiting', 'called', 'seen', 'no_show', 'left', 'closed', 'come_back')),
+        created_ms    INTEGER NOT NULL,
+        created_mono  INTEGER NOT NULL,
+        boot_id       TEXT    NOT NULL,
+        clock_synced  INTEGER NOT NULL CHECK (clock_synced IN (0, 1)),
+        called_ms     INTEGER,
+        called_by     TEXT,
+        calls         INTEGER NOT NULL DEFAULT 0,
+        finished_ms   INTEGER,
+        language      TEXT    NOT NULL DEFAULT 'en',  -- the visitor's language at the kiosk
+        interpreter   INTEGER NOT NULL DEFAULT 0 CHECK (interpreter IN (0, 1)),
+        UNIQUE (day, prefix, number)
+    );
+    INSERT INTO ticket_v3 (id, checkin_id, day, prefix, number, need, needs, member_id, priority,
+                           state, created_ms, created_mono, boot_id, clock_synced, called_ms,
+                           called_by, calls, finished_ms, language)
+        SELECT t.id, t.checkin_id, t.day, t.prefix, t.number, t.need, t.needs, t.member_id,
+               t.priority, t.state, t.created_ms, t.created_mono, t.boot_id, t.clock_synced,
+               t.called_ms, t.called_by, t.calls, t.finished_ms,
+               COALESCE((SELECT c.language FROM checkin c WHERE c.id = t.checkin_id), 'en')
+        FROM ticket t;
+    DROP TABLE ticket;
+    ALTER TABLE ticket_v3 RENAME TO ticket;
+    CREATE INDEX ticket_open ON ticket (state) WHERE state IN ('waiting', 'called');
+    CREATE INDEX ticket_seen ON ticket (need, finished_ms) WHERE state = 'seen';
+
+    ALTER TABLE footfall_hour ADD COLUMN dropins_closed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE footfall_hour ADD COLUMN help_requests  INTEGER NOT NULL DEFAULT 0;
+    UPDATE footfall_hour
+        SET dropins_closed = (SELECT COUNT(*) FROM ticket t WHERE t.state = 'closed'
+                              AND t.created_ms / 3600000 * 3600 = footfall_hour.hour),
+            revision = revision + 1
+        WHERE hour IN (SELECT created_ms / 3600000 * 3600 FROM ticket WHERE state = 'closed');
+    INSERT INTO sync_outbox (hour, revision, queued_ms)
+        SELECT hour, revision, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM footfall_hour
+        WHERE dropins_closed > 0
+        ON CONFLICT (hour) DO UPDATE SET revision = excluded.revision;
+
+    -- "I need to talk to someone now": when, and who of the staff acknowledged it. Nothing
+    -- about who asked.
+    CREATE TABLE help_request (
+        id              INTEGER PRIMARY KEY,
+        raised_ms       INTEGER NOT NULL,
+        mono_ms         INTEGER NOT NULL,
+        boot_id         TEXT    NOT NULL,
+        clock_synced    INTEGER NOT NULL CHECK (clock_synced IN (0, 1)),
+        escalated_ms    INTEGER,                  -- nobody acknowledged within the time
+        acknowledged_ms INTEGER,
+        acknowledged_by TEXT,                     -- the signed-in login's name
+        CHECK ((acknowledged_ms IS NULL) = (acknowledged_by IS NULL))
+    );
+    CREATE INDEX help_request_raised ON help_request (raised_ms);
+
+    -- Drop-ins paused by staff: who, why, and how it ended (resumed_by NULL: by itself at
+    -- closing).
+    CREATE TABLE dropin_pause (
+        id          INTEGER PRIMARY KEY,
+        since_ms    INTEGER NOT NULL,
+        paused_by   TEXT    NOT NULL,
+        reason      TEXT,
+        ends_ms     INTEGER,                      -- when it ends by itself, if it does
+        resumed_ms  INTEGER,
+        resumed_by  TEXT
+    );
+    "#,
+    // 4: the audit log: one row per staff action (see `store::audit`), kept `audit_days`.
     r#"
     CREATE TABLE audit (
         id       INTEGER PRIMARY KEY,

@@ -9,7 +9,9 @@ use super::rows::{TICKET_COLUMNS, day_key, ms, needs_text, ticket_from_row};
 use super::{Result, Store, footfall};
 use crate::domain::estimate::median;
 use crate::domain::footfall::ticket_counts;
-use crate::domain::{Action, CallPolicy, NeedId, QueueError, Ticket, TicketNumber};
+use crate::domain::{
+    Action, CallPolicy, NeedId, QueueError, Remit, Ticket, TicketNumber, TicketState,
+};
 
 fn load(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
     Ok(conn
@@ -113,39 +115,35 @@ impl Store {
         Ok(query(&self.conn(), "checkin_id = ?1", [check_in])?.pop())
     }
 
-    /// Calls whoever `policy` puts first among the open tickets.
-    pub fn call_next(&self, desk: &str, policy: &CallPolicy, now: DateTime<Utc>) -> Result<Ticket> {
+    /// Calls whoever `policy` puts first among the waiting tickets within `remit`.
+    pub fn call_next(
+        &self,
+        desk: &str,
+        remit: &Remit,
+        policy: &CallPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
         self.write_keyed(
             |t: &Ticket| t.id,
             |tx| {
                 let open = query(tx, "state = 'waiting'", [])?;
-                let next = policy
-                    .order(&open, now)
-                    .first()
-                    .map(|t| t.id)
-                    .ok_or(QueueError::Empty)?;
+                let next = remit.next(policy, &open, now)?.id;
                 act_in(tx, next, &Action::Call { desk: desk.into() }, now)
             },
         )
     }
 
-    /// Closes every open ticket of days before `today`, and of `today` too when `including_today`.
-    pub fn close_open_tickets(
-        &self,
-        today: NaiveDate,
-        including_today: bool,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Ticket>> {
+    /// Closes each of `ids` that is still waiting (the clock at closing); called tickets and
+    /// tickets staff resolved meanwhile are left alone. Returns the tickets closed.
+    pub fn close_waiting(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>> {
         self.write(|tx| {
-            let op = if including_today { "<=" } else { "<" };
-            let open = query(
-                tx,
-                &format!("state IN ('waiting', 'called') AND day {op} ?1"),
-                [day_key(today)],
-            )?;
-            open.iter()
-                .map(|t| act_in(tx, t.id, &Action::Close, now))
-                .collect()
+            let mut closed = Vec::new();
+            for id in ids {
+                if load(tx, *id)?.is_some_and(|t| t.state == TicketState::Waiting) {
+                    closed.push(act_in(tx, *id, &Action::Close, now)?);
+                }
+            }
+            Ok(closed)
         })
     }
 

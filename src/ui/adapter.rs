@@ -155,46 +155,10 @@ impl Shell {
             }
             Jobs::Worker(w) => w,
         };
-        let hub = self.hub.clone();
-        let (answer, lost) = match job {
-            Effect::CheckIn {
-                generation,
-                request,
-            } => {
-                let Some(w) = worker else {
-                    return self.queue_answer(failed(generation, "the worker is not running"));
-                };
-                let rx = w.run(move || {
-                    let outcome = hub.check_in(request);
-                    saved(outcome, hub.today())
-                });
-                let lost = failed(generation, "the worker stopped");
-                (
-                    Box::pin(await_answer(rx, move |saved| Input::CheckInAnswered {
-                        generation,
-                        saved,
-                    })) as Answer,
-                    lost,
-                )
-            }
-            Effect::CheckCard { generation, scan } => {
-                let lost = Input::CardAnswered {
-                    generation,
-                    card: Card::Lost,
-                };
-                let Some(w) = worker else {
-                    return self.queue_answer(lost);
-                };
-                let rx = w.run(move || card(hub.scan(&scan)));
-                (
-                    Box::pin(await_answer(rx, move |card| Input::CardAnswered {
-                        generation,
-                        card,
-                    })) as Answer,
-                    lost,
-                )
-            }
-            _ => return,
+        let (answer, lost) = match on_worker(self.hub.clone(), worker.as_ref(), job) {
+            Some(Ok(pair)) => pair,
+            Some(Err(now)) => return self.queue_answer(now),
+            None => return,
         };
         let weak = Rc::downgrade(self);
         let spawned = slint::spawn_local(async move {
@@ -211,6 +175,79 @@ impl Shell {
     fn queue_answer(&self, input: Input) {
         self.queue.borrow_mut().push_back(input);
     }
+}
+
+/// Starts `job` on the screen's worker: the answer to wait for and the input if it is lost;
+/// `Err` when the answer is known at once (no worker); `None` for work that is not the worker's.
+fn on_worker(
+    hub: Arc<Hub>,
+    worker: Option<&Worker>,
+    job: Effect,
+) -> Option<Result<(Answer, Input), Input>> {
+    let pair = match job {
+        Effect::CheckIn {
+            generation,
+            request,
+        } => {
+            let Some(w) = worker else {
+                return Some(Err(failed(generation, "the worker is not running")));
+            };
+            let rx = w.run(move || {
+                let outcome = hub.check_in(request);
+                saved(outcome, hub.today())
+            });
+            let lost = failed(generation, "the worker stopped");
+            (
+                Box::pin(await_answer(rx, move |saved| Input::CheckInAnswered {
+                    generation,
+                    saved,
+                })) as Answer,
+                lost,
+            )
+        }
+        Effect::RequestHelp { generation } => {
+            let lost = Input::HelpAnswered {
+                generation,
+                raised: None,
+            };
+            let Some(w) = worker else {
+                return Some(Err(lost));
+            };
+            let rx = w.run(move || match hub.request_help() {
+                Ok(help) => Some(help.id),
+                Err(e) => {
+                    tracing::error!("a help request from the screen was not raised: {e}");
+                    None
+                }
+            });
+            (
+                Box::pin(await_answer(rx, move |raised| Input::HelpAnswered {
+                    generation,
+                    raised,
+                })) as Answer,
+                lost,
+            )
+        }
+        Effect::CheckCard { generation, scan } => {
+            let lost = Input::CardAnswered {
+                generation,
+                card: Card::Lost,
+            };
+            let Some(w) = worker else {
+                return Some(Err(lost));
+            };
+            let rx = w.run(move || card(hub.scan(&scan)));
+            (
+                Box::pin(await_answer(rx, move |card| Input::CardAnswered {
+                    generation,
+                    card,
+                })) as Answer,
+                lost,
+            )
+        }
+        _ => return None,
+    };
+    Some(Ok(pair))
 }
 
 fn failed(generation: u64, why: &str) -> Input {
@@ -238,7 +275,7 @@ pub fn saved(outcome: Result<CheckInOutcome, HubError>, today: chrono::NaiveDate
                 low_minutes: t.estimate.low_minutes,
                 high_minutes: t.estimate.high_minutes,
             }),
-            drop_in_closed: o.drop_in_closed,
+            no_ticket: o.no_ticket,
             next_opening: o.next_opening,
             today,
         }),

@@ -1,6 +1,7 @@
-//! What reaches the screen from elsewhere: calls from the advisors ("now calling"), the health
-//! of sync and the door sensor, a reloaded configuration, and scans read by the serial
-//! scanner's thread. Each is a task on
+//! What reaches the screen from elsewhere: calls from the advisors ("now calling"), what staff
+//! did about a help request (acknowledged, or nobody in time), the health of sync and the door
+//! sensor, a reloaded configuration, and scans read by the serial scanner's thread. Each is a
+//! task on
 //! the UI thread awaiting its channel, so nothing polls and nothing redraws until something
 //! happens.
 
@@ -33,8 +34,13 @@ pub(super) fn start(shell: &Rc<Shell>) -> Result<(), slint::EventLoopError> {
             let Some(s) = weak.upgrade() else { break };
             match event {
                 Event::NowCalling {
-                    ticket, location, ..
-                } => now_calling(&s, ticket, location),
+                    ticket,
+                    location,
+                    language,
+                    ..
+                } => now_calling(&s, ticket, location, language.as_str()),
+                Event::HelpEscalated { help } => s.input(Input::HelpEscalated(help.id)),
+                Event::HelpAcknowledged { help } => s.input(Input::HelpAcknowledged(help.id)),
                 Event::SyncStatus { .. } | Event::DoorStatus { .. } => show_health(&s),
                 Event::ConfigReloaded { ok: true } => {
                     s.visit.borrow_mut().reconfigure(s.hub.config());
@@ -47,8 +53,11 @@ pub(super) fn start(shell: &Rc<Shell>) -> Result<(), slint::EventLoopError> {
     Ok(())
 }
 
-pub(super) fn now_calling(shell: &Rc<Shell>, ticket: String, location: Texts) {
-    shell.calls.borrow_mut().called(ticket, location);
+pub(super) fn now_calling(shell: &Rc<Shell>, ticket: String, location: Texts, language: &str) {
+    shell
+        .calls
+        .borrow_mut()
+        .called(ticket, location, language.to_owned());
     shell.render_calls();
     let weak = Rc::downgrade(shell);
     shell

@@ -37,3 +37,31 @@ pub fn select(code: &str) {
         tracing::warn!("cannot switch the screen to `{code}`: {e}");
     }
 }
+
+/// "Now calling A 014 — please go to Room 2" in `code`, if the screen has that language.
+pub fn call_in(code: &str, ticket: &str, place: &str) -> Option<String> {
+    CALL_TEXTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, text)| text.replace("{0}", ticket).replace("{1}", place))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_reads_in_each_bundled_language() {
+        assert_eq!(
+            call_in("en", "A 014", "Room 2").as_deref(),
+            Some("Now calling A 014 — please go to Room 2")
+        );
+        let polish = call_in("pl", "A 014", "Pokój 2").unwrap();
+        assert!(
+            polish.contains("A 014") && polish.contains("Pokój 2"),
+            "{polish}"
+        );
+        assert_ne!(polish, call_in("en", "A 014", "Pokój 2").unwrap());
+        assert_eq!(call_in("xx", "A 014", "Room 2"), None);
+    }
+}

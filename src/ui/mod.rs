@@ -83,6 +83,8 @@ fn wire(w: &AppWindow, shell: &Rc<Shell>) {
     api.on_touched(feed(Input::Touched));
     api.on_toggle_large_text(feed(Input::LargeText));
     api.on_toggle_high_contrast(feed(Input::HighContrast));
+    api.on_toggle_interpreter(feed(Input::Interpreter));
+    api.on_help(feed(Input::Help));
     let weak = Rc::downgrade(shell);
     let with = move |f: &dyn Fn(&Rc<Shell>)| {
         if let Some(s) = weak.upgrade() {
@@ -129,9 +131,9 @@ impl Ui {
         self.shell.input(input);
     }
 
-    /// An advisor's call, as the event stream brings it.
-    pub fn now_calling(&self, ticket: String, location: crate::config::Texts) {
-        feed::now_calling(&self.shell, ticket, location);
+    /// An advisor's call, as the event stream brings it (`language`: the ticket holder's).
+    pub fn now_calling(&self, ticket: String, location: crate::config::Texts, language: &str) {
+        feed::now_calling(&self.shell, ticket, location, language);
     }
 
     /// The calls banner's time is up: back to the site's name.

@@ -8,8 +8,12 @@ use std::sync::Arc;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::adapter::Shell;
-use super::visit::{self, Page, Visit};
-use super::{Api, AppWindow, Call, LanguageChoice, NeedTile, Notice, Screen, Theme, languages};
+use super::visit::{self, HelpState, Page, Visit};
+use super::{
+    Api, AppWindow, Call, CrisisNumber, LanguageChoice, NeedTile, NoTicket, Notice, Screen, Theme,
+    languages,
+};
+use crate::hub;
 
 impl Shell {
     /// What changes only with the configuration: the site's name, the languages, the timings.
@@ -68,12 +72,21 @@ impl Shell {
         api.set_notice_kind(kind);
         api.set_busy(visit.busy());
         api.set_countdown(visit.countdown() as i32);
+        api.set_interpreter(visit.interpreter());
         render_done(&api, &visit);
+        api.set_help_state(match visit.help() {
+            HelpState::None => super::HelpState::None,
+            HelpState::Sending => super::HelpState::Sending,
+            HelpState::Alerted(_) => super::HelpState::Alerted,
+            HelpState::Escalated(_) => super::HelpState::Escalated,
+            HelpState::Acknowledged => super::HelpState::Acknowledged,
+        });
         api.set_screen(match visit.page() {
             Page::Welcome => Screen::Welcome,
             Page::Needs => Screen::Needs,
             Page::Done => Screen::Done,
             Page::Privacy => Screen::Privacy,
+            Page::Help => Screen::Help,
         });
         let theme = w.global::<Theme>();
         theme.set_large_text(visit.large_text());
@@ -92,6 +105,16 @@ impl Shell {
         let privacy = visit.privacy_words();
         api.set_privacy_notice(privacy.notice.into());
         api.set_privacy_contact(privacy.contact.into());
+        let numbers: Vec<CrisisNumber> = visit
+            .crisis_numbers()
+            .into_iter()
+            .map(|(label, number, detail)| CrisisNumber {
+                label: label.into(),
+                number: number.into(),
+                detail: detail.into(),
+            })
+            .collect();
+        api.set_crisis_numbers(ModelRc::new(VecModel::from(numbers)));
         *self.drawn_language.borrow_mut() = lang.to_owned();
         self.render_calls_in(w, lang);
     }
@@ -125,13 +148,21 @@ impl Shell {
 
     fn render_calls_in(&self, w: &AppWindow, lang: &str) {
         let (latest, recent) = self.calls.borrow().shown(lang);
-        let call = |(ticket, place): (String, String)| Call {
-            ticket: ticket.into(),
-            place: place.into(),
+        let call = |s: super::calls::Shown| Call {
+            ticket: s.ticket.into(),
+            place: s.place.into(),
+            other: s.other.into(),
         };
         let api = w.global::<Api>();
         api.set_calling(latest.map(call).unwrap_or_default());
-        let recent: Vec<Call> = recent.into_iter().map(call).collect();
+        // A ticket number is never split over two lines in the "also called" list.
+        let recent: Vec<Call> = recent
+            .into_iter()
+            .map(|mut s| {
+                s.ticket = s.ticket.replace(' ', "\u{a0}");
+                call(s)
+            })
+            .collect();
         api.set_recent(ModelRc::new(VecModel::from(recent)));
     }
 }
@@ -154,7 +185,12 @@ fn render_done(api: &Api<'_>, visit: &Visit) {
     api.set_position(queued.map_or(0, |q| q.position as i32));
     api.set_wait_low(queued.map_or(0, |q| q.low_minutes as i32));
     api.set_wait_high(queued.map_or(0, |q| q.high_minutes as i32));
-    api.set_drop_in_closed(checked.is_some_and(|c| c.drop_in_closed));
+    api.set_no_ticket(match checked.and_then(|c| c.no_ticket) {
+        None => NoTicket::None,
+        Some(hub::NoTicket::Closed) => NoTicket::Closed,
+        Some(hub::NoTicket::TooLate) => NoTicket::TooLate,
+        Some(hub::NoTicket::Paused) => NoTicket::Paused,
+    });
     let opening = visit.opening();
     api.set_opening_day(opening.as_ref().map_or(-1, |o| o.in_days.min(7) as i32));
     api.set_opening_weekday(opening.as_ref().map_or(0, |o| o.weekday as i32));

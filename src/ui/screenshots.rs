@@ -31,6 +31,14 @@ pub enum Scene {
     Done,
     /// The done screen when drop-in advice is closed: when it opens again.
     Closed,
+    /// The done screen when nobody more can be seen today: when it opens again, reception.
+    TooLate,
+    /// The done screen while staff paused drop-ins.
+    Paused,
+    /// "I need to talk to someone now": the alert is up.
+    Help,
+    /// The help screen when nobody acknowledged the alert in time.
+    HelpEscalated,
     Calling,
     Countdown,
     /// "How we use information", opened from Welcome.
@@ -38,13 +46,17 @@ pub enum Scene {
 }
 
 impl Scene {
-    pub const ALL: [Scene; 9] = [
+    pub const ALL: [Scene; 13] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
         Scene::CardRefused,
         Scene::Done,
         Scene::Closed,
+        Scene::TooLate,
+        Scene::Paused,
+        Scene::Help,
+        Scene::HelpEscalated,
         Scene::Calling,
         Scene::Countdown,
         Scene::Privacy,
@@ -59,6 +71,10 @@ impl Scene {
             Scene::CardRefused => "card-refused",
             Scene::Done => "done",
             Scene::Closed => "closed",
+            Scene::TooLate => "too-late",
+            Scene::Paused => "paused",
+            Scene::Help => "help",
+            Scene::HelpEscalated => "help-escalated",
             Scene::Calling => "calling",
             Scene::Countdown => "countdown",
             Scene::Privacy => "privacy",
@@ -102,6 +118,9 @@ impl Drop for Shooter {
     }
 }
 
+/// The help request the stand-in worker says it raised.
+const HELP_ID: i64 = 7;
+
 /// Saturday 5 December 2026: the done screens' day, so "opens again on Monday" stays put.
 fn shot_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 5).expect("a real date")
@@ -131,6 +150,10 @@ impl Shooter {
                 Effect::CheckCard { generation, .. } => Some(Input::CardAnswered {
                     generation: *generation,
                     card: a.card.clone(),
+                }),
+                Effect::RequestHelp { generation } => Some(Input::HelpAnswered {
+                    generation: *generation,
+                    raised: Some(HELP_ID),
                 }),
                 _ => None,
             }
@@ -211,18 +234,34 @@ impl Shooter {
                 }
             }
             Scene::CardRefused => scan(Card::Expired),
-            Scene::Done | Scene::Closed => self.check_in(scene),
+            Scene::Done | Scene::Closed | Scene::TooLate | Scene::Paused => self.check_in(scene),
+            Scene::Help => ui.input(Input::Help),
+            Scene::HelpEscalated => {
+                ui.input(Input::Help);
+                ui.input(Input::HelpEscalated(HELP_ID));
+            }
             Scene::Calling => {
-                for (ticket, room) in [("A 012", "2"), ("A 013", "1"), ("A 014", "2")] {
-                    ui.now_calling(ticket.into(), room_texts(room));
+                // The latest call is for a visitor who checked in in Polish.
+                for (ticket, room, lang) in [
+                    ("A 012", "2", "en"),
+                    ("A 013", "1", "en"),
+                    ("A 014", "2", "pl"),
+                ] {
+                    ui.now_calling(ticket.into(), room_texts(room), lang);
                 }
             }
         }
     }
 
-    /// Done: a ticket with two sets of directions; Closed: no ticket, open again on Monday.
+    /// Done: a ticket with two sets of directions; Closed and TooLate: no ticket, open again on
+    /// Monday; Paused: no ticket while staff paused drop-ins.
     fn check_in(&self, scene: Scene) {
         let today = shot_day();
+        let no_ticket = match scene {
+            Scene::TooLate => Some(crate::hub::NoTicket::TooLate),
+            Scene::Paused => Some(crate::hub::NoTicket::Paused),
+            _ => Some(crate::hub::NoTicket::Closed),
+        };
         let checked = if scene == Scene::Done {
             Checked {
                 queued: Some(Queued {
@@ -231,15 +270,17 @@ impl Shooter {
                     low_minutes: 15,
                     high_minutes: 30,
                 }),
-                drop_in_closed: false,
+                no_ticket: None,
                 next_opening: None,
                 today,
             }
         } else {
             Checked {
                 queued: None,
-                drop_in_closed: true,
-                next_opening: (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0),
+                no_ticket,
+                next_opening: (no_ticket != Some(crate::hub::NoTicket::Paused))
+                    .then(|| (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0))
+                    .flatten(),
                 today,
             }
         };

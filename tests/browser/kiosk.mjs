@@ -1,7 +1,8 @@
-// Starts a real hub-kiosk — the kiosk (`run --headless`) or the central service (`central`),
-// each on its built-in demo with a fresh data directory on a free port of 127.0.0.1 — and
-// Debian's Chromium through playwright-core, for the browser tests.
-import { spawn } from 'node:child_process';
+// Starts a real hub-kiosk — the kiosk (`run --headless`, or `run` with its screen on an Xvfb
+// display), or the central service (`central`), each on its built-in demo with a fresh data
+// directory on a free port of 127.0.0.1 — and Debian's Chromium through playwright-core, for
+// the browser tests.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,11 +31,45 @@ export function startKiosk() {
   return start((listen) => ['run', '--headless', '--listen', listen], TOKEN);
 }
 
+// The kiosk with its touchscreen on a fresh Xvfb display (1280×800), and `tap(x, y)` on it
+// (xdotool): what a visitor's finger does.
+export async function startKioskOnScreen() {
+  const display = ':' + (500 + (process.pid % 400));
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
+    stdio: 'ignore',
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const kiosk = await start((listen) => ['run', '--listen', listen], TOKEN, {
+    DISPLAY: display,
+    SLINT_BACKEND: 'winit',
+    WAYLAND_DISPLAY: '',
+  });
+  const env = { ...process.env, DISPLAY: display };
+  // The window is up once xdotool finds it.
+  for (let i = 0; ; i++) {
+    try {
+      execFileSync('xdotool', ['search', '--name', 'hub-kiosk'], { env, stdio: 'ignore' });
+      break;
+    } catch {
+      if (i > 100) throw new Error('the kiosk window did not open on ' + display);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const tap = (x, y) =>
+    execFileSync('xdotool', ['mousemove', String(x), String(y), 'click', '1'], { env });
+  const stop = async () => {
+    await kiosk.stop();
+    xvfb.kill('SIGTERM');
+  };
+  return { ...kiosk, tap, stop };
+}
+
 export function startCentral() {
   return start((listen) => ['central', '--listen', listen], CENTRAL_TOKEN);
 }
 
-async function start(args, token) {
+async function start(args, token, extraEnv = {}) {
   const bin = process.env.HUB_KIOSK_BIN || join(root, 'target/debug/hub-kiosk');
   const dir = mkdtempSync(join(tmpdir(), 'hub-kiosk-browser-'));
   const port = await freePort();
@@ -45,6 +80,7 @@ async function start(args, token) {
       HUB_KIOSK_DEMO_DIR: join(dir, 'data'),
       HUB_KIOSK_CENTRAL_DEMO_DIR: join(dir, 'central'),
       RUST_LOG: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -78,7 +114,29 @@ async function start(args, token) {
   return { base, api, stop, dir };
 }
 
-export async function startBrowser(options = {}) {
+// Desktop browsers start a page's audio only after a tap or key press on it; Chromium run here
+// (headless, or on Xvfb) lets it run at once. This holds `context`'s pages to the desktop rule:
+// an AudioContext stays suspended, and `resume()` is refused, until the page has had a gesture.
+export async function gestureForSound(context) {
+  await context.addInitScript(() => {
+    const Real = window.AudioContext;
+    window.AudioContext = class extends Real {
+      get state() {
+        return this.allowed ? super.state : 'suspended';
+      }
+      resume() {
+        if (!navigator.userActivation.hasBeenActive) {
+          return Promise.reject(new DOMException('a gesture first', 'NotAllowedError'));
+        }
+        this.allowed = true;
+        return super.resume();
+      }
+    };
+  });
+}
+
+// Chromium with a fresh profile; `extraArgs` are added to its command line.
+export async function startBrowser(options = {}, extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'hub-kiosk-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -87,6 +145,7 @@ export async function startBrowser(options = {}) {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      ...extraArgs,
     ],
     ...options,
   });

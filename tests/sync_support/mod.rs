@@ -226,6 +226,7 @@ pub fn fill_hour(store: &Store, hour: DateTime<Utc>, rng: &mut Rng) {
             need: n.clone(),
             needs: ci.needs.clone(),
             priority: false,
+            interpreter: false,
             day: at.date_naive(),
             prefix: 'A',
         });

@@ -43,6 +43,32 @@ impl Kiosk {
         Kiosk { hub, ui, dir }
     }
 
+    /// The demo kiosk on a fresh database with its clock in the test's hands (`ManualClock`).
+    pub fn with_clock(
+        change: impl FnOnce(&mut Config),
+        clock: Arc<hub_kiosk::clock::ManualClock>,
+    ) -> Kiosk {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::demo();
+        config.kiosk.data_dir = dir.path().join("data");
+        change(&mut config);
+        std::fs::create_dir_all(&config.kiosk.data_dir).unwrap();
+        let store = hub_kiosk::store::Store::open(&config.database_path()).unwrap();
+        let hub = Hub::new(
+            Arc::new(config),
+            Arc::new(store),
+            clock,
+            hub_kiosk::events::EventBus::new(),
+        );
+        let ui = build_ui(hub.clone()).unwrap();
+        ui.window
+            .window()
+            .set_size(slint::PhysicalSize::new(1280, 800));
+        ui.window.show().unwrap();
+        ui.start_feeds().unwrap();
+        Kiosk { hub, ui, dir }
+    }
+
     /// The element with this `accessible-id`.
     pub fn find(&self, id: &str) -> ElementHandle {
         self.try_find(id)

@@ -9,18 +9,18 @@ use crate::clock::ManualClock;
 use crate::domain::{Action, Language, MemberId, Source, TicketState, Visitor};
 
 /// Monday 23 November 2026, 10:00 in London (UTC in winter).
-fn monday_ten() -> DateTime<Utc> {
+pub(super) fn monday_ten() -> DateTime<Utc> {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }
 
-struct Fixture {
-    hub: Arc<Hub>,
-    store: Arc<Store>,
-    clock: Arc<ManualClock>,
+pub(super) struct Fixture {
+    pub(super) hub: Arc<Hub>,
+    pub(super) store: Arc<Store>,
+    pub(super) clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
-fn fixture(extra: &str) -> Fixture {
+pub(super) fn fixture(extra: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let text = format!("[site]\nid = \"t\"\nname = \"Test\"\n{extra}");
     let config = Config::parse(&text, "test").unwrap();
@@ -40,13 +40,14 @@ fn fixture(extra: &str) -> Fixture {
     }
 }
 
-fn visit(needs: &[&str]) -> CheckInRequest {
+pub(super) fn visit(needs: &[&str]) -> CheckInRequest {
     CheckInRequest {
         visitor: Visitor::Anonymous,
         needs: needs.iter().map(|s| s.to_string()).collect(),
         language: Language::english(),
         source: Source::Touchscreen,
         priority: false,
+        interpreter: false,
     }
 }
 
@@ -84,10 +85,10 @@ fn a_drop_in_check_in_gets_a_numbered_ticket_and_an_estimate() {
 fn just_visiting_gets_no_ticket_and_closed_hours_say_when_to_come_back() {
     let f = fixture("");
     let out = f.hub.check_in(visit(&["visiting"])).unwrap();
-    assert!(out.ticket.is_none() && !out.drop_in_closed);
+    assert!(out.ticket.is_none() && out.no_ticket.is_none());
     f.clock.set("2026-11-23T18:00:00Z".parse().unwrap());
     let out = f.hub.check_in(visit(&["money"])).unwrap();
-    assert!(out.ticket.is_none() && out.drop_in_closed);
+    assert!(out.ticket.is_none() && out.no_ticket == Some(NoTicket::Closed));
     assert_eq!(out.next_opening.unwrap().to_string(), "2026-11-24 09:30:00");
     // Staff can still add a walk-in by hand.
     let staff = CheckInRequest {
@@ -121,6 +122,7 @@ fn calling_announces_now_calling_with_the_desk_location() {
             ticket,
             location,
             desk,
+            ..
         } => {
             assert_eq!((ticket.as_str(), desk.as_str()), ("A 001", "Sam"));
             assert_eq!(location["en"], "Room 2");
@@ -213,24 +215,6 @@ fn service_history_and_advisors_on_duty_drive_the_estimate() {
 }
 
 #[test]
-fn the_queue_closes_itself_at_closing_time() {
-    let f = fixture("");
-    f.hub.check_in(visit(&["advisor"])).unwrap();
-    f.hub.check_in(visit(&["housing"])).unwrap();
-    f.hub.call_next("Desk 1").unwrap();
-    f.hub.set_duty("Desk 1", true).unwrap();
-    assert_eq!(f.hub.housekeeping().unwrap().closed_tickets, 0);
-    f.clock.set("2026-11-23T16:30:00Z".parse().unwrap());
-    assert_eq!(f.hub.housekeeping().unwrap().closed_tickets, 2);
-    assert!(f.store.open_tickets().unwrap().is_empty());
-    assert!(!f.store.duty().unwrap()[0].1);
-    // Numbers start again the next day.
-    f.clock.set("2026-11-24T09:45:00Z".parse().unwrap());
-    let t = f.hub.check_in(visit(&["advisor"])).unwrap().ticket.unwrap();
-    assert_eq!(t.ticket.number.to_string(), "A 001");
-}
-
-#[test]
 fn member_numbers_are_purged_after_retention_but_counts_stay() {
     let f = fixture("[kiosk]\nretention_days = 30\n");
     let member = CheckInRequest {
@@ -251,3 +235,5 @@ fn member_numbers_are_purged_after_retention_but_counts_stay() {
 
 mod cards;
 mod clock;
+mod day;
+mod help;

@@ -1,16 +1,19 @@
-//! The JSON API under `/api/v1/`: the queue and its moves, walk-ins, duty, footfall and status.
+//! The JSON API under `/api/v1/`: the queue and its moves, walk-ins, duty, pauses, help
+//! requests, footfall and status.
 //! The staff pages use it too, so the buttons and an API client do exactly the same thing.
 //! Every move goes through the hub (one store transaction, then an event); this layer only
 //! reads the request, names the caller and maps refusals to statuses.
 
 mod duty;
 mod footfall;
+mod help;
 pub mod idempotent;
 mod openapi;
 mod walk_in;
 
 pub use duty::{DutyEntry, DutyReply, SetDuty, duty, set_duty};
 pub use footfall::{MAX_DAYS, RangeQuery, date_range, footfall_daily};
+pub use help::{HelpReply, PauseBody, acknowledge, help_requests, pause, resume};
 pub use openapi::{document, openapi};
 pub use walk_in::{WalkIn, WalkInReply, walk_in};
 
@@ -121,16 +124,19 @@ pub enum Move {
     NoShow,
     Requeue,
     Left,
+    /// Asked to come back another day (at closing, or while drop-ins are paused).
+    ComeBack,
 }
 
 impl Move {
-    pub const ALL: [(Move, &'static str); 6] = [
+    pub const ALL: [(Move, &'static str); 7] = [
         (Move::Call, "call"),
         (Move::Recall, "recall"),
         (Move::Seen, "seen"),
         (Move::NoShow, "no-show"),
         (Move::Requeue, "requeue"),
         (Move::Left, "left"),
+        (Move::ComeBack, "come-back"),
     ];
 
     fn action(self, desk: String) -> Action {
@@ -141,6 +147,7 @@ impl Move {
             Move::NoShow => Action::NoShow,
             Move::Requeue => Action::Requeue,
             Move::Left => Action::Left,
+            Move::ComeBack => Action::ComeBack,
         }
     }
 }

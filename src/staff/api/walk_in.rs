@@ -26,6 +26,9 @@ pub struct WalkIn {
     pub member: Option<String>,
     #[serde(default)]
     pub language: Option<String>,
+    /// They would like an interpreter (shown to advisors).
+    #[serde(default)]
+    pub interpreter: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -107,6 +110,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
         language,
         source: Source::StaffWalkIn,
         priority: body.priority,
+        interpreter: body.interpreter,
     })
 }
 

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod footfall;
 pub mod login;
 pub mod queue;
+mod queue_notices;
+mod queue_rows;
 pub mod status;
 
 use axum::http::header;
@@ -17,6 +19,26 @@ pub use crate::report::escape;
 const STYLE: &str = include_str!("style.css");
 /// The queue page's script.
 const QUEUE_SCRIPT: &str = include_str!("queue.js");
+/// Sound for the staff and display pages (a tap on opening lets the browser play it).
+const SOUND_SCRIPT: &str = include_str!("sound.js");
+/// The help alert on the signed-in pages that are not the queue.
+const HELP_ALERT_SCRIPT: &str = include_str!("help_alert.js");
+
+/// `GET /sound.js`.
+pub async fn sound_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SOUND_SCRIPT,
+    )
+}
+
+/// `GET /help-alert.js`.
+pub async fn help_alert_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        HELP_ALERT_SCRIPT,
+    )
+}
 
 /// `GET /queue.js`.
 pub async fn queue_script() -> impl IntoResponse {
@@ -35,7 +57,8 @@ pub enum Nav {
     None,
 }
 
-/// A whole page: `title` (plain text), the signed-in name if any, and the body's HTML.
+/// A whole page: `title` (plain text), the signed-in name if any, and the body's HTML. A
+/// signed-in page other than the queue (which has its own) carries the help alert on top.
 pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) -> Html<String> {
     let link = |n: Nav, href: &str, text: &str| {
         let current = if n == nav {
@@ -57,12 +80,22 @@ pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) 
         ),
         None => String::new(),
     };
+    let alert = if who.is_some() && !matches!(nav, Nav::Queue | Nav::None) {
+        "<section id=\"help-alerts\" class=\"help-alerts\" aria-live=\"assertive\"></section>"
+    } else {
+        ""
+    };
+    let scripts = if alert.is_empty() {
+        ""
+    } else {
+        "<script src=\"/sound.js\"></script><script src=\"/help-alert.js\"></script>"
+    };
     Html(format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">\
          <title>{title} · {site}</title><style>{STYLE}</style></head>\n\
          <body><header><strong class=\"site\">{site}</strong>{header}</header>\n\
-         <main>{body}</main></body></html>\n",
+         <main>{alert}{body}</main>{scripts}</body></html>\n",
         title = escape(title),
         site = escape(site),
     ))
@@ -101,6 +134,12 @@ mod tests {
         assert!(page.contains("&lt;Desk&gt;"));
         assert!(page.contains("<a href=\"/queue\" aria-current=\"page\">"));
         assert!(page.contains("<p>hi</p>"));
+        assert!(!page.contains("help-alert.js"), "the queue has its own");
+        let Html(page) = layout("Status", "A", Some("Desk 1"), Nav::Status, "");
+        assert!(page.contains("<main><section id=\"help-alerts\""));
+        assert!(page.contains("<script src=\"/help-alert.js\">"));
+        let Html(page) = layout("Sign in", "A", None, Nav::None, "");
+        assert!(!page.contains("id=\"help-alerts\""), "not before signing in");
     }
 
     #[test]

@@ -1,139 +1,77 @@
 //! The advisors' queue page. The table is rendered here, on the server, both for the first load
 //! and for `/queue/table`, which the page's script fetches again whenever the event stream says
 //! the queue changed — so there is one renderer and no polling. Buttons call the JSON API.
+//! Above the table: a help request (first), a pause, closing time (`queue_notices`); the rows
+//! are `queue_rows`. A login that serves some needs can show only its own tickets.
 
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
 
+use super::queue_notices::{closing, help_alerts, pause, remit_toggle};
+use super::queue_rows::{button, label, row};
 use super::{Nav, escape, layout};
-use crate::domain::{Ticket, TicketState};
+use crate::domain::day::Phase;
+use crate::domain::{Remit, Ticket};
 use crate::staff::api::{QueueReply, queue_reply};
 use crate::staff::auth::Caller;
 use crate::staff::error::ApiError;
 use crate::staff::state::AppState;
 
+pub use super::queue_rows::wait_class;
+
 /// Who is on duty, as stored: (name, on duty, since).
 type Duty = Vec<(String, bool, DateTime<Utc>)>;
+
+/// `?show=mine` or `?show=all` (the default).
+#[derive(Debug, Default, Deserialize)]
+pub struct Show {
+    #[serde(default)]
+    pub show: Option<String>,
+}
+
+/// What one caller sees: the queue, who is on duty, the caller, their remit and choice.
+pub struct View<'a> {
+    pub q: &'a QueueReply,
+    pub duty: &'a Duty,
+    pub me: &'a str,
+    pub remit: &'a Remit,
+    /// Only tickets within the remit (and the caller's own calls).
+    pub mine: bool,
+    /// The hub's local time of `q.now`, and a converter for other instants.
+    pub local: &'a dyn Fn(DateTime<Utc>) -> NaiveDateTime,
+}
 
 async fn read(s: &AppState) -> Result<(QueueReply, Duty), ApiError> {
     s.hub(|h| Ok((queue_reply(h)?, h.duty_roster()?))).await
 }
 
-/// "amber" or "red" once a wait reaches the configured minutes.
-pub fn wait_class(minutes: i64, amber: u32, red: u32) -> &'static str {
-    if minutes >= i64::from(red) {
-        "red"
-    } else if minutes >= i64::from(amber) {
-        "amber"
-    } else {
-        ""
-    }
+/// The fragment for `caller`, as `show` asks.
+async fn render(s: &AppState, caller: &Caller, show: &Show) -> Result<String, ApiError> {
+    let (q, duty) = read(s).await?;
+    let remit = s.hub.remit_of(&caller.name);
+    let hub = s.hub.clone();
+    let local = move |t: DateTime<Utc>| hub.local(t);
+    Ok(table(&View {
+        q: &q,
+        duty: &duty,
+        me: &caller.name,
+        remit: &remit,
+        mine: show.show.as_deref() == Some("mine"),
+        local: &local,
+    }))
 }
 
-fn label<'a>(q: &'a QueueReply, id: &'a str) -> &'a str {
-    q.needs
-        .iter()
-        .find(|n| n.id.as_str() == id)
-        .map_or(id, |n| n.label.as_str())
+fn shown(v: &View<'_>, t: &Ticket) -> bool {
+    !v.mine || v.remit.serves(&t.need) || t.called_by.as_deref() == Some(v.me)
 }
 
-fn button(act: &str, t: &Ticket, text: &str, quiet: bool) -> String {
-    format!(
-        "<button type=\"button\" data-act=\"{act}\" data-id=\"{}\" aria-label=\"{text} {}\"{}>{text}</button>",
-        t.id,
-        t.number,
-        if quiet { " class=\"quiet\"" } else { "" }
-    )
-}
-
-fn transfer(q: &QueueReply, t: &Ticket) -> String {
-    let options: String = q
-        .needs
-        .iter()
-        .filter(|n| n.drop_in && (n.id != t.need || t.state != TicketState::Waiting))
-        .map(|n| format!("<option value=\"{}\">{}</option>", n.id, escape(&n.label)))
-        .collect();
-    if options.is_empty() {
-        return String::new();
-    }
-    format!(
-        "<span><select id=\"transfer-{id}\" aria-label=\"Transfer {num} to\">{options}</select> {}</span>",
-        button("transfer", t, "Transfer", true),
-        id = t.id,
-        num = t.number,
-    )
-}
-
-fn row(q: &QueueReply, position: Option<usize>, waited: i64, t: &Ticket) -> String {
-    let needs: String = t
-        .needs
-        .iter()
-        .map(|n| {
-            let main = if *n == t.need { " main" } else { "" };
-            format!(
-                "<span class=\"tag{main}\">{}</span>",
-                escape(label(q, n.as_str()))
-            )
-        })
-        .collect();
-    let priority = if t.priority {
-        "<span class=\"tag priority\">Priority</span>"
-    } else {
-        ""
-    };
-    let member = t
-        .member
-        .as_ref()
-        .map(|m| escape(m.as_str()))
-        .unwrap_or_default();
-    let (state, actions) = match t.state {
-        TicketState::Called => (
-            format!(
-                "Called by {}{}",
-                escape(t.called_by.as_deref().unwrap_or("")),
-                if t.calls > 1 {
-                    format!(" ({}×)", t.calls)
-                } else {
-                    String::new()
-                }
-            ),
-            [
-                button("recall", t, "Recall", false),
-                button("seen", t, "Seen", false),
-                button("no-show", t, "No-show", true),
-                button("requeue", t, "Requeue", true),
-                transfer(q, t),
-                button("left", t, "Left", true),
-            ]
-            .concat(),
-        ),
-        _ => (
-            "Waiting".to_owned(),
-            [
-                button("call", t, "Call", false),
-                transfer(q, t),
-                button("left", t, "Left", true),
-            ]
-            .concat(),
-        ),
-    };
-    format!(
-        "<tr data-id=\"{id}\" data-created=\"{created}\" class=\"{st} {wc}\"><td class=\"hide-narrow\">{pos}</td>\
-         <td class=\"ticket-no\">{num}</td><td>{needs}{priority}</td><td>{member}</td>\
-         <td class=\"waited\">{waited} min</td><td>{state}</td><td><div class=\"actions\">{actions}</div></td></tr>\n",
-        id = t.id,
-        created = t.created.timestamp_millis(),
-        st = t.state.as_str(),
-        wc = wait_class(waited, q.amber_minutes, q.red_minutes),
-        pos = position.map(|p| p.to_string()).unwrap_or_default(),
-        num = t.number,
-    )
-}
-
-/// The live part of the page: summary, duty, the table and today's no-shows.
-pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
+/// The live part of the page: a help request, a pause, closing time, summary, duty, the table
+/// and today's no-shows.
+pub fn table(view: &View<'_>) -> String {
+    let (q, duty, me) = (view.q, view.duty, view.me);
     let v = &q.view;
     let mine = duty
         .iter()
@@ -144,7 +82,10 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
         .filter(|(_, on, _)| *on)
         .map(|(n, _, _)| escape(n))
         .collect();
-    let mut out = format!(
+    let mut out = help_alerts(&v.help, q.now, view.local);
+    out.push_str(&pause(v.pause.as_ref(), view.local));
+    out.push_str(&closing(&v.day, (view.local)(q.now)));
+    out.push_str(&format!(
         "<div class=\"summary card\"><span><span class=\"n\" id=\"waiting-count\">{}</span> waiting</span>\
          <span><span class=\"n\">{}</span> called</span><span><span class=\"n\">{}</span> on duty</span>\
          <span>Someone joining now waits {}</span><span class=\"{}\">{}</span></div>",
@@ -158,7 +99,7 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
         } else {
             "Queue closed (walk-ins can still be added)"
         },
-    );
+    ));
     out.push_str(&format!(
         "<div class=\"card summary\"><span>You are <strong>{}</strong></span>\
          <button type=\"button\" class=\"quiet\" data-act=\"duty\" data-on=\"{}\">{}</button>\
@@ -181,11 +122,17 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
         q.amber_minutes,
         q.red_minutes
     ));
-    if v.entries.is_empty() {
+    let come_back = v.pause.is_some() || !matches!(v.day, Phase::Open { .. });
+    let entries: Vec<_> = v
+        .entries
+        .iter()
+        .filter(|e| shown(view, &e.ticket))
+        .collect();
+    if entries.is_empty() {
         out.push_str("<tr><td colspan=\"7\" class=\"muted\">Nobody is waiting.</td></tr>\n");
     }
-    for e in &v.entries {
-        out.push_str(&row(q, e.position, e.waited_minutes, &e.ticket));
+    for e in entries {
+        out.push_str(&row(q, e.position, e.waited_minutes, &e.ticket, come_back));
     }
     out.push_str("</tbody></table></div>");
     if !q.no_shows.is_empty() {
@@ -203,13 +150,13 @@ pub fn table(q: &QueueReply, duty: &Duty, me: &str) -> String {
     out
 }
 
-/// `GET /queue/table`.
+/// `GET /queue/table[?show=mine]`.
 pub async fn fragment(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Query(show): Query<Show>,
 ) -> Result<Html<String>, ApiError> {
-    let (q, duty) = read(&s).await?;
-    Ok(Html(table(&q, &duty, &caller.name)))
+    render(&s, &caller, &show).await.map(Html)
 }
 
 /// `GET /queue`.
@@ -217,9 +164,13 @@ pub async fn page(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> impl IntoResponse {
-    let live = match read(&s).await {
-        Ok((q, duty)) => table(&q, &duty, &caller.name),
+    let live = match render(&s, &caller, &Show::default()).await {
+        Ok(html) => html,
         Err(e) => super::message("error", &e.message),
+    };
+    let remit = match s.hub.remit_of(&caller.name) {
+        Remit::All => Vec::new(),
+        Remit::Needs(list) => list.iter().map(|n| n.to_string()).collect(),
     };
     let needs: String = s
         .hub
@@ -241,15 +192,23 @@ pub async fn page(
          <button type=\"button\" class=\"big\" data-act=\"call-next\">Call next</button>\
          <button type=\"button\" class=\"quiet\" id=\"sound\" aria-pressed=\"false\">Sound: off</button>\
          <span id=\"live\" class=\"muted\" aria-live=\"polite\">Connecting…</span></div>\
+         {toggle}\
          <div id=\"flash\" role=\"status\" aria-live=\"polite\"></div>\
          <div id=\"queue\">{live}</div>\
+         <details id=\"pause-form\" class=\"card\"><summary>Pause drop-ins</summary>\
+         <p class=\"muted\">While paused the screen gives no drop-in tickets and asks visitors to ask at \
+         reception; it ends by itself at closing time.</p>\
+         <label>Reason (optional, for staff) <input id=\"pause-reason\" maxlength=\"200\" autocomplete=\"off\"></label> \
+         <button type=\"button\" data-act=\"pause\">Pause drop-ins</button></details>\
          <h2>Add a walk-in</h2>\
          <form id=\"walk-in\" class=\"card\"><p class=\"muted\" style=\"margin-top:0\">For someone who cannot use the screen: \
          they get a ticket like everyone else.</p><fieldset style=\"border:0;padding:0;margin:0\"><legend>What do they need?</legend>{needs}</fieldset>\
          <label><input type=\"checkbox\" name=\"priority\"> Priority</label>\
+         <label><input type=\"checkbox\" name=\"interpreter\"> Would like an interpreter</label>\
          <label>Member number (optional) <input name=\"member\" autocomplete=\"off\" size=\"12\"></label>\
          <p><button type=\"submit\">Add to the queue</button></p></form>\
-         <script src=\"/queue.js\"></script>"
+         <script src=\"/sound.js\"></script><script src=\"/queue.js\"></script>",
+        toggle = remit_toggle(&remit, false),
     );
     layout(
         "Queue",
@@ -258,17 +217,4 @@ pub async fn page(
         Nav::Queue,
         &body,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waits_turn_amber_then_red_at_the_thresholds() {
-        assert_eq!(wait_class(19, 20, 40), "");
-        assert_eq!(wait_class(20, 20, 40), "amber");
-        assert_eq!(wait_class(39, 20, 40), "amber");
-        assert_eq!(wait_class(40, 20, 40), "red");
-    }
 }

@@ -111,6 +111,7 @@ impl Visit {
             needs: needs.clone(),
             language: Language::new(&self.language).unwrap_or_else(|_| Language::english()),
             priority: false,
+            interpreter: self.interpreter,
         };
         self.submitted = needs;
         vec![Effect::CheckIn {

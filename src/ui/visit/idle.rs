@@ -1,10 +1,11 @@
 //! Forgetting the visitor: after `[display] idle_reset_seconds` without a tap the screen counts
 //! down `countdown_seconds`, then starts again; the done screen returns by itself after
-//! `done_seconds`. An untouched Welcome never counts down.
+//! `done_seconds`. An untouched Welcome never counts down, nor does the help screen before a
+//! member of staff has answered.
 
 use std::time::Duration;
 
-use super::{Effect, Notice, Page, Timer, Visit};
+use super::{Effect, HelpState, Notice, Page, Timer, Visit};
 use crate::scanner::wedge::Wedge;
 
 impl Visit {
@@ -12,7 +13,7 @@ impl Visit {
     pub(super) fn touched(&mut self) -> Vec<Effect> {
         let mut effects = vec![Effect::Stop(Timer::Countdown)];
         self.countdown = 0;
-        if self.page != Page::Done {
+        if self.page != Page::Done && self.may_forget() {
             let after = Duration::from_secs(u64::from(self.config.display.idle_reset_seconds));
             effects.push(Effect::Start(Timer::Idle, after));
         }
@@ -28,10 +29,12 @@ impl Visit {
             && self.notice == Notice::None
             && !self.large_text
             && !self.high_contrast
+            && !self.interpreter
+            && self.help == HelpState::None
     }
 
     pub(super) fn idle_elapsed(&mut self) -> Vec<Effect> {
-        if self.pristine() || self.page == Page::Done {
+        if self.pristine() || self.page == Page::Done || !self.may_forget() {
             return Vec::new();
         }
         self.countdown = self.config.display.countdown_seconds.max(1);
@@ -74,6 +77,8 @@ impl Visit {
         self.language = self.config.site.default_language.as_str().to_owned();
         self.large_text = false;
         self.high_contrast = false;
+        self.interpreter = false;
+        self.help = HelpState::None;
         self.countdown = 0;
         self.submitted.clear();
         self.checked = None;

@@ -4,12 +4,14 @@
 //! check-in, check a card, start or stop a timer). It knows nothing of Slint, threads or
 //! SQLite, so tests drive it directly; `super::adapter` is the thin Slint side.
 //!
-//! `flow.rs`: taps, scans and answers; `idle.rs`: forgetting the visitor (idle countdown, the
-//! done screen's return); `privacy.rs`: "How we use information"; `reconfigure.rs`: a
-//! configuration re-read while running; `view.rs`: what the screen shows, in the visitor's
-//! language.
+//! `flow.rs`: taps, scans and answers; `help.rs`: "I need to talk to someone now" (the help
+//! screen, the alert it raises and what staff did about it); `idle.rs`: forgetting the visitor
+//! (idle countdown, the done screen's return); `privacy.rs`: "How we use information";
+//! `reconfigure.rs`: a configuration re-read while running; `view.rs`: what the screen shows,
+//! in the visitor's language.
 
 mod flow;
+mod help;
 mod idle;
 mod privacy;
 mod reconfigure;
@@ -24,7 +26,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::config::Config;
 use crate::domain::MemberId;
-use crate::hub::CheckInRequest;
+use crate::hub::{CheckInRequest, NoTicket};
 use crate::scanner::Scanned;
 use crate::scanner::wedge::Wedge;
 
@@ -37,6 +39,25 @@ pub enum Page {
     Done,
     /// "How we use information": what is recorded, for how long, what leaves, whom to ask.
     Privacy,
+    /// "Someone is coming to you now": the crisis numbers, and what staff did about the alert.
+    Help,
+}
+
+/// Where the visitor's request for a person stands, as the help screen says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HelpState {
+    /// No request.
+    #[default]
+    None,
+    /// The tap is being saved and the alert raised.
+    Sending,
+    /// The alert is up on the staff pages (request `id`).
+    Alerted(i64),
+    /// Nobody acknowledged request `id` in time, or it could not be raised (`None`): ask at
+    /// reception.
+    Escalated(Option<i64>),
+    /// A member of staff acknowledged it and is on their way.
+    Acknowledged,
 }
 
 /// A calm message on the way (the words are in the .slint files, translated).
@@ -65,8 +86,8 @@ pub struct Queued {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub queued: Option<Queued>,
-    /// A drop-in need was chosen but the queue is closed.
-    pub drop_in_closed: bool,
+    /// A drop-in need was chosen but no ticket was given: closed, too late today, or paused.
+    pub no_ticket: Option<NoTicket>,
     /// When it opens again (site-local), and the site-local day it was answered.
     pub next_opening: Option<NaiveDateTime>,
     pub today: NaiveDate,
@@ -135,6 +156,19 @@ pub enum Input {
     DoneElapsed,
     /// Forget the visitor now.
     Reset,
+    /// "I would like an interpreter" on the needs screen.
+    Interpreter,
+    /// "I need to talk to someone now".
+    Help,
+    /// The worker raised the help request (its id), or could not.
+    HelpAnswered {
+        generation: u64,
+        raised: Option<i64>,
+    },
+    /// Nobody acknowledged help request `id` in time.
+    HelpEscalated(i64),
+    /// A member of staff acknowledged help request `id`.
+    HelpAcknowledged(i64),
 }
 
 /// A timer the screen keeps.
@@ -161,6 +195,10 @@ pub enum Effect {
         generation: u64,
         scan: Scanned,
     },
+    /// Raise a help request on the worker; answer with [`Input::HelpAnswered`].
+    RequestHelp {
+        generation: u64,
+    },
     /// (Re)start a timer from now.
     Start(Timer, Duration),
     Stop(Timer),
@@ -177,6 +215,9 @@ pub struct Visit {
     notice: Notice,
     large_text: bool,
     high_contrast: bool,
+    /// "I would like an interpreter" (kept on the ticket).
+    interpreter: bool,
+    help: HelpState,
     /// A check-in or card check is on the worker: Done and scans wait.
     busy: bool,
     /// Bumped by every reset, so an answer for a visitor who has gone is dropped.
@@ -203,6 +244,8 @@ impl Visit {
             notice: Notice::None,
             large_text: false,
             high_contrast: false,
+            interpreter: false,
+            help: HelpState::None,
             busy: false,
             generation: 0,
             countdown: 0,
@@ -244,6 +287,17 @@ impl Visit {
             Input::CheckInAnswered { .. } | Input::CardAnswered { .. } => Vec::new(),
             Input::IdleElapsed => self.idle_elapsed(),
             Input::Tick => self.tick(),
+            Input::Interpreter => {
+                self.interpreter = !self.interpreter;
+                Vec::new()
+            }
+            Input::Help => self.ask_for_help(),
+            Input::HelpAnswered { generation, raised } if generation == self.generation => {
+                self.help_answered(raised)
+            }
+            Input::HelpAnswered { .. } => Vec::new(),
+            Input::HelpEscalated(id) => self.help_escalated(id),
+            Input::HelpAcknowledged(id) => self.help_acknowledged(id),
         }
     }
 

@@ -37,7 +37,7 @@ fn saved(queued: bool) -> Saved {
             low_minutes: 0,
             high_minutes: 5,
         }),
-        drop_in_closed: false,
+        no_ticket: None,
         next_opening: None,
         today: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
     })
@@ -207,7 +207,7 @@ fn the_done_screen_gives_directions_and_the_reopening_day() {
         generation,
         saved: Saved::Yes(Checked {
             queued: None,
-            drop_in_closed: true,
+            no_ticket: Some(NoTicket::Closed),
             next_opening: today
                 .succ_opt()
                 .unwrap()
@@ -247,4 +247,96 @@ fn a_wedge_scan_typed_fast_is_checked() {
         ),
         "{effects:?}"
     );
+}
+
+#[test]
+fn the_help_button_shows_the_help_screen_and_raises_one_alert_that_the_screen_follows() {
+    let mut v = visit();
+    v.step(Input::Language("pl".into()));
+    v.step(Input::CheckIn);
+    let effects = v.step(Input::Help);
+    assert_eq!(v.page(), Page::Help);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RequestHelp { generation } => Some(*generation),
+            _ => None,
+        })
+        .expect("the alert is raised on the worker");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Stop(Timer::Idle)))
+    );
+    assert_eq!(v.help(), HelpState::Sending);
+    assert!(
+        !v.step(Input::Help)
+            .iter()
+            .any(|e| matches!(e, Effect::RequestHelp { .. })),
+        "one alert"
+    );
+    v.step(Input::HelpAnswered {
+        generation,
+        raised: Some(4),
+    });
+    assert_eq!(v.help(), HelpState::Alerted(4));
+    // Nobody answers: the screen never counts down on the visitor.
+    assert!(v.step(Input::IdleElapsed).is_empty());
+    assert_eq!(v.countdown(), 0);
+    v.step(Input::HelpEscalated(3));
+    assert_eq!(v.help(), HelpState::Alerted(4), "another request's news");
+    v.step(Input::HelpEscalated(4));
+    assert_eq!(v.help(), HelpState::Escalated(Some(4)));
+    // Staff acknowledge: from now the screen may forget the visitor as usual.
+    let effects = v.step(Input::HelpAcknowledged(4));
+    assert_eq!(v.help(), HelpState::Acknowledged);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Start(Timer::Idle, _)))
+    );
+    v.step(Input::IdleElapsed);
+    assert!(v.countdown() > 0);
+    v.step(Input::Back);
+    assert_eq!(
+        (v.page(), v.help(), v.language()),
+        (Page::Welcome, HelpState::None, "pl")
+    );
+}
+
+#[test]
+fn a_help_request_that_could_not_be_raised_sends_the_visitor_to_reception() {
+    let mut v = visit();
+    v.step(Input::Help);
+    let generation = v.generation();
+    v.step(Input::HelpAnswered {
+        generation,
+        raised: None,
+    });
+    assert_eq!(v.help(), HelpState::Escalated(None));
+}
+
+#[test]
+fn the_interpreter_wish_goes_with_the_check_in_and_is_forgotten_after() {
+    let mut v = visit();
+    v.step(Input::CheckIn);
+    v.step(Input::Need(index(&v, "advisor")));
+    v.step(Input::Interpreter);
+    assert!(v.interpreter());
+    let effects = v.step(Input::Done);
+    let (_, request) = check_in(&effects).unwrap();
+    assert!(request.interpreter);
+    v.step(Input::Reset);
+    assert!(!v.interpreter() && v.pristine());
+}
+
+#[test]
+fn the_crisis_numbers_are_in_the_visitors_language() {
+    let mut v = visit();
+    v.step(Input::Language("pl".into()));
+    let numbers = v.crisis_numbers();
+    assert_eq!(numbers.len(), 3);
+    assert_eq!(numbers[0].1, "999");
+    assert_eq!(numbers[1].1, "111, opcja 2");
+    assert_eq!(numbers[0].0, "Nagły wypadek");
 }

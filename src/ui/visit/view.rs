@@ -62,6 +62,22 @@ impl Visit {
         self.high_contrast
     }
 
+    pub fn interpreter(&self) -> bool {
+        self.interpreter
+    }
+
+    /// The site's crisis numbers in the visitor's language: (label, number, detail).
+    pub fn crisis_numbers(&self) -> Vec<(String, String, String)> {
+        let lang = self.language.as_str();
+        let say = |t: &crate::domain::Texts| pick(t, lang).unwrap_or_default().to_owned();
+        self.config
+            .help
+            .crisis_numbers
+            .iter()
+            .map(|n| (say(&n.label), say(&n.number), say(&n.detail)))
+            .collect()
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation
     }

@@ -4,18 +4,22 @@
 //! waiting ──call──▶ called ──seen──▶ seen
 //!    ▲  │             │ ▲ └─no-show─▶ no-show ─requeue─┐
 //!    │  │             │ └──recall──┘                  │
-//!    │  └─left/close──┴──left/close──▶ left / closed   │
+//!    │  ├─left/come back─┴─left/come back─▶ left / come back
+//!    │  └─close (the clock, waiting only)─▶ closed      │
 //!    └───────────────────────────requeue───────────────┘
 //! ```
 //! Transfer moves a waiting or called ticket to another need, back to waiting, keeping its
 //! place (its creation time). The waiting time is last call − created, as Qmatic counts it.
+//! The clock closes only waiting tickets: someone already called is with an advisor, and only
+//! staff finish that ticket. "Come back" is staff asking a waiting visitor to return another
+//! day (at closing, when nobody else can be seen).
 
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::checkin::MemberId;
+use super::checkin::{Language, MemberId};
 use super::needs::NeedId;
 
 /// A ticket number easy to say aloud: a letter and three digits, "A 014".
@@ -61,18 +65,21 @@ pub enum TicketState {
     NoShow,
     /// The visitor left, or staff removed the ticket.
     Left,
-    /// Still open when the hub closed.
+    /// Still waiting when the clock closed the queue (closing time plus the grace time).
     Closed,
+    /// Staff asked the visitor to come back another day.
+    ComeBack,
 }
 
 impl TicketState {
-    pub const ALL: [TicketState; 6] = [
+    pub const ALL: [TicketState; 7] = [
         TicketState::Waiting,
         TicketState::Called,
         TicketState::Seen,
         TicketState::NoShow,
         TicketState::Left,
         TicketState::Closed,
+        TicketState::ComeBack,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +90,7 @@ impl TicketState {
             TicketState::NoShow => "no_show",
             TicketState::Left => "left",
             TicketState::Closed => "closed",
+            TicketState::ComeBack => "come_back",
         }
     }
 
@@ -100,13 +108,22 @@ impl TicketState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    Call { desk: String },
-    Recall { desk: String },
+    Call {
+        desk: String,
+    },
+    Recall {
+        desk: String,
+    },
     Seen,
     NoShow,
     Left,
     Requeue,
-    Transfer { need: NeedId },
+    Transfer {
+        need: NeedId,
+    },
+    /// Staff ask the visitor to come back another day.
+    ComeBack,
+    /// The clock closes a ticket still waiting past closing time and the grace time.
     Close,
 }
 
@@ -120,6 +137,7 @@ impl Action {
             Action::Left => "left",
             Action::Requeue => "requeue",
             Action::Transfer { .. } => "transfer",
+            Action::ComeBack => "come_back",
             Action::Close => "close",
         }
     }
@@ -156,6 +174,10 @@ pub struct Ticket {
     pub member: Option<MemberId>,
     /// Staff marked this visitor as a priority (time waited counts more).
     pub priority: bool,
+    /// The language the visitor used at the kiosk: calls are shown in it too.
+    pub language: Language,
+    /// The visitor asked for an interpreter.
+    pub interpreter: bool,
     pub state: TicketState,
     pub created: DateTime<Utc>,
     /// The last call, if any.
@@ -183,6 +205,7 @@ impl Ticket {
                 Action::Left => "marked as left",
                 Action::Requeue => "requeued",
                 Action::Transfer { .. } => "transferred",
+                Action::ComeBack => "asked to come back",
                 Action::Close => "closed",
             },
         };
@@ -207,7 +230,8 @@ impl Ticket {
             (Action::Seen, Called) => t.finish(Seen, now),
             (Action::NoShow, Called) => t.finish(NoShow, now),
             (Action::Left, Waiting | Called) => t.finish(Left, now),
-            (Action::Close, Waiting | Called) => t.finish(Closed, now),
+            (Action::ComeBack, Waiting | Called) => t.finish(ComeBack, now),
+            (Action::Close, Waiting) => t.finish(Closed, now),
             (Action::Requeue, NoShow | Called) => {
                 t.state = Waiting;
                 t.called_by = None;
@@ -253,139 +277,4 @@ impl Ticket {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    pub(crate) fn ticket(n: u32, created_min: i64) -> Ticket {
-        let base = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
-        Ticket {
-            id: n as i64,
-            day: base.date_naive(),
-            number: TicketNumber {
-                prefix: 'A',
-                number: n,
-            },
-            need: NeedId::new("advisor").unwrap(),
-            needs: vec![NeedId::new("advisor").unwrap()],
-            member: None,
-            priority: false,
-            state: TicketState::Waiting,
-            created: base + chrono::Duration::minutes(created_min),
-            called: None,
-            called_by: None,
-            calls: 0,
-            finished: None,
-        }
-    }
-
-    fn at(min: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap() + chrono::Duration::minutes(min)
-    }
-
-    #[test]
-    fn numbers_read_aloud_and_parse_back() {
-        let n = TicketNumber {
-            prefix: 'A',
-            number: 14,
-        };
-        assert_eq!(n.to_string(), "A 014");
-        assert_eq!(TicketNumber::parse("A 014"), Some(n));
-        assert_eq!(TicketNumber::parse("a-14"), Some(n));
-        assert_eq!(TicketNumber::parse("14"), None);
-        assert_eq!(TicketNumber::parse("A"), None);
-    }
-
-    #[test]
-    fn the_happy_path_records_wait_and_service() {
-        let t = ticket(1, 0);
-        let called = t
-            .apply(
-                &Action::Call {
-                    desk: "Desk 1".into(),
-                },
-                at(12),
-            )
-            .unwrap();
-        assert_eq!(called.state, TicketState::Called);
-        let recalled = called
-            .apply(
-                &Action::Recall {
-                    desk: "Desk 2".into(),
-                },
-                at(15),
-            )
-            .unwrap();
-        assert_eq!(recalled.calls, 2);
-        assert_eq!(recalled.called_by.as_deref(), Some("Desk 2"));
-        let seen = recalled.apply(&Action::Seen, at(35)).unwrap();
-        assert_eq!(seen.waited(), Some(chrono::Duration::minutes(15)));
-        assert_eq!(seen.service_time(), Some(chrono::Duration::minutes(20)));
-    }
-
-    #[test]
-    fn impossible_moves_say_why() {
-        let t = ticket(7, 0);
-        assert_eq!(
-            t.apply(&Action::Seen, at(1)).unwrap_err().to_string(),
-            "ticket A 007 has not been called yet: call it first"
-        );
-        let called = t
-            .apply(
-                &Action::Call {
-                    desk: "Desk 1".into(),
-                },
-                at(2),
-            )
-            .unwrap();
-        assert_eq!(
-            called
-                .apply(
-                    &Action::Call {
-                        desk: "Desk 2".into()
-                    },
-                    at(2)
-                )
-                .unwrap_err()
-                .to_string(),
-            "ticket A 007 was already called by Desk 1"
-        );
-        let seen = called.apply(&Action::Seen, at(3)).unwrap();
-        assert_eq!(
-            seen.apply(&Action::Requeue, at(4)).unwrap_err().to_string(),
-            "ticket A 007 is seen and cannot be requeued"
-        );
-    }
-
-    #[test]
-    fn requeue_and_transfer_keep_the_place() {
-        let t = ticket(3, 5);
-        let gone = t
-            .apply(&Action::Call { desk: "D".into() }, at(10))
-            .and_then(|t| t.apply(&Action::NoShow, at(12)))
-            .unwrap();
-        let back = gone.apply(&Action::Requeue, at(20)).unwrap();
-        assert_eq!(
-            (back.state, back.created),
-            (TicketState::Waiting, t.created)
-        );
-        let money = NeedId::new("money").unwrap();
-        let moved = back
-            .apply(
-                &Action::Transfer {
-                    need: money.clone(),
-                },
-                at(21),
-            )
-            .unwrap();
-        assert_eq!(
-            (moved.need.clone(), moved.created),
-            (money.clone(), t.created)
-        );
-        assert!(
-            moved
-                .apply(&Action::Transfer { need: money }, at(22))
-                .is_err()
-        );
-    }
-}
+mod tests;
