@@ -116,6 +116,25 @@ async fn every_staff_action_writes_one_row_read_back_by_a_manager() {
         .post(&format!("/api/v1/tickets/{b}/left"), json!({}))
         .await);
     ok(me.post("/api/v1/duty", json!({"on_duty": true})).await);
+    let c = k.walk_in(&["advisor"]).await;
+    ok(me
+        .post(&format!("/api/v1/tickets/{c}/come-back"), json!({}))
+        .await);
+    ok(me
+        .post("/api/v1/queue/pause", json!({"reason": "fire drill"}))
+        .await);
+    ok(me.post("/api/v1/queue/resume", json!({})).await);
+    let hub = k.hub.clone();
+    let help = tokio::task::spawn_blocking(move || hub.request_help())
+        .await
+        .unwrap()
+        .unwrap();
+    ok(me
+        .post(
+            &format!("/api/v1/help-requests/{}/acknowledge", help.id),
+            json!({}),
+        )
+        .await);
 
     // Refused and replayed requests are not new actions.
     let (status, _) = me
@@ -208,7 +227,18 @@ async fn every_staff_action_writes_one_row_read_back_by_a_manager() {
         ),
         row("Desk 1", "session", "left", "ticket A 002", ""),
         row("Desk 1", "session", "duty", "", "on duty"),
-        row("demo", "token", "walk-in", "ticket A 003", "needs: work"),
+        row("demo", "token", "walk-in", "ticket A 003", "needs: advisor"),
+        row("Desk 1", "session", "come-back", "ticket A 003", ""),
+        row("Desk 1", "session", "pause", "", ""),
+        row("Desk 1", "session", "resume", "", ""),
+        row(
+            "Desk 1",
+            "session",
+            "help-acknowledged",
+            &format!("help-request #{}", help.id),
+            "",
+        ),
+        row("demo", "token", "walk-in", "ticket A 004", "needs: work"),
         row("Desk 2", "sign-in", "sign-in", "", ""),
         row("Desk 2", "session", "sign-out", "", ""),
     ];
@@ -245,7 +275,7 @@ async fn every_staff_action_writes_one_row_read_back_by_a_manager() {
         .unwrap();
     assert!(page.contains("Audit log"));
     let table = &page[page.find("<tbody>").unwrap()..];
-    assert_eq!(table.matches("<tr>").count(), 2, "{table}");
+    assert_eq!(table.matches("<tr>").count(), 3, "{table}");
     let csv = me
         .get("/status/audit.csv?action=sign-in-failed")
         .await

@@ -107,8 +107,7 @@ pub(super) mod checks {
     use super::Staff;
     use crate::config::locate::{Problem, problem};
     use crate::config::{
-        DEMO_API_TOKEN, DEMO_DISPLAY_TOKEN, DEMO_PASSCODE, Transport, plain_http_warning,
-        transport,
+        DEMO_API_TOKEN, DEMO_DISPLAY_TOKEN, DEMO_PASSCODE, Transport, plain_http_warning, transport,
     };
     use crate::domain::Catalogue;
     use crate::web::passcode;

@@ -114,7 +114,11 @@ pub fn routes() -> Vec<Route> {
         ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow, "no-show"),
         ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue, "requeue"),
         ticket_move("/api/v1/tickets/{id}/left", Move::Left, "left"),
-        ticket_move("/api/v1/tickets/{id}/come-back", Move::ComeBack, "come-back"),
+        ticket_move(
+            "/api/v1/tickets/{id}/come-back",
+            Move::ComeBack,
+            "come-back",
+        ),
         api(
             M::POST,
             "/api/v1/tickets/{id}/transfer",

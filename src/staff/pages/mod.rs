@@ -139,7 +139,10 @@ mod tests {
         assert!(page.contains("<main><section id=\"help-alerts\""));
         assert!(page.contains("<script src=\"/help-alert.js\">"));
         let Html(page) = layout("Sign in", "A", None, Nav::None, "");
-        assert!(!page.contains("id=\"help-alerts\""), "not before signing in");
+        assert!(
+            !page.contains("id=\"help-alerts\""),
+            "not before signing in"
+        );
     }
 
     #[test]
