@@ -238,6 +238,7 @@ mod tests {
             passcode_hash: hash.into(),
             location: Default::default(),
             role: Role::Advisor,
+            needs: Vec::new(),
         };
         let token = |name: &str, token: &str| ApiToken {
             name: name.into(),
