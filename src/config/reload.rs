@@ -100,7 +100,7 @@ fn change(subject: String, detail: impl Into<String>) -> AccessChange {
     }
 }
 
-/// Logins added, removed, given a new passcode or role; tokens added, removed or replaced; card
+/// Logins added, removed, given a new passcode, role or needs served; tokens added, removed or replaced; card
 /// keys and revocations changed — between `before` and `after`.
 pub fn access_changes(before: &Config, after: &Config) -> Vec<AccessChange> {
     let mut out = Vec::new();
@@ -113,7 +113,13 @@ pub fn access_changes(before: &Config, after: &Config) -> Vec<AccessChange> {
                     out.push(change(subject.clone(), "new passcode"));
                 }
                 if now.role != l.role {
-                    out.push(change(subject, format!("now {}", now.role.as_str())));
+                    out.push(change(
+                        subject.clone(),
+                        format!("now {}", now.role.as_str()),
+                    ));
+                }
+                if now.needs != l.needs {
+                    out.push(change(subject, serves(&now.needs)));
                 }
             }
         }
@@ -147,6 +153,15 @@ pub fn access_changes(before: &Config, after: &Config) -> Vec<AccessChange> {
     }
     cards(before, after, &mut out);
     out
+}
+
+/// "now serves housing, money", or every need.
+fn serves(needs: &[crate::domain::NeedId]) -> String {
+    if needs.is_empty() {
+        return "now serves every need".into();
+    }
+    let ids: Vec<&str> = needs.iter().map(|n| n.as_str()).collect();
+    format!("now serves {}", ids.join(", "))
 }
 
 /// Card keys and the inline revocation list, counted (never the member numbers).
@@ -251,6 +266,7 @@ mod tests {
         let mut after = before.clone();
         after.staff.logins = vec![login("Sam", "h9"), login("Kim", "h3"), login("Ola", "h4")];
         after.staff.logins[1].role = Role::Manager;
+        after.staff.logins[1].needs = vec![crate::domain::NeedId::new("housing").unwrap()];
         after.staff.api_tokens = vec![token("Screen", "t7"), token("Desk", "t5")];
         after.cards.revoked = vec!["M-2".into(), "M-3".into()];
         let said: Vec<String> = access_changes(&before, &after)
@@ -263,6 +279,7 @@ mod tests {
                 "login Sam: new passcode",
                 "login Alex: removed",
                 "login Kim: now manager",
+                "login Kim: now serves housing",
                 "login Ola: added (advisor)",
                 "token Tablet: removed",
                 "token Screen: replaced",
