@@ -1,8 +1,9 @@
 //! Starting the kiosk: open the store, build the hub, start the background parts on a tokio
 //! runtime, then give the main thread to the screen (`crate::ui::window`), or wait for a stop
-//! signal when headless.
+//! signal when headless. SIGHUP re-reads the configuration meanwhile (`crate::reload`).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ use crate::service::{Failure, notify_ready, shutdown_signal, watchdog_loop};
 pub struct RunOptions {
     pub headless: bool,
     pub listen: Option<SocketAddr>,
+    /// The configuration file, re-read on SIGHUP; `None` for the built-in demo.
+    pub config_file: Option<PathBuf>,
 }
 
 /// Seconds between housekeeping rounds (closing the queue, re-dating, retention).
@@ -27,7 +30,10 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     }
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(listen) = opts.listen {
-        config.staff.listen = listen;
+        config.set_listen(listen).map_err(Failure::usage)?;
+    }
+    for w in &config.warnings {
+        tracing::warn!("{w}");
     }
     if config.demo {
         tracing::info!(
@@ -57,6 +63,17 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         .block_on(crate::staff::start(hub.clone()))
         .map_err(Failure::runtime)?;
     tracing::info!("staff pages on {}", staff.url);
+    let source = crate::reload::Source {
+        file: opts.config_file.clone(),
+        listen: opts.listen,
+    };
+    let reloads = {
+        let _inside = runtime.enter();
+        crate::reload::start(hub.clone(), staff.state.clone(), source)
+    };
+    if let Err(e) = reloads {
+        tracing::error!("cannot listen for SIGHUP, so `systemctl reload` will not work: {e}");
+    }
     runtime.block_on(async { crate::sync::start(&hub) });
     // The door sensor and status LED run on their own thread until this is dropped.
     let _door = crate::hardware::start(hub.clone());

@@ -70,6 +70,9 @@ pub enum Event {
         events: usize,
         error: Option<String>,
     },
+    /// The configuration was re-read (`systemctl reload`): `ok` false when it was refused and
+    /// the running one stays. Needs, hours and logins may have changed.
+    ConfigReloaded { ok: bool },
 }
 
 /// A handle to publish and subscribe; cheap to clone.

@@ -21,6 +21,7 @@
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output and the
 //!   status line systemd shows; [`service`]: exit codes, systemd readiness and watchdog, stop
 //!   signals, shared by all three.
+//! - [`reload`]: SIGHUP (`systemctl reload`) re-reads the configuration while the kiosk runs.
 //! - [`admin`]: what operators run on the appliance: the default configuration, backups and
 //!   restores, man pages and completions.
 //!
@@ -44,6 +45,7 @@ pub mod hardware;
 pub mod hub;
 pub mod logging;
 pub mod metrics;
+pub mod reload;
 pub mod report;
 pub mod scanner;
 pub mod service;

@@ -26,9 +26,34 @@ fn the_example_config_passes_check_config() {
     assert!(out.status.success());
     let file = dir.path().join("k.toml");
     std::fs::write(&file, &out.stdout).unwrap();
+    // Its TLS files are made at the appliance's first boot: until then it says how.
+    let check = hub_kiosk(&["check-config", file.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(
+        text(&check.stderr).contains("/etc/hub-kiosk/tls/cert.pem does not exist")
+            && text(&check.stderr).contains("hub-kiosk staff tls"),
+        "{}",
+        text(&check.stderr)
+    );
+    let tls = dir.path().join("tls");
+    let made = hub_kiosk(&[
+        "staff",
+        "tls",
+        "--self-signed",
+        "--out",
+        tls.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let example = text(&out.stdout).replace("/etc/hub-kiosk/tls", tls.to_str().unwrap());
+    std::fs::write(&file, example).unwrap();
     let check = hub_kiosk(&["check-config", file.to_str().unwrap()]);
     assert!(check.status.success(), "{}", text(&check.stderr));
     assert!(text(&check.stdout).contains("ok — site `walton`"));
+    assert!(
+        !text(&check.stdout).contains("warning"),
+        "{}",
+        text(&check.stdout)
+    );
 }
 
 #[test]

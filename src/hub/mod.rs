@@ -5,6 +5,7 @@
 //! an event. Its methods block on SQLite: the screen calls them off the UI thread and the web
 //! server through `spawn_blocking`.
 
+mod audit;
 mod cards;
 mod checkin;
 mod help;
@@ -12,10 +13,11 @@ mod housekeeping;
 mod outbox;
 mod queue;
 mod records;
+mod reload;
 mod sessions;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tokio::sync::broadcast;
@@ -30,12 +32,14 @@ use crate::metrics::Metrics;
 use crate::status::{DoorSnapshot, StatusBoard, SyncSnapshot};
 use crate::store::{Store, StoreError};
 
+pub use audit::StaffAction;
 pub use cards::{ScanOutcome, verifier};
 pub use checkin::{AtSession, CheckInOutcome, CheckInRequest, NoTicket, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use outbox::SentHour;
 pub use queue::{QueueEntry, QueueView};
 pub use records::DutyEntry;
+pub use reload::ReloadReport;
 pub use sessions::SessionRegister;
 
 /// Why a request was refused.
@@ -95,6 +99,8 @@ pub struct Hub {
     clock: Arc<dyn Clock>,
     /// Unsynchronised records of this boot were re-dated after the clock synced.
     redated: AtomicBool,
+    /// How the last live reload of the configuration went (`reload.rs`).
+    last_reload: Mutex<Option<ReloadReport>>,
 }
 
 /// The configuration and what the hub derives from it, kept together so they always agree.
@@ -158,6 +164,7 @@ impl Hub {
             courses,
             clock,
             redated: AtomicBool::new(false),
+            last_reload: Mutex::new(None),
         })
     }
 

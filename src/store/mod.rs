@@ -6,6 +6,7 @@
 //! One connection behind a mutex serialises writers inside the process; other processes (the
 //! `report` command) read alongside through WAL.
 
+pub mod audit;
 pub mod backup;
 mod checkins;
 mod door;
@@ -32,6 +33,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::sqlite::{OpenError, open_error};
 
+pub use audit::{AuditEntry, AuditFilter, AuditRow, AuditVia};
 pub use checkins::{AtSession, NewTicket, Receipt};
 pub use error::{Result, StoreError};
 pub use outbox::{DeadLetter, OutboxEntry};

@@ -25,7 +25,8 @@ pub struct Purged {
 
 impl Store {
     /// Deletes check-ins, finished tickets and door passes recorded before `cutoff`, and the
-    /// registers of sessions that started before `registers`.
+    /// duty rows of staff away since before it, and the registers of sessions that started
+    /// before `registers`.
     pub fn purge_before(&self, cutoff: DateTime<Utc>, registers: DateTime<Utc>) -> Result<Purged> {
         let c = ms(cutoff);
         let r = ms(registers);
@@ -54,6 +55,8 @@ impl Store {
                 "DELETE FROM dropin_pause WHERE since_ms < ?1 AND resumed_ms IS NOT NULL",
                 [c],
             )?;
+            // Staff names: who has been away since before the cutoff is forgotten.
+            tx.execute("DELETE FROM duty WHERE on_duty = 0 AND since_ms < ?1", [c])?;
             Ok(Purged {
                 check_ins,
                 tickets,

@@ -207,7 +207,26 @@ pub const MIGRATIONS: &[&str] = &[
         resumed_by  TEXT
     );
     "#,
-    // 4: Recovery College registers (who came to which session) and attendance per course in
+    // 4: the audit log: one row per staff action (see `store::audit`), kept `audit_days`.
+    r#"
+    CREATE TABLE audit (
+        id       INTEGER PRIMARY KEY,
+        at_ms    INTEGER NOT NULL,              -- UTC wall time, Unix milliseconds
+        actor    TEXT    NOT NULL,              -- the login's or API token's name
+        via      TEXT    NOT NULL CHECK (via IN ('session', 'token', 'sign-in', 'reload')),
+        action   TEXT    NOT NULL,              -- sign-in, call, seen, walk-in, duty…
+        subject  TEXT,                          -- the ticket or course session it was about
+        detail   TEXT,                          -- e.g. "to housing", "on duty"
+        client   TEXT                           -- the staff device's IP address
+    );
+    CREATE INDEX audit_at ON audit (at_ms);
+    -- Rows are added and, past audit_days, deleted; never changed.
+    CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END;
+    "#,
+    // 5: Recovery College registers (who came to which session) and attendance per course in
     // the hourly totals (see `store::registers`).
     r#"
     ALTER TABLE footfall_hour ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;

@@ -48,6 +48,8 @@ pub(super) struct Shell {
     pub(super) needs: Rc<VecModel<NeedTile>>,
     /// The language the texts were last drawn in ("" before the first drawing).
     pub(super) drawn_language: RefCell<String>,
+    /// The configuration last drawn (a reload swaps the visit's).
+    pub(super) drawn_config: RefCell<Arc<crate::config::Config>>,
     timers: Timers,
     jobs: Jobs,
     started: Instant,
@@ -64,6 +66,7 @@ impl Shell {
             calls: RefCell::new(Calls::new(config.display.recent_calls)),
             needs: Rc::new(VecModel::default()),
             drawn_language: RefCell::new(String::new()),
+            drawn_config: RefCell::new(config.clone()),
             timers: Timers::default(),
             jobs,
             started: Instant::now(),

@@ -77,6 +77,7 @@ fn wire(w: &AppWindow, shell: &Rc<Shell>) {
         }
     };
     api.on_check_in(feed(Input::CheckIn));
+    api.on_show_privacy(feed(Input::Privacy));
     api.on_back(feed(Input::Back));
     api.on_done(feed(Input::Done));
     api.on_finish(feed(Input::Finish));

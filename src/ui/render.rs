@@ -1,6 +1,9 @@
 //! Draws the state into the Slint globals `Api` and `Theme`: after every input, only what it
 //! changed is set (Slint redraws nothing for a value set again unchanged; the tile and
-//! direction models are rebuilt only when their words change).
+//! direction models are rebuilt only when their words change), and everything once a reloaded
+//! configuration reaches the visit.
+
+use std::sync::Arc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
@@ -13,12 +16,13 @@ use super::{
 use crate::hub;
 
 impl Shell {
-    /// What never changes while the kiosk runs: the site's name, the languages, the timings.
+    /// What changes only with the configuration: the site's name, the languages, the timings.
     pub(super) fn render_site(&self, w: &AppWindow) {
-        let config = self.hub.config();
+        let config = self.visit.borrow().config().clone();
         let api = w.global::<Api>();
         api.set_site_name(config.site.name.as_str().into());
         api.set_idle_seconds(config.display.idle_reset_seconds as i32);
+        api.set_retention_days(config.kiosk.retention_days as i32);
         let langs: Vec<LanguageChoice> = config
             .site
             .languages
@@ -39,6 +43,11 @@ impl Shell {
         };
         let visit = self.visit.borrow();
         let api = w.global::<Api>();
+        if !Arc::ptr_eq(&self.drawn_config.borrow(), visit.config()) {
+            *self.drawn_config.borrow_mut() = visit.config().clone();
+            self.render_site(&w);
+            self.drawn_language.borrow_mut().clear();
+        }
         let language_changed = *self.drawn_language.borrow() != visit.language();
         if language_changed {
             self.render_language(&w, &visit);
@@ -78,6 +87,7 @@ impl Shell {
             Page::Needs => Screen::Needs,
             Page::Sessions => Screen::Sessions,
             Page::Done => Screen::Done,
+            Page::Privacy => Screen::Privacy,
             Page::Help => Screen::Help,
         });
         let theme = w.global::<Theme>();
@@ -95,6 +105,9 @@ impl Shell {
         api.set_welcome_line(welcome.into());
         api.set_help_line(help.into());
         api.set_cancelled_help(visit.cancelled_help().into());
+        let privacy = visit.privacy_words();
+        api.set_privacy_notice(privacy.notice.into());
+        api.set_privacy_contact(privacy.contact.into());
         let numbers: Vec<CrisisNumber> = visit
             .crisis_numbers()
             .into_iter()

@@ -101,6 +101,7 @@ pub async fn call_next(
         ticket_answer,
     )
     .await
+    .map(|a| a.with_detail("next in line"))
 }
 
 pub async fn ticket(
@@ -194,6 +195,7 @@ pub async fn transfer(
     let what = format!("POST /api/v1/tickets/{id}/transfer");
     let key = keyed(&s, &headers, &caller, &what, &body)?;
     let need = NeedId::new(&body.need).map_err(ApiError::unprocessable)?;
+    let detail = format!("to {need}");
     once(
         &s,
         key,
@@ -202,6 +204,7 @@ pub async fn transfer(
         ticket_answer,
     )
     .await
+    .map(|a| a.with_detail(detail))
 }
 
 pub async fn status(State(s): State<AppState>) -> Result<ApiJson<super::health::Health>, ApiError> {

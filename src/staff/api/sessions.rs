@@ -15,6 +15,7 @@ use crate::domain::MemberId;
 use crate::domain::timetable::SessionId;
 use crate::hub::{HubError, SessionRegister};
 use crate::report::csv_line;
+use crate::staff::audit::AuditNote;
 use crate::staff::auth::Caller;
 use crate::staff::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::staff::state::AppState;
@@ -188,8 +189,33 @@ pub async fn add(
     let id = session_id(&raw)?;
     let member = member_of(body.member.as_deref())?;
     let by = caller.name;
+    let detail = who(member.is_some(), "added");
     let register = s.hub(move |h| h.add_attendee(&id, member, &by)).await?;
-    Ok((StatusCode::CREATED, ApiJson(register)).into_response())
+    let note = audit_note(&s.hub, &register, detail);
+    Ok((StatusCode::CREATED, Extension(note), ApiJson(register)).into_response())
+}
+
+/// "a member added": the audit log names who did it and which session, never the student.
+fn who(member: bool, what: &str) -> String {
+    let student = if member {
+        "a member"
+    } else {
+        "a student without a number"
+    };
+    format!("{student} {what}")
+}
+
+/// The audit log's row for a register change: the session by course, day and time.
+fn audit_note(hub: &crate::hub::Hub, r: &SessionRegister, detail: String) -> AuditNote {
+    AuditNote {
+        subject: Some(format!(
+            "{} at {} (session {})",
+            r.title,
+            hub.local(r.starts).format("%Y-%m-%d %H:%M"),
+            r.id
+        )),
+        detail: Some(detail),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,11 +229,12 @@ pub async fn remove(
     State(s): State<AppState>,
     ApiPath(raw): ApiPath<String>,
     ApiQuery(q): ApiQuery<RemoveQuery>,
-) -> Result<ApiJson<SessionRegister>, ApiError> {
+) -> Result<(Extension<AuditNote>, ApiJson<SessionRegister>), ApiError> {
     refuse_empty(&[("member", &q.member)])?;
     let id = session_id(&raw)?;
     let member = member_of(q.member.as_deref())?;
-    s.hub(move |h| h.remove_attendee(&id, member))
-        .await
-        .map(ApiJson)
+    let detail = who(member.is_some(), "taken off");
+    let register = s.hub(move |h| h.remove_attendee(&id, member)).await?;
+    let note = audit_note(&s.hub, &register, detail);
+    Ok((Extension(note), ApiJson(register)))
 }

@@ -3,6 +3,7 @@
 //! security policy allows no inline script. One layout (header, navigation, calm readable styles
 //! that work on a phone) wraps every page.
 
+pub mod audit;
 pub mod footfall;
 pub mod login;
 pub mod queue;

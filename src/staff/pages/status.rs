@@ -1,11 +1,15 @@
 //! The status page: is the kiosk forwarding its counts, is anything waiting to be sent, is the
-//! door sensor well, is there disk space left, is the clock right, which version runs.
+//! door sensor well, is there disk space left, is the clock right, which version runs; the
+//! configuration's warnings and how its last reload went at the top; and for managers, the
+//! audit log (`audit.rs`).
 
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::{DateTime, Utc};
 
+use super::audit::{self, AuditQuery, is_manager};
 use super::{Nav, escape, layout, message};
 use crate::staff::auth::Caller;
 use crate::staff::health::{Health, bytes};
@@ -154,13 +158,51 @@ fn uptime(secs: u64) -> String {
     }
 }
 
-pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller>) -> Html<String> {
+/// The configuration's warnings (plain HTTP on the network, a login named like a desk) and a
+/// reload that was refused, at the top of the page.
+fn warnings(hub: &crate::hub::Hub) -> String {
+    let mut out: String = hub
+        .config()
+        .warnings
+        .iter()
+        .map(|w| message("error", &format!("Warning: {w}")))
+        .collect();
+    if let Some(r) = hub.last_reload() {
+        let at = when(hub, Some(r.at));
+        let (kind, text) = match (&r.refused, r.restart_needed.is_empty()) {
+            (Some(_), _) => ("error", format!("{at}: {}", r.summary())),
+            (None, false) => ("error", format!("Warning: {at}: {}", r.summary())),
+            (None, true) => ("note", format!("{at}: {}.", r.summary())),
+        };
+        out.push_str(&message(kind, &text).replacen("<p ", "<p id=\"reload\" ", 1));
+    }
+    out
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Html<String> {
     let started = s.started;
     let hub = s.hub.clone();
-    let body = match s.hub(move |h| Health::gather(h, started)).await {
-        Ok(h) => render(&hub, &h),
-        Err(e) => format!("<h1>Status</h1>{}", message("error", &e.message)),
-    };
+    let manager = is_manager(&s.hub, &caller);
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let gathered = s
+        .hub(move |h| {
+            let health = Health::gather(h, started)?;
+            let audit = manager.then(|| audit::section(h, &q));
+            Ok((health, audit))
+        })
+        .await;
+    let mut body = warnings(&hub);
+    match gathered {
+        Ok((h, audit)) => {
+            body.push_str(&render(&hub, &h));
+            body.push_str(&audit.unwrap_or_default());
+        }
+        Err(e) => body.push_str(&format!("<h1>Status</h1>{}", message("error", &e.message))),
+    }
     layout(
         "Status",
         &s.hub.config().site.name,

@@ -49,10 +49,12 @@ pub enum Scene {
     MemberSessions,
     /// Done after a session that is over its places, offering the next student the sessions.
     SessionDone,
+    /// "How we use information", opened from Welcome.
+    Privacy,
 }
 
 impl Scene {
-    pub const ALL: [Scene; 15] = [
+    pub const ALL: [Scene; 16] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
@@ -68,6 +70,7 @@ impl Scene {
         Scene::Sessions,
         Scene::MemberSessions,
         Scene::SessionDone,
+        Scene::Privacy,
     ];
 
     /// The file name's first part: `needs-ar.png`.
@@ -88,6 +91,7 @@ impl Scene {
             Scene::Sessions => "sessions",
             Scene::MemberSessions => "member-sessions",
             Scene::SessionDone => "session-done",
+            Scene::Privacy => "privacy",
         }
     }
 }
@@ -236,6 +240,7 @@ impl Shooter {
         };
         match scene {
             Scene::Welcome => {}
+            Scene::Privacy => ui.input(Input::Privacy),
             Scene::Needs => tap_needs(&["advisor", "courses"]),
             Scene::Countdown => {
                 tap_needs(&["advisor", "courses"]);

@@ -86,7 +86,16 @@ impl Visit {
         let (language, large, contrast) =
             (self.language.clone(), self.large_text, self.high_contrast);
         let mut effects = self.reset();
-        self.language = language;
+        // Kept unless a reloaded configuration no longer offers it.
+        if self
+            .config
+            .site
+            .languages
+            .iter()
+            .any(|l| l.as_str() == language)
+        {
+            self.language = language;
+        }
         self.large_text = large;
         self.high_contrast = contrast;
         effects.extend(self.touched());

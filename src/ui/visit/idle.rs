@@ -64,8 +64,10 @@ impl Visit {
     }
 
     /// Forgets the visitor: Welcome, nothing chosen, no member, the site's default language,
-    /// no reading aids; an answer still on its way is dropped.
+    /// no reading aids, a configuration re-read meanwhile in place; an answer still on its way
+    /// is dropped.
     pub(super) fn reset(&mut self) -> Vec<Effect> {
+        self.apply_pending();
         self.generation += 1;
         self.page = Page::Welcome;
         self.busy = false;

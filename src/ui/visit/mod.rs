@@ -7,11 +7,14 @@
 //! `flow.rs`: taps, scans and answers; `sessions.rs`: "Which session are you here for?";
 //! `help.rs`: "I need to talk to someone now" (the help screen, the alert it raises and what
 //! staff did about it); `idle.rs`: forgetting the visitor (idle countdown, the done screen's
-//! return); `view.rs`: what the screen shows, in the visitor's language.
+//! return); `privacy.rs`: "How we use information"; `reconfigure.rs`: a configuration re-read
+//! while running; `view.rs`: what the screen shows, in the visitor's language.
 
 mod flow;
 mod help;
 mod idle;
+mod privacy;
+mod reconfigure;
 mod sessions;
 #[cfg(test)]
 mod tests;
@@ -39,6 +42,8 @@ pub enum Page {
     /// "Which session are you here for?"
     Sessions,
     Done,
+    /// "How we use information": what is recorded, for how long, what leaves, whom to ask.
+    Privacy,
     /// "Someone is coming to you now": the crisis numbers, and what staff did about the alert.
     Help,
 }
@@ -166,6 +171,8 @@ pub enum Input {
     Done,
     Back,
     Finish,
+    /// "How we use information" on Welcome.
+    Privacy,
     Language(String),
     LargeText,
     HighContrast,
@@ -286,6 +293,8 @@ pub struct Visit {
     on_now: OnNow,
     /// Why sessions were asked for: where "Something else" and Back lead.
     asked: Option<sessions::Asked>,
+    /// A configuration re-read meanwhile, taken when this visitor is forgotten.
+    pending: Option<Arc<Config>>,
 }
 
 impl Visit {
@@ -310,6 +319,7 @@ impl Visit {
             wedge: Wedge::default(),
             on_now: OnNow::default(),
             asked: None,
+            pending: None,
         }
     }
 
@@ -321,6 +331,7 @@ impl Visit {
             Input::Need(i) => self.choose(i),
             Input::Done => self.submit(self.chosen_ids(), None),
             Input::Back => self.go_back(),
+            Input::Privacy => self.show_privacy(),
             Input::Finish | Input::Reset | Input::DoneElapsed => self.reset(),
             Input::Language(code) => self.choose_language(&code),
             Input::LargeText => {
