@@ -53,6 +53,12 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     }
 
     let runtime = crate::service::runtime("hub-kiosk-worker")?;
+    // Listening for a stop from here on: a SIGTERM while the parts below start ends the run
+    // cleanly once they have, instead of killing the process half-started.
+    let stop = {
+        let _inside = runtime.enter();
+        shutdown_signal()
+    };
     runtime.spawn(housekeeping_loop(hub.clone()));
     runtime.spawn(crate::logging::status_loop(hub.clone()));
     {
@@ -81,14 +87,14 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     if opts.headless {
         notify_ready();
         runtime.spawn(watchdog_loop());
-        runtime.block_on(shutdown_signal());
+        runtime.block_on(stop);
         tracing::info!("stopping");
         runtime.block_on(staff.stop());
         Ok(())
     } else {
         // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
         runtime.spawn(async {
-            shutdown_signal().await;
+            stop.await;
             let _ = slint::invoke_from_event_loop(|| {
                 let _ = slint::quit_event_loop();
             });

@@ -160,9 +160,10 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
     tracing::info!("central service on {scheme}://{addr}");
     runtime
         .block_on(async move {
+            let stop = crate::service::shutdown_signal();
             crate::service::notify_ready();
             tokio::spawn(crate::service::watchdog_loop());
-            super::serve(central, listener, crate::service::shutdown_signal()).await
+            super::serve(central, listener, stop).await
         })
         .map_err(Failure::runtime)?;
     tracing::info!("stopping");
