@@ -80,6 +80,7 @@ fn main() {
             language: Language::english(),
             source: Source::Touchscreen,
             priority: false,
+            session: None,
             interpreter: false,
         };
         let t = Instant::now();

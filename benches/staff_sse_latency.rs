@@ -131,6 +131,7 @@ async fn check_in(
         language: Language::english(),
         source: Source::Touchscreen,
         priority: false,
+        session: None,
         interpreter: false,
     };
     let h = hub.clone();

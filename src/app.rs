@@ -1,11 +1,15 @@
-//! Starting the kiosk: open the store and build the hub, then, with a screen, show it first and
-//! start the rest (the async runtime, the staff pages, forwarding, housekeeping, the door) on a
-//! thread of their own while the first frame is drawn; headless, start them and wait for a stop
-//! signal.
+//! Starting the kiosk: open the store, build the hub and the async runtime (listening for a stop
+//! signal from then on), then, with a screen, show it first and start the rest (the staff
+//! pages, SIGHUP reloads (`crate::reload`), forwarding, housekeeping, the timetable's refresh,
+//! the door) on a thread of their own while the first frame is drawn; headless, start them and
+//! wait for a stop signal.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::runtime::Handle;
 
 use crate::config::Config;
 use crate::events::Event;
@@ -18,6 +22,8 @@ use crate::service::{Failure, notify_ready, shutdown_signal, watchdog_loop};
 pub struct RunOptions {
     pub headless: bool,
     pub listen: Option<SocketAddr>,
+    /// The configuration file, re-read on SIGHUP; `None` for the built-in demo.
+    pub config_file: Option<PathBuf>,
 }
 
 pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
@@ -27,7 +33,10 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     }
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(listen) = opts.listen {
-        config.staff.listen = listen;
+        config.set_listen(listen).map_err(Failure::usage)?;
+    }
+    for w in &config.warnings {
+        tracing::warn!("{w}");
     }
     if config.demo {
         tracing::info!(
@@ -39,30 +48,37 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         );
     }
     let hub = Hub::open(config).map_err(Failure::runtime)?;
+    let runtime = crate::service::runtime("hub-kiosk-worker")?;
+    // Listening for a stop from here on: a SIGTERM while the parts below start ends the run
+    // cleanly once they have, instead of killing the process half-started.
+    let stop = {
+        let _inside = runtime.enter();
+        shutdown_signal()
+    };
     if opts.headless {
-        let services = Services::start(&hub)?;
+        let services = Services::start(&hub, runtime.handle(), &opts)?;
         notify_ready();
-        services.runtime.spawn(watchdog_loop());
-        services.runtime.block_on(shutdown_signal());
+        runtime.spawn(watchdog_loop());
+        runtime.block_on(stop);
         tracing::info!("stopping");
-        services.stop();
+        runtime.block_on(services.staff.stop());
         return Ok(());
     }
+    // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
+    runtime.spawn(async {
+        stop.await;
+        quit_screen();
+    });
     let (tx, rx) = std::sync::mpsc::channel();
-    let starting = hub.clone();
+    let (starting, handle) = (hub.clone(), runtime.handle().clone());
     let shown = crate::ui::window::run(hub, move || {
         // The window exists: the services start beside its first frame, not before it.
         let spawned = std::thread::Builder::new()
             .name("start".into())
             .spawn(move || {
-                let started = Services::start(&starting);
-                match &started {
-                    // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
-                    Ok(s) => drop(s.runtime.spawn(async {
-                        shutdown_signal().await;
-                        quit_screen();
-                    })),
-                    Err(_) => quit_screen(),
+                let started = Services::start(&starting, &handle, &opts);
+                if started.is_err() {
+                    quit_screen();
                 }
                 let _ = tx.send(started);
             });
@@ -74,7 +90,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     tracing::info!("stopping");
     match rx.recv() {
         Ok(Ok(services)) => {
-            services.stop();
+            runtime.block_on(services.staff.stop());
             shown
         }
         Ok(Err(failure)) => Err(failure),
@@ -88,39 +104,38 @@ fn quit_screen() {
     });
 }
 
-/// What runs beside the screen, or alone when headless.
+/// What runs beside the screen, or alone when headless, on the runtime `rt`.
 struct Services {
-    runtime: tokio::runtime::Runtime,
     staff: crate::staff::Running,
     _door: Option<Door>,
 }
 
 impl Services {
-    fn start(hub: &Arc<Hub>) -> Result<Services, Failure> {
-        let runtime = crate::service::runtime("hub-kiosk-worker")?;
-        runtime.spawn(housekeeping_loop(hub.clone()));
-        runtime.spawn(crate::logging::status_loop(hub.clone()));
-        let staff = runtime
+    fn start(hub: &Arc<Hub>, rt: &Handle, opts: &RunOptions) -> Result<Services, Failure> {
+        rt.spawn(housekeeping_loop(hub.clone()));
+        rt.spawn(crate::logging::status_loop(hub.clone()));
+        {
+            let _in_runtime = rt.enter();
+            crate::courses::start(hub.timetable_refresher());
+        }
+        let staff = rt
             .block_on(crate::staff::start(hub.clone()))
             .map_err(Failure::runtime)?;
         tracing::info!("staff pages on {}", staff.url);
-        let _in_runtime = runtime.enter();
+        let _inside = rt.enter();
+        let source = crate::reload::Source {
+            file: opts.config_file.clone(),
+            listen: opts.listen,
+        };
+        if let Err(e) = crate::reload::start(hub.clone(), staff.state.clone(), source) {
+            tracing::error!("cannot listen for SIGHUP, so `systemctl reload` will not work: {e}");
+        }
         crate::sync::start(hub);
         // The door sensor and status LED run on their own thread until this is dropped.
         let door = crate::hardware::start(hub.clone());
-        drop(_in_runtime);
-        Ok(Services {
-            runtime,
-            staff,
-            _door: door,
-        })
-    }
-
-    fn stop(self) {
-        self.runtime.block_on(self.staff.stop());
+        Ok(Services { staff, _door: door })
     }
 }
-
 /// Housekeeping (closing the queue, help requests nobody acknowledged, re-dating, retention):
 /// a round at start, then each round when it is next due (`Hub::housekeeping_due`), sleeping
 /// in between; a new help request wakes it to reckon when that one escalates.

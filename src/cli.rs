@@ -27,6 +27,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the kiosk: the screen, the staff pages, door counting and forwarding.
+    ///
+    /// SIGHUP (`systemctl reload hub-kiosk`) re-reads the configuration file without a restart;
+    /// a file with a problem is refused and the running configuration stays.
     Run(RunArgs),
     /// Check a configuration file and say what is wrong, with the line.
     CheckConfig {
@@ -50,6 +53,9 @@ pub enum Command {
     /// Membership cards: make signing keys, issue and print cards, check a card.
     #[command(subcommand)]
     Card(crate::cards::cli::CardCommand),
+    /// The Recovery College timetable: check a file and list a day's sessions.
+    #[command(subcommand)]
+    Courses(crate::courses::cli::CoursesCommand),
     /// Draw every screen in every language to PNG files (software renderer, no display).
     Screenshots(ScreenshotsArgs),
     /// Back up the kiosk's database to a file (safe while the kiosk runs).
@@ -154,6 +160,9 @@ pub struct DailyArgs {
 pub enum StaffCommand {
     /// Read a passcode and print its Argon2 hash for `staff.logins` in the configuration.
     HashPasscode,
+    /// Make a key and a certificate signing request for the trust's certificate authority, or
+    /// (--self-signed) a certificate for a trial, for the staff pages or the central service.
+    Tls(crate::admin::tls::TlsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -180,15 +189,24 @@ impl ConfigArgs {
     }
 }
 
+/// The file `run` read its configuration from (re-read on SIGHUP).
+fn config_file(args: &ConfigArgs) -> PathBuf {
+    args.config
+        .clone()
+        .unwrap_or_else(|| crate::admin::default_path("kiosk.toml"))
+}
+
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(args) => {
             let config = args.config.load()?;
+            let config_file = (!config.demo).then(|| config_file(&args.config));
             crate::app::run(
                 config,
                 crate::app::RunOptions {
                     headless: args.headless,
                     listen: args.listen,
+                    config_file,
                 },
             )
         }
@@ -201,7 +219,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Sync(cmd) => crate::sync::cli::command(cmd),
         Command::Central(args) => crate::central::cli::command(args),
         Command::Card(command) => crate::cards::cli::run(command),
+        Command::Courses(command) => crate::courses::cli::command(command),
         Command::Screenshots(args) => screenshots(args),
+        Command::Staff(StaffCommand::Tls(args)) => crate::admin::tls::run(args),
         Command::Backup(a) => {
             let db = database(a.config.as_deref(), a.demo, a.database.as_ref())?;
             crate::admin::backup::run_backup(
@@ -245,6 +265,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
 fn check_config(file: Option<PathBuf>) -> Result<(), Failure> {
     let file = file.unwrap_or_else(|| crate::admin::default_path("kiosk.toml"));
     let c = Config::load(&file).map_err(Failure::usage)?;
+    let timetable = crate::courses::cli::check_configured(&c).map_err(Failure::usage)?;
     println!(
         "{}: ok — site `{}` ({}), kiosk `{}`, {} needs, database {}",
         file.display(),
@@ -254,6 +275,12 @@ fn check_config(file: Option<PathBuf>) -> Result<(), Failure> {
         c.catalogue.len(),
         c.database_path().display()
     );
+    if let Some(t) = timetable {
+        println!("{t}");
+    }
+    for w in &c.warnings {
+        println!("warning: {w}");
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 use crate::domain::day::Pause;
 use crate::domain::footfall::Direction;
+use crate::domain::timetable::SessionId;
 use crate::domain::{HelpRequest, Language, NeedId, Texts, Ticket};
 
 /// Something that happened.
@@ -57,6 +58,21 @@ pub enum Event {
     DutyChanged { on_duty: u32 },
     /// A card scan was refused (never carries the scanned text).
     ScanRejected { reason: String },
+    /// A session's register changed: someone checked in for it, or staff added or removed a
+    /// student. Carries the count, never who.
+    AttendanceChanged {
+        session: SessionId,
+        attendees: i64,
+        capacity: Option<u32>,
+    },
+    /// The timetable was read again (`error` when that failed and the copy in use stays).
+    TimetableChanged {
+        events: usize,
+        error: Option<String>,
+    },
+    /// The configuration was re-read (`systemctl reload`): `ok` false when it was refused and
+    /// the running one stays. Needs, hours and logins may have changed.
+    ConfigReloaded { ok: bool },
 }
 
 /// A handle to publish and subscribe; cheap to clone.

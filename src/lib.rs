@@ -8,6 +8,7 @@
 //! - [`hub`]: the core the other parts call — validate, save in one transaction, publish.
 //! - [`events`]: the one broadcast stream the screen and the staff pages subscribe to.
 //! - [`config`]: the TOML configuration, its example and the built-in demo.
+//! - [`courses`]: the Recovery College timetable: reading or fetching it, the copy in use.
 //! - [`clock`]: wall clock, monotonic clock, boot id and NTP state (the Pi has no RTC).
 //! - [`staff`]: the advisors' and managers' pages, the JSON API and its event stream.
 //! - [`web`]: what the staff and central services share: tokens, sessions, sign-in and its
@@ -20,6 +21,7 @@
 //! - [`app`], [`cli`], [`logging`]: starting the parts, the command line, log output and the
 //!   status line systemd shows; [`service`]: exit codes, systemd readiness and watchdog, stop
 //!   signals, shared by all three.
+//! - [`reload`]: SIGHUP (`systemctl reload`) re-reads the configuration while the kiosk runs.
 //! - [`admin`]: what operators run on the appliance: the default configuration, backups and
 //!   restores, man pages and completions.
 //! - [`wakeups`]: how often each waiting loop has turned, so tests can check the kiosk idles.
@@ -37,12 +39,14 @@ pub mod central;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod courses;
 pub mod domain;
 pub mod events;
 pub mod hardware;
 pub mod hub;
 pub mod logging;
 pub mod metrics;
+pub mod reload;
 pub mod report;
 pub mod scanner;
 pub mod service;

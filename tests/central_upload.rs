@@ -98,11 +98,12 @@ async fn bad_uploads_are_refused_with_what_is_wrong() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.to_string().contains("clock was not set"));
 
-    let mut v2 = upload("d", json!([]));
-    v2["version"] = json!(2);
-    let (s, body) = f.put(KIOSK_TOKEN, &v2).await;
+    let mut newer = upload("d", json!([]));
+    newer["version"] = json!(hub_kiosk::sync::wire::FORMAT_VERSION + 1);
+    let (s, body) = f.put(KIOSK_TOKEN, &newer).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["detail"].as_str().unwrap().contains("version 2"));
+    let newer = format!("version {}", hub_kiosk::sync::wire::FORMAT_VERSION + 1);
+    assert!(body["detail"].as_str().unwrap().contains(&newer), "{body}");
 
     let many: Vec<Value> = (0..1001).map(|_| bucket(ok, 1, 1)).collect();
     let (s, _) = f.put(KIOSK_TOKEN, &upload("d", json!(many))).await;

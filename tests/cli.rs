@@ -26,9 +26,34 @@ fn the_example_config_passes_check_config() {
     assert!(out.status.success());
     let file = dir.path().join("k.toml");
     std::fs::write(&file, &out.stdout).unwrap();
+    // Its TLS files are made at the appliance's first boot: until then it says how.
+    let check = hub_kiosk(&["check-config", file.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(
+        text(&check.stderr).contains("/etc/hub-kiosk/tls/cert.pem does not exist")
+            && text(&check.stderr).contains("hub-kiosk staff tls"),
+        "{}",
+        text(&check.stderr)
+    );
+    let tls = dir.path().join("tls");
+    let made = hub_kiosk(&[
+        "staff",
+        "tls",
+        "--self-signed",
+        "--out",
+        tls.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let example = text(&out.stdout).replace("/etc/hub-kiosk/tls", tls.to_str().unwrap());
+    std::fs::write(&file, example).unwrap();
     let check = hub_kiosk(&["check-config", file.to_str().unwrap()]);
     assert!(check.status.success(), "{}", text(&check.stderr));
     assert!(text(&check.stdout).contains("ok — site `walton`"));
+    assert!(
+        !text(&check.stdout).contains("warning"),
+        "{}",
+        text(&check.stdout)
+    );
 }
 
 #[test]
@@ -144,15 +169,15 @@ fn report_daily_prints_csv_of_a_filled_database() {
     assert_eq!(lines.len(), 3, "{csv}");
     assert_eq!(
         lines[0],
-        "date,door_in,door_in_calibrated,door_out,checkins_anonymous,checkins_member,need_advisor,need_housing,need_money,need_work,need_courses,need_peer,need_wellbeing,need_digital,need_visiting,dropins_joined,dropins_seen,dropins_no_show,dropins_closed,median_wait_minutes,help_requests"
+        "date,door_in,door_in_calibrated,door_out,checkins_anonymous,checkins_member,need_advisor,need_housing,need_money,need_work,need_courses,need_peer,need_wellbeing,need_digital,need_visiting,attendance,dropins_joined,dropins_seen,dropins_no_show,dropins_closed,median_wait_minutes,help_requests"
     );
     assert_eq!(
         lines[1],
-        "2026-11-23,4,4,0,3,0,1,1,0,0,1,0,0,0,1,2,1,0,0,12,0"
+        "2026-11-23,4,4,0,3,0,1,1,0,0,1,0,0,0,1,0,2,1,0,0,12,0"
     );
     assert_eq!(
         lines[2],
-        "2026-11-24,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0"
+        "2026-11-24,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0"
     );
 
     let table = hub_kiosk(&[

@@ -125,6 +125,7 @@ async fn both_services_metrics_pass_promtool_with_every_series() {
             language: Language::english(),
             source: Source::Touchscreen,
             priority: false,
+            session: None,
             interpreter: false,
         })
         .unwrap();

@@ -143,6 +143,7 @@ fn bytes_written_to_a_pseudo_terminal_reach_the_hub_as_scans() {
         language: Language::english(),
         source: Source::Card,
         priority: false,
+        session: None,
         interpreter: false,
     })
     .unwrap();

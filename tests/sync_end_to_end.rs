@@ -2,10 +2,12 @@
 //! `hub-kiosk run --headless` forward to each other, and the central daily footfall (CSV and the
 //! site page) shows the same counts as the kiosk's own `hub-kiosk report daily`.
 //!
-//! Door passes come through the door sensor's simulator (a FIFO) and walk-ins through the staff
-//! API, which also calls one and marks them seen; older hours of history are written into the
-//! kiosk's database beforehand, with help requests and tickets left waiting past closing, which
-//! the kiosk's clock closes: `help_requests` and `dropins_closed` agree at both ends too.
+//! Door passes come through the door sensor's simulator (a FIFO), walk-ins through the staff
+//! API, which also calls one and marks them seen, and students on the registers of today's
+//! Recovery College sessions (the demo timetable, titles forwarded) through the registers' API;
+//! older hours of history are written into the kiosk's database beforehand, with help requests
+//! and tickets left waiting past closing, which the kiosk's clock closes: `help_requests`,
+//! `dropins_closed` and attendance agree at both ends too.
 
 mod sync_support;
 
@@ -159,6 +161,8 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
 
     let kiosk_dir = dir.path().join("kiosk");
     let kiosk_config = dir.path().join("kiosk.toml");
+    let timetable = dir.path().join("timetable.ics");
+    std::fs::write(&timetable, hub_kiosk::courses::DEMO).unwrap();
     // The door sensor's simulator reads passes from a FIFO (docs/hardware.md).
     let door = dir.path().join("door-simulator");
     let staff_port = loopback().local_addr().unwrap().port();
@@ -171,6 +175,9 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
     ) + &format!(
             "\n[door]\nmode = \"simulator\"\nsimulator_input = \"{}\"\n",
             door.display()
+        ) + &format!(
+            "\n[courses]\ntimetable = \"{}\"\nforward = \"titles\"\n",
+            timetable.display()
         );
     std::fs::write(&kiosk_config, text).unwrap();
     let store = Store::open(&kiosk_dir.join("kiosk.sqlite3")).unwrap();
@@ -270,6 +277,44 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
         total.help_requests == 3 && total.dropins_closed >= 1,
         "{total:?}"
     );
+    // Tutors put students on the registers of two of today's sessions.
+    let day: serde_json::Value = http
+        .get(format!("{staff_url}/api/v1/sessions"))
+        .bearer_auth(STAFF_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sessions = day["sessions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{day}"));
+    let open: Vec<&str> = sessions
+        .iter()
+        .filter(|s| s["cancelled"] == false)
+        .filter_map(|s| s["id"].as_str())
+        .take(2)
+        .collect();
+    assert_eq!(open.len(), 2, "{day}");
+    for (id, body) in [
+        (open[0], r#"{"member": "M-1001"}"#),
+        (open[0], "{}"),
+        (open[1], "{}"),
+        (open[1], r#"{"member": "M-2002"}"#),
+        (open[1], "{}"),
+    ] {
+        let r = http
+            .post(format!("{staff_url}/api/v1/sessions/{id}/attendance"))
+            .bearer_auth(STAFF_TOKEN)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    assert_eq!(store.footfall_total().unwrap().attendance, 5);
 
     let today = Utc::now().date_naive();
     let (from, to) = (
@@ -288,6 +333,13 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
                 column_sum(&central_says, "dropins_closed"),
                 total.dropins_closed
             );
+            // Attendance, and each course's, arrived as the kiosk counts it.
+            let courses = central_says[0]
+                .split(',')
+                .filter(|h| h.starts_with("course:"))
+                .count();
+            let attended = column_sum(&central_says, "attendance");
+            assert_eq!((attended, courses), (5, 2), "{central_says:#?}");
             break;
         }
         assert!(

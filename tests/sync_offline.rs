@@ -20,6 +20,7 @@ fn request(needs: &[&str]) -> CheckInRequest {
         language: Language::english(),
         source: Source::Touchscreen,
         priority: false,
+        session: None,
         interpreter: false,
     }
 }

@@ -194,6 +194,7 @@ async fn paused_and_too_late_say_so_kindly() {
             source: hub_kiosk::domain::Source::StaffWalkIn,
             priority: false,
             interpreter: false,
+            session: None,
         })
         .unwrap()
     })

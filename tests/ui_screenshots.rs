@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 7] = [
+const SCREENS: [&str; 8] = [
     "welcome",
     "needs",
     "member",
@@ -13,6 +13,7 @@ const SCREENS: [&str; 7] = [
     "done",
     "calling",
     "countdown",
+    "privacy",
 ];
 
 fn read(path: &Path) -> (u32, u32, Vec<u8>) {

@@ -143,6 +143,7 @@ fn wait_ranges_and_reopening_days_from_set_answers() {
         (30, "en", "about 15 to 30 minutes."),
     ] {
         let (ui, _dir) = answered(Checked {
+            session: None,
             queued: Some(Queued {
                 ticket: "A 014".into(),
                 position: 3,
@@ -171,6 +172,7 @@ fn wait_ranges_and_reopening_days_from_set_answers() {
         (monday, "en", "It opens again today at 9:30."),
     ] {
         let (ui, _dir) = answered(Checked {
+            session: None,
             queued: None,
             no_ticket: Some(hub_kiosk::hub::NoTicket::Closed),
             next_opening: monday.and_hms_opt(9, 30, 0),

@@ -8,8 +8,11 @@ use proptest::prelude::*;
 
 fn allowed_path(pages: &Pages, path: &str) -> bool {
     pages.exact.contains(&path)
-        || pages.with_id.iter().any(|p| {
-            path.strip_prefix(p).is_some_and(|id| {
+        || pages.with_id.iter().any(|(prefix, suffix)| {
+            let id = path
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix));
+            id.is_some_and(|id| {
                 !id.is_empty()
                     && id.len() <= 40
                     && id
@@ -43,7 +46,9 @@ fn near_a_page() -> impl Strategy<Value = String> {
         Just("/queue".to_owned()),
         Just("/footfall".to_owned()),
         Just("/status".to_owned()),
+        Just("/sessions".to_owned()),
         "/sites/[a-z0-9-]{0,42}",
+        "/sessions/[a-z0-9-]{0,42}(/register)?",
     ];
     let tail = prop::collection::vec(
         prop_oneof![

@@ -1,7 +1,7 @@
 //! What the people who run kiosks need around the running service: which configuration a
 //! command uses on the appliance, backups and restores (`backup`), the man pages and shell
-//! completions (`manual`), and keeping files a command run as root makes in the service's data
-//! directory owned by the service's user (`give_back`).
+//! completions (`manual`), the HTTPS key and certificate (`tls`), and keeping files a command
+//! run as root makes in the service's data directory owned by the service's user (`give_back`).
 //!
 //! On the appliance every command reads `/etc/hub-kiosk/kiosk.toml` (the central service's
 //! commands `/etc/hub-kiosk/central.toml`) when it exists, without `--config`; the built-in demo
@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod manual;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 

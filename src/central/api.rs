@@ -19,7 +19,7 @@ use super::ingest::ApiError;
 use super::store::{CentralStoreError, Contact};
 use crate::domain::needs::Need;
 use crate::domain::{Catalogue, Counts, DayTotals};
-use crate::report::{csv_line, headings, row};
+use crate::report::{Columns, csv_line, headings, row};
 use crate::web::query::{date_range, refuse_empty};
 
 /// The OpenAPI document, served at `/api/v1/openapi.json`.
@@ -113,6 +113,7 @@ pub fn catalogue_for(base: &Catalogue, days: &[DayTotals]) -> Catalogue {
                     icon: String::new(),
                     drop_in: false,
                     instant: false,
+                    sessions: false,
                     weight: 1.0,
                     labels: [("en".to_owned(), id.to_string())].into(),
                     directions: Default::default(),
@@ -196,12 +197,13 @@ fn wants_csv(q: &RangeQuery, headers: &HeaderMap) -> Result<bool, ApiError> {
 fn csv_answer(c: &Central, all: &[SiteDays], from: NaiveDate, to: NaiveDate) -> Response {
     let every: Vec<DayTotals> = all.iter().flat_map(|s| s.days.iter().cloned()).collect();
     let catalogue = catalogue_for(&c.config.catalogue, &every);
-    let mut out = csv_line(&[vec!["site".to_owned()], headings(&catalogue)].concat());
+    let cols = Columns::new(&catalogue, &every);
+    let mut out = csv_line(&[vec!["site".to_owned()], headings(&cols)].concat());
     for s in all {
         for d in &s.days {
             let cells = [
                 vec![s.site.id.clone()],
-                row(d, &catalogue, s.site.door_calibration),
+                row(d, &cols, s.site.door_calibration),
             ]
             .concat();
             out.push_str(&csv_line(&cells));

@@ -67,7 +67,7 @@ fn origin_ok(
 pub const PAGES: Pages = Pages {
     default: "/",
     exact: &["/"],
-    with_id: &["/sites/"],
+    with_id: &[("/sites/", "")],
 };
 
 fn safe_next(next: Option<&str>) -> String {

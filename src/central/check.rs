@@ -7,7 +7,8 @@ use super::config::{
     CentralConfig, DEMO_READER_TOKEN, KioskEntry, RawCentral, Reader, Service, Site, SiteEntry,
 };
 use crate::config::{
-    ConfigError, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE, id_ok, locate,
+    ConfigError, ConfigWarning, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_PASSCODE, Transport,
+    id_ok, locate, plain_http_warning, transport,
 };
 use crate::domain::Catalogue;
 use crate::web::passcode;
@@ -33,7 +34,8 @@ pub(super) fn validate(
     demo: bool,
 ) -> Result<CentralConfig, ConfigError> {
     let mut p: Problems = Vec::new();
-    service(&raw.service, &mut p);
+    let mut warnings: Problems = Vec::new();
+    service(&raw.service, &mut p, &mut warnings);
     let (site_ids, sites) = sites(&raw.sites, &mut p);
     let mut tokens = Tokens {
         demo,
@@ -61,11 +63,28 @@ pub(super) fn validate(
         kiosks: raw.kiosks,
         readers: raw.readers,
         catalogue: catalogue.expect("checked above"),
+        warnings: warnings
+            .into_iter()
+            .map(|(key, message)| ConfigWarning {
+                file: origin.to_owned(),
+                line: locate(text, &key),
+                key,
+                message,
+            })
+            .collect(),
     })
 }
 
-/// `[service]`.
-fn service(s: &Service, p: &mut Problems) {
+/// `[service]`: problems into `p`, warnings into `w`.
+fn service(s: &Service, p: &mut Problems, w: &mut Problems) {
+    match transport(s.listen, s.tls.is_some(), s.allow_plain_http, "service") {
+        Err(e) => p.push(("service.listen".into(), e)),
+        Ok(Transport::PlainAllowed) => w.push((
+            "service.allow_plain_http".into(),
+            plain_http_warning(s.listen, "service"),
+        )),
+        Ok(_) => {}
+    }
     if s.max_future_minutes > 1440 {
         p.push((
             "service.max_future_minutes".into(),
@@ -86,7 +105,11 @@ fn service(s: &Service, p: &mut Problems) {
             if !path.is_file() {
                 p.push((
                     key.into(),
-                    format!("{} does not exist or is not a file", path.display()),
+                    format!(
+                        "{} does not exist or is not a file: make a key and certificate with \
+                         `hub-kiosk staff tls` (docs/staff.md)",
+                        path.display()
+                    ),
                 ));
             }
         }

@@ -22,7 +22,7 @@ pub struct CentralArgs {
     /// Run the built-in demo even when /etc/hub-kiosk/central.toml exists.
     #[arg(long, conflicts_with = "config")]
     pub demo: bool,
-    /// Address and port to listen on, overriding the configuration (default 0.0.0.0:8090).
+    /// Address and port to listen on, overriding the configuration (default 127.0.0.1:8090).
     #[arg(long)]
     pub listen: Option<SocketAddr>,
 }
@@ -96,6 +96,9 @@ pub fn command(args: CentralArgs) -> Result<(), Failure> {
                 c.readers.len(),
                 c.database_path().display()
             );
+            for w in &c.warnings {
+                println!("warning: {w}");
+            }
             Ok(())
         }
         Some(CentralCommand::Example) => {
@@ -127,7 +130,10 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
     crate::logging::init();
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(l) = listen {
-        config.service.listen = l;
+        config.set_listen(l).map_err(Failure::usage)?;
+    }
+    for w in &config.warnings {
+        tracing::warn!("{w}");
     }
     let addr = config.service.listen;
     let scheme = if config.service.tls.is_some() {
@@ -154,9 +160,10 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
     tracing::info!("central service on {scheme}://{addr}");
     runtime
         .block_on(async move {
+            let stop = crate::service::shutdown_signal();
             crate::service::notify_ready();
             tokio::spawn(crate::service::watchdog_loop());
-            super::serve(central, listener, crate::service::shutdown_signal()).await
+            super::serve(central, listener, stop).await
         })
         .map_err(Failure::runtime)?;
     tracing::info!("stopping");

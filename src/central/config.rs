@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{ConfigError, Tls};
+use crate::config::{ConfigError, ConfigWarning, Tls, Transport, plain_http_warning, transport};
 use crate::domain::Catalogue;
 use crate::domain::needs::{Need, default_needs};
 use crate::web::client::TrustedProxy;
@@ -23,7 +23,8 @@ pub const DEMO_READER_TOKEN: &str = "demo-central-token-not-for-real-use";
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Service {
-    /// Address and port to listen on.
+    /// Address and port to listen on: this machine only unless set; any other address needs
+    /// `tls` or `allow_plain_http` (`crate::config::transport`).
     pub listen: SocketAddr,
     /// Where the database lives (systemd's `StateDirectory`).
     pub data_dir: PathBuf,
@@ -35,17 +36,20 @@ pub struct Service {
     /// sign-in throttle then counts the client the proxy names, not the proxy.
     pub trusted_proxies: Vec<TrustedProxy>,
     pub tls: Option<Tls>,
+    /// Serve plain HTTP on the network all the same (TLS done elsewhere): a warning.
+    pub allow_plain_http: bool,
 }
 
 impl Default for Service {
     fn default() -> Self {
         Service {
-            listen: SocketAddr::from(([0, 0, 0, 0], 8090)),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8090)),
             data_dir: PathBuf::from("/var/lib/hub-kiosk-central"),
             max_future_minutes: 120,
             session_hours: 12,
             trusted_proxies: Vec::new(),
             tls: None,
+            allow_plain_http: false,
         }
     }
 }
@@ -136,6 +140,8 @@ pub struct CentralConfig {
     pub kiosks: Vec<KioskEntry>,
     pub readers: Vec<Reader>,
     pub catalogue: Catalogue,
+    /// Allowed but worth attention (plain HTTP on the network): logged and shown on the pages.
+    pub warnings: Vec<ConfigWarning>,
 }
 
 impl CentralConfig {
@@ -160,6 +166,31 @@ impl CentralConfig {
             .expect("the central demo config is valid");
         c.service.data_dir = demo_data_dir();
         c
+    }
+
+    /// Listens on `listen` instead (`--listen`), under the same rule as the file.
+    pub fn set_listen(&mut self, listen: SocketAddr) -> Result<(), ConfigError> {
+        let s = &self.service;
+        let how = transport(listen, s.tls.is_some(), s.allow_plain_http, "service").map_err(
+            |message| ConfigError {
+                file: "--listen".into(),
+                line: None,
+                key: None,
+                message,
+            },
+        )?;
+        self.warnings
+            .retain(|w| w.key != "service.allow_plain_http");
+        if how == Transport::PlainAllowed {
+            self.warnings.push(ConfigWarning {
+                file: self.origin.clone(),
+                line: None,
+                key: "service.allow_plain_http".into(),
+                message: plain_http_warning(listen, "service"),
+            });
+        }
+        self.service.listen = listen;
+        Ok(())
     }
 
     pub fn database_path(&self) -> PathBuf {

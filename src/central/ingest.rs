@@ -22,7 +22,7 @@ use super::Central;
 use super::config::KioskEntry;
 use super::store::Upsert;
 use super::validate::{check, names};
-use crate::sync::wire::{Accepted, FORMAT_VERSION, MAX_BUCKETS, Problem, Upload};
+use crate::sync::wire::{Accepted, FORMAT_VERSION, MAX_BUCKETS, OLDEST_VERSION, Problem, Upload};
 pub use crate::web::error::ApiError;
 use crate::web::error::loggable;
 use crate::web::{bearer, same_secret};
@@ -137,9 +137,9 @@ fn read(
             kiosk.id, kiosk.site, upload.kiosk, upload.site
         )));
     }
-    if upload.version != FORMAT_VERSION {
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&upload.version) {
         return Err(ApiError::unprocessable(format!(
-            "upload format version {} is not known here (this service speaks {FORMAT_VERSION}): update the central service",
+            "upload format version {} is not known here (this service takes {OLDEST_VERSION} to {FORMAT_VERSION}): update the central service",
             upload.version
         )));
     }

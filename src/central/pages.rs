@@ -1,5 +1,6 @@
-//! The pages: every site's footfall side by side (`/`), and one site's days in full
-//! (`/sites/{site}`), with links to the same numbers as CSV and JSON. Tables, charts and columns
+//! The pages: every site's footfall side by side (`/`), attendance at Recovery College sessions
+//! included, and one site's days in full (`/sites/{site}`, attendance per course where the site
+//! forwards titles), with links to the same numbers as CSV and JSON. Tables, charts and columns
 //! come from `crate::report`, so they read the same as the kiosk's own reports.
 
 use std::sync::Arc;
@@ -125,6 +126,20 @@ fn kiosk_list(contacts: &[Contact], site: &str, now: DateTime<Utc>) -> String {
     }
 }
 
+/// The configuration's warnings (plain HTTP on the network), at the top of the overview.
+fn config_warnings(c: &Central) -> String {
+    c.config
+        .warnings
+        .iter()
+        .map(|w| {
+            format!(
+                "<p class=\"error\" role=\"alert\">Warning: {}</p>",
+                escape(&w.to_string())
+            )
+        })
+        .collect()
+}
+
 /// What a page shows of some sites: the days its query asks for, each site's totals over them
 /// and when each kiosk was last heard from.
 struct Shown {
@@ -178,10 +193,11 @@ pub async fn overview(
     let rows = site_rows(&all, &contacts, (from, to), c.now());
     let charts = site_charts(&all, from, to);
     let body = format!(
-        "<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Closed at closing</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Help requests</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
+        "{}<h1>Every site, {from} to {to}</h1>{}<table class=\"sites\"><thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Door in (calibrated)</th><th scope=\"col\">Check-ins</th><th scope=\"col\">Attendance at sessions</th><th scope=\"col\">Drop-ins joined</th><th scope=\"col\">Seen</th><th scope=\"col\">Closed at closing</th><th scope=\"col\">Median wait (min)</th><th scope=\"col\">Help requests</th><th scope=\"col\">Kiosks last heard from</th></tr></thead><tbody>{rows}</tbody></table>
 {charts}
 <p>Download: <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}&amp;format=csv\">CSV</a> · <a href=\"/api/v1/footfall/daily?from={from}&amp;to={to}\">JSON</a></p>
 <p class=\"note\">Counts only: no visitor can be identified from anything here.</p>",
+        config_warnings(&c),
         range_form("/", from, to)
     );
     Ok(Html(layout("Every site", Some(who), &body)).into_response())
@@ -209,9 +225,10 @@ fn site_rows(
             .median_wait_minutes()
             .map_or(String::new(), |m| m.to_string());
         rows.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"/sites/{id}?from={from}&amp;to={to}\">{}</a></th><td>{door}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{median}</td><td>{}</td><td>{}</td></tr>",
             escape(&s.site.name),
             total.checkins(),
+            total.attendance,
             total.dropins_joined,
             total.dropins_seen,
             total.dropins_closed,

@@ -81,4 +81,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE bucket ADD COLUMN dropins_closed INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE bucket ADD COLUMN help_requests  INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 5: attendance at Recovery College sessions, and per course title when the kiosk
+    // forwards titles (wire format version 2).
+    r#"
+    ALTER TABLE bucket ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE bucket ADD COLUMN courses TEXT NOT NULL DEFAULT '{}';   -- JSON: title -> count
+    "#,
 ];

@@ -139,8 +139,9 @@ fn put_bucket(
     let mut stmt = tx.prepare_cached(
         "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
             checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
-            dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests,
+            attendance, courses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
          ON CONFLICT (site, kiosk, hour) DO UPDATE SET
             database_id = excluded.database_id, revision = excluded.revision,
             door_in = excluded.door_in, door_out = excluded.door_out,
@@ -152,7 +153,8 @@ fn put_bucket(
             dropins_closed = excluded.dropins_closed,
             help_requests = excluded.help_requests,
             needs = excluded.needs, waits = excluded.waits,
-            received_ms = excluded.received_ms
+            received_ms = excluded.received_ms,
+            attendance = excluded.attendance, courses = excluded.courses
          WHERE bucket.database_id < excluded.database_id
             OR bucket.revision <= excluded.revision",
     )?;
@@ -175,6 +177,8 @@ fn put_bucket(
         now_ms,
         c.dropins_closed,
         c.help_requests,
+        c.attendance,
+        serde_json::to_string(&c.courses).map_err(json_err)?,
     ])?;
     Ok(changed == 1)
 }
@@ -267,7 +271,8 @@ impl CentralStore {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT hour, door_in, door_out, checkins_anonymous, checkins_member, dropins_joined,
-                    dropins_seen, dropins_no_show, needs, waits, dropins_closed, help_requests
+                    dropins_seen, dropins_no_show, needs, waits, dropins_closed, help_requests,
+                    attendance, courses
              FROM bucket WHERE site = ?1 AND (?2 IS NULL OR kiosk = ?2) AND hour >= ?3 AND hour < ?4
              ORDER BY hour",
         )?;
@@ -287,6 +292,8 @@ impl CentralStore {
                 waits: serde_json::from_str(&r.get::<_, String>(9)?).map_err(json_err)?,
                 dropins_closed: r.get(10)?,
                 help_requests: r.get(11)?,
+                attendance: r.get(12)?,
+                courses: serde_json::from_str(&r.get::<_, String>(13)?).map_err(json_err)?,
             };
             match out.last_mut() {
                 Some((h, total)) if *h == hour => total.add(&c, 1),

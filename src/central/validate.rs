@@ -21,6 +21,10 @@ pub const LONGEST_WAIT: i64 = 7 * 24 * 60;
 pub const MOST_NEEDS: usize = 100;
 /// Most distinct waits one bucket may hold (one per seen drop-in at most).
 pub const MOST_WAITS: usize = 1000;
+/// Most course titles one bucket may name.
+pub const MOST_COURSES: usize = 100;
+/// Longest course title, in characters.
+pub const LONGEST_TITLE: usize = 120;
 /// The largest upload body, in bytes: 500 buckets (the kiosk's largest batch) fit several times.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
@@ -125,16 +129,23 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
         ("dropins_joined", cs.dropins_joined),
         ("dropins_seen", cs.dropins_seen),
         ("dropins_no_show", cs.dropins_no_show),
+        ("attendance", cs.attendance),
         ("dropins_closed", cs.dropins_closed),
         ("help_requests", cs.help_requests),
     ];
     let needs = cs.needs.iter().map(|(k, v)| (format!("needs.{k}"), *v));
     let waits = cs.waits.iter().map(|(k, v)| (format!("waits.{k}"), *v));
+    let courses = cs
+        .courses
+        .values()
+        .enumerate()
+        .map(|(i, v)| (format!("courses[{i}]"), *v));
     for (field, n) in named
         .iter()
         .map(|(f, n)| (f.to_string(), *n))
         .chain(needs)
         .chain(waits)
+        .chain(courses)
     {
         if n < 0 {
             problem(&format!("counts.{field}"), format!("is negative ({n})"));
@@ -165,6 +176,7 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
             format!("holds {} waits: at most {MOST_WAITS}", cs.waits.len()),
         );
     }
+    check_courses(cs, problem);
     let finished = cs
         .dropins_seen
         .saturating_add(cs.dropins_no_show)
@@ -175,6 +187,38 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
             format!(
                 "{} seen, {} no-shows and {} closed are more than the {} drop-ins who joined",
                 cs.dropins_seen, cs.dropins_no_show, cs.dropins_closed, cs.dropins_joined
+            ),
+        );
+    }
+}
+
+/// Course titles are bounded, printable, and add up to no more than the attendance. A bad
+/// title is named by its place, never repeated (the answer and the log carry no sent text).
+fn check_courses(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, String)) {
+    if cs.courses.len() > MOST_COURSES {
+        problem(
+            "counts.courses",
+            format!("names {} courses: at most {MOST_COURSES}", cs.courses.len()),
+        );
+    }
+    for (i, title) in cs.courses.keys().enumerate() {
+        let n = title.chars().count();
+        if n == 0 || n > LONGEST_TITLE || title.chars().any(char::is_control) {
+            problem(
+                &format!("counts.courses[{i}]"),
+                format!(
+                    "a course title is 1–{LONGEST_TITLE} printable characters (this one has {n})"
+                ),
+            );
+        }
+    }
+    let named: i64 = cs.courses.values().fold(0i64, |a, n| a.saturating_add(*n));
+    if named > cs.attendance {
+        problem(
+            "counts.courses",
+            format!(
+                "{named} students by course are more than the attendance of {}",
+                cs.attendance
             ),
         );
     }

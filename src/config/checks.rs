@@ -2,16 +2,12 @@
 //! to the list `validate` turns into the first message with its line. Checks that relate
 //! several values of a section live here; single values are typed by serde already.
 
-use std::collections::BTreeSet;
-
 use super::locate::{Problem, id_ok, problem};
 use super::{
-    Cards, DEMO_API_TOKEN, DEMO_CENTRAL_TOKEN, DEMO_DISPLAY_TOKEN, DEMO_PASSCODE, Display, Door,
-    DoorMode, Kiosk, Queue, Scanner, Site, Staff, Sync,
+    Cards, DEMO_CENTRAL_TOKEN, Display, Door, DoorMode, Kiosk, Queue, Scanner, Site, Sync,
 };
 use crate::domain::Catalogue;
 use crate::domain::needs::{CatalogueError, Need};
-use crate::web::passcode;
 
 /// `[site]`: its name, id, time zone and languages; the time zone when it is one.
 pub(super) fn site(site: &Site, p: &mut Vec<Problem>) -> Option<chrono_tz::Tz> {
@@ -68,6 +64,12 @@ pub(super) fn kiosk(kiosk: &Kiosk, p: &mut Vec<Problem>) {
             "use a number of days from 1 to 3650 (30 is usual)",
         ));
     }
+    if !(30..=3650).contains(&kiosk.audit_days) {
+        p.push(problem(
+            "kiosk.audit_days",
+            "use a number of days from 30 to 3650 (400 is usual: a year and a margin)",
+        ));
+    }
 }
 
 /// `[[needs]]`: the catalogue, when it holds together.
@@ -92,6 +94,7 @@ pub(super) fn needs(needs: &[Need], p: &mut Vec<Problem>) -> Option<Catalogue> {
                 CatalogueError::Duplicate(id) => format!("needs.{}.id", index(id, true)),
                 CatalogueError::NoEnglishLabel(id) => format!("needs.{}.labels", index(id, false)),
                 CatalogueError::BadWeight(id, _) => format!("needs.{}.weight", index(id, false)),
+                CatalogueError::BadSessions(id) => format!("needs.{}.sessions", index(id, true)),
                 _ => "needs".into(),
             };
             p.push(problem(key, e.to_string()));
@@ -168,112 +171,6 @@ pub(super) fn display(d: &Display, p: &mut Vec<Problem>) {
     }
     if d.recent_calls > 10 {
         p.push(problem("display.recent_calls", "use 0 to 10"));
-    }
-}
-
-/// `[staff]`: logins (with the needs each serves), API tokens, the display token and TLS files.
-pub(super) fn staff(
-    staff: &Staff,
-    catalogue: Option<&Catalogue>,
-    demo: bool,
-    p: &mut Vec<Problem>,
-) {
-    let mut names = BTreeSet::new();
-    for (i, login) in staff.logins.iter().enumerate() {
-        if login.name.trim().is_empty() || login.name.len() > 40 {
-            p.push(problem(
-                format!("staff.logins.{i}.name"),
-                "give a display name of 1–40 characters, e.g. \"Desk 1\"",
-            ));
-        } else if !names.insert(login.name.clone()) {
-            p.push(problem(
-                format!("staff.logins.{i}.name"),
-                format!("`{}` is used twice: names must be unique", login.name),
-            ));
-        }
-        if let Some(c) = catalogue
-            && let Some((j, need)) = login
-                .needs
-                .iter()
-                .enumerate()
-                .find(|(_, n)| !c.is_drop_in(n))
-        {
-            p.push(problem(
-                format!("staff.logins.{i}.needs.{j}"),
-                format!(
-                    "`{need}` is not a drop-in need: list only needs with drop_in = true, or leave needs out to serve every need"
-                ),
-            ));
-        }
-        if let Err(e) = passcode::check_hash(&login.passcode_hash) {
-            p.push(problem(format!("staff.logins.{i}.passcode_hash"), e));
-        } else if !demo && passcode::verify(&login.passcode_hash, DEMO_PASSCODE) {
-            p.push(problem(
-                format!("staff.logins.{i}.passcode_hash"),
-                "this is the demo passcode: set a real one with `hub-kiosk staff hash-passcode`",
-            ));
-        }
-    }
-    let mut tokens = BTreeSet::new();
-    for (i, t) in staff.api_tokens.iter().enumerate() {
-        if !demo && t.token == DEMO_API_TOKEN {
-            p.push(problem(
-                format!("staff.api_tokens.{i}.token"),
-                "this is the demo API token: make a random one, e.g. `openssl rand -hex 16`",
-            ));
-        } else if t.token.len() < 22 || t.token.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            p.push(problem(format!("staff.api_tokens.{i}.token"), "use at least 22 random characters without spaces (128 bits), e.g. `openssl rand -hex 16`"));
-        } else if !tokens.insert(t.token.clone()) {
-            p.push(problem(
-                format!("staff.api_tokens.{i}.token"),
-                "this token is used twice",
-            ));
-        }
-    }
-    display_token(staff.display_token.as_deref(), &tokens, demo, p);
-    if let Some(tls) = &staff.tls {
-        for (key, path) in [
-            ("staff.tls.certificate", &tls.certificate),
-            ("staff.tls.key", &tls.key),
-        ] {
-            if !path.is_file() {
-                p.push(problem(
-                    key,
-                    format!("{} does not exist or is not a file", path.display()),
-                ));
-            }
-        }
-    }
-}
-
-/// `[staff] display_token`: random, fit for an address, and no API token's.
-fn display_token(
-    token: Option<&str>,
-    api_tokens: &BTreeSet<String>,
-    demo: bool,
-    p: &mut Vec<Problem>,
-) {
-    let Some(t) = token else {
-        return;
-    };
-    let key = "staff.display_token";
-    if !demo && t == DEMO_DISPLAY_TOKEN {
-        p.push(problem(
-            key,
-            "this is the demo display token: make a random one, e.g. `openssl rand -hex 16`",
-        ));
-    } else if t.len() < 22
-        || !t
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        p.push(problem(key, "use at least 22 random letters, digits, `-` or `_` (it goes in the page's address), e.g. `openssl rand -hex 16`"));
-    } else if api_tokens.contains(t) {
-        p.push(problem(
-            key,
-            "use a token of its own, not an API token: it only shows the display page",
-        ));
     }
 }
 

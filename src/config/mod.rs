@@ -6,9 +6,13 @@
 
 mod cards;
 mod checks;
+mod courses;
 mod help;
 mod locate;
+pub mod reload;
 mod sections;
+mod staff;
+mod transport;
 mod validate;
 
 use std::fmt;
@@ -18,10 +22,13 @@ use serde::Deserialize;
 
 use crate::domain::needs::{Need, default_needs};
 use crate::domain::{Catalogue, OpeningHours};
+pub use courses::{Courses, Forward};
 /// Shared with the central service's configuration.
 pub use help::{CrisisNumber, Help};
 pub(crate) use locate::{id_ok, locate, read, toml_error};
 pub use sections::*;
+pub use staff::*;
+pub use transport::{ConfigWarning, Transport, plain_http_warning, transport};
 
 /// The commented example printed by `hub-kiosk config example`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -66,6 +73,10 @@ struct RawConfig {
     scanner: Scanner,
     #[serde(default)]
     clock: Clock,
+    #[serde(default)]
+    courses: Courses,
+    #[serde(default)]
+    privacy: Privacy,
 }
 
 /// A validated configuration.
@@ -89,6 +100,11 @@ pub struct Config {
     pub cards: Cards,
     pub scanner: Scanner,
     pub clock: Clock,
+    pub courses: Courses,
+    pub privacy: Privacy,
+    /// Allowed but worth attention (plain HTTP on the network, a shared login): logged at
+    /// start, shown on the status page, printed by `check-config`.
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// A configuration problem, located in the file where possible.
@@ -147,6 +163,39 @@ impl Config {
             Config::parse_as(DEMO, "built-in demo config", true).expect("the demo config is valid");
         c.kiosk.data_dir = demo_data_dir();
         c
+    }
+
+    /// Days a session's register is kept: `[courses] register_retention_days`, else
+    /// `[kiosk] retention_days`.
+    pub fn register_retention_days(&self) -> u32 {
+        self.courses
+            .register_retention_days
+            .unwrap_or(self.kiosk.retention_days)
+    }
+
+    /// Listens on `listen` instead (`hub-kiosk run --listen`): refused, like the file would be,
+    /// when it is on the network without TLS or the opt-out.
+    pub fn set_listen(&mut self, listen: std::net::SocketAddr) -> Result<(), ConfigError> {
+        let staff = &self.staff;
+        let how = transport(listen, staff.tls.is_some(), staff.allow_plain_http, "staff").map_err(
+            |message| ConfigError {
+                file: "--listen".into(),
+                line: None,
+                key: None,
+                message,
+            },
+        )?;
+        self.warnings.retain(|w| w.key != "staff.allow_plain_http");
+        if how == Transport::PlainAllowed {
+            self.warnings.push(ConfigWarning {
+                file: self.origin.clone(),
+                line: None,
+                key: "staff.allow_plain_http".into(),
+                message: plain_http_warning(listen, "staff"),
+            });
+        }
+        self.staff.listen = listen;
+        Ok(())
     }
 
     /// The SQLite file of this kiosk.

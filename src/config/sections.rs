@@ -3,7 +3,6 @@
 //! Values that can be checked alone are checked while parsing (so the error carries the line);
 //! checks that relate several values live in `validate.rs`.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -57,9 +56,13 @@ pub struct Kiosk {
     /// Where the database lives. On the appliance systemd's `StateDirectory`.
     #[serde(default = "default_data_dir")]
     pub data_dir: PathBuf,
-    /// Days after which per-visit rows (member numbers, tickets, door passes) are deleted.
+    /// Days after which per-visit rows (member numbers, tickets, door passes) are deleted;
+    /// registers of sessions follow `[courses] register_retention_days`.
     #[serde(default = "default_retention")]
     pub retention_days: u32,
+    /// Days the audit log of staff actions is kept.
+    #[serde(default = "default_audit_days")]
+    pub audit_days: u32,
 }
 
 fn default_kiosk_id() -> String {
@@ -74,12 +77,17 @@ fn default_retention() -> u32 {
     30
 }
 
+fn default_audit_days() -> u32 {
+    400
+}
+
 impl Default for Kiosk {
     fn default() -> Self {
         Kiosk {
             id: default_kiosk_id(),
             data_dir: default_data_dir(),
             retention_days: default_retention(),
+            audit_days: default_audit_days(),
         }
     }
 }
@@ -183,63 +191,6 @@ impl Default for Display {
             rotation: 0,
             chime: true,
             recent_calls: 3,
-        }
-    }
-}
-
-/// A staff member or desk that can sign in to the staff pages.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct StaffLogin {
-    /// Shown on the kiosk when they call someone ("Desk 2", "Sam").
-    pub name: String,
-    /// Argon2 hash of the passcode, from `hub-kiosk staff hash-passcode`.
-    pub passcode_hash: String,
-    /// Where visitors go when this person calls them ("Room 2"), per language.
-    #[serde(default)]
-    pub location: Texts,
-    /// The drop-in needs this login serves; "Call next" calls the first ticket within them.
-    /// Empty: every need.
-    #[serde(default)]
-    pub needs: Vec<crate::domain::NeedId>,
-}
-
-/// A bearer token for API clients.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApiToken {
-    pub name: String,
-    pub token: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tls {
-    pub certificate: PathBuf,
-    pub key: PathBuf,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Staff {
-    /// Address and port of the staff pages.
-    pub listen: SocketAddr,
-    pub logins: Vec<StaffLogin>,
-    pub api_tokens: Vec<ApiToken>,
-    pub tls: Option<Tls>,
-    /// The read-only token of the display page (`/display?token=…`) for a screen in the
-    /// waiting area; no display page without it.
-    pub display_token: Option<String>,
-}
-
-impl Default for Staff {
-    fn default() -> Self {
-        Staff {
-            listen: "0.0.0.0:8080".parse().expect("valid"),
-            logins: Vec::new(),
-            api_tokens: Vec::new(),
-            tls: None,
-            display_token: None,
         }
     }
 }
@@ -385,4 +336,16 @@ impl Default for Scanner {
 pub struct Clock {
     /// Treat the wall clock as synchronised even when the system cannot say (desktops, tests).
     pub assume_synchronised: bool,
+}
+
+/// `[privacy]`: the "How we use information" page on the screen. Its built-in words, translated
+/// with the rest of the screen, say what is recorded, for how long, what leaves the site and
+/// whom to ask; a trust names its own contact, or replaces the words altogether.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// Whom to ask, per language (the trust's data protection officer, an address).
+    pub contact: Texts,
+    /// The trust's own notice, per language, in place of the built-in words.
+    pub notice: Texts,
 }

@@ -1,8 +1,23 @@
 use super::*;
 
+/// The example with its TLS files made in `dir` (the appliance makes them at first boot).
+pub(super) fn example_in(dir: &Path) -> String {
+    let req = crate::web::certificate::Request {
+        names: vec!["kiosk-test.local".into()],
+        self_signed: true,
+        days: 30,
+        force: true,
+    };
+    crate::web::certificate::make(dir, &req).unwrap();
+    EXAMPLE.replace("/etc/hub-kiosk/tls/", &format!("{}/", dir.display()))
+}
+
 #[test]
 fn the_example_and_the_demo_are_valid() {
-    let example = Config::parse(EXAMPLE, "example.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let example = Config::parse(&example_in(dir.path()), "example.toml").unwrap();
+    assert!(example.warnings.is_empty(), "{:?}", example.warnings);
+    assert_eq!(example.kiosk.audit_days, 400);
     assert_eq!(example.site.id, "walton");
     assert_eq!(example.catalogue.len(), 9);
     assert!(!example.demo);
@@ -25,6 +40,8 @@ fn a_minimal_file_gets_the_defaults() {
     assert_eq!(c.catalogue, Catalogue::life_rooms());
     assert_eq!(c.hours, OpeningHours::default());
     assert_eq!(c.kiosk.retention_days, 30);
+    assert_eq!(c.kiosk.audit_days, 400);
+    assert!(c.staff.listen.ip().is_loopback(), "{}", c.staff.listen);
     assert_eq!(c.display.idle_reset_seconds, 45);
     assert_eq!(c.timezone, chrono_tz::Europe::London);
 }
@@ -138,6 +155,73 @@ fn the_demo_secrets_are_refused_outside_the_demo() {
 fn a_missing_file_says_how_to_start_one() {
     let e = Config::load(Path::new("/nonexistent/kiosk.toml")).unwrap_err();
     assert!(e.to_string().contains("hub-kiosk config example"), "{e}");
+}
+
+fn line_of(text: &str, start: &str) -> usize {
+    text.lines().position(|l| l.starts_with(start)).unwrap() + 1
+}
+
+#[test]
+fn the_network_without_tls_is_refused_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = example_in(dir.path());
+    let tls_line = example.lines().find(|l| l.starts_with("tls = ")).unwrap();
+    let plain = example.replace(tls_line, "");
+    let e = error_of(&plain);
+    assert_eq!(e.key.as_deref(), Some("staff.listen"), "{e}");
+    assert_eq!(e.line, Some(line_of(&plain, "listen = ")), "{e}");
+    assert!(e.message.contains("hub-kiosk staff tls"), "{e}");
+
+    let opted_out = plain.replace("# allow_plain_http = false", "allow_plain_http = true");
+    let c = Config::parse(&opted_out, "k.toml").unwrap();
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    let w = c.warnings[0].to_string();
+    let line = line_of(&opted_out, "allow_plain_http");
+    assert!(
+        w.starts_with(&format!(
+            "k.toml, line {line}, `staff.allow_plain_http`: plain HTTP on 0.0.0.0:8080"
+        )),
+        "{w}"
+    );
+
+    let local = plain.replace("listen = \"0.0.0.0:8080\"", "listen = \"127.0.0.1:8080\"");
+    assert!(Config::parse(&local, "k.toml").unwrap().warnings.is_empty());
+
+    let missing = EXAMPLE.to_owned();
+    let e = error_of(&missing);
+    assert_eq!(e.key.as_deref(), Some("staff.tls.certificate"), "{e}");
+    assert!(e.message.contains("hub-kiosk staff tls"), "{e}");
+}
+
+#[test]
+fn listen_from_the_command_line_meets_the_same_rule() {
+    let mut c = Config::parse("[site]\nid = \"x\"\nname = \"X\"\n", "k.toml").unwrap();
+    let e = c.set_listen("0.0.0.0:8080".parse().unwrap()).unwrap_err();
+    assert!(e.to_string().starts_with("--listen: "), "{e}");
+    c.staff.allow_plain_http = true;
+    c.set_listen("0.0.0.0:8080".parse().unwrap()).unwrap();
+    assert_eq!(c.warnings.len(), 1);
+    c.set_listen("127.0.0.1:9000".parse().unwrap()).unwrap();
+    assert!(c.warnings.is_empty());
+}
+
+#[test]
+fn logins_name_people_with_a_role() {
+    let hash = crate::web::passcode::hash("7305");
+    let text = format!(
+        "[site]\nid = \"x\"\nname = \"X\"\n[staff]\nlogins = [\n  {{ name = \"Sam Patel\", role = \"manager\", passcode_hash = \"{hash}\" }},\n  {{ name = \"Desk 1\", passcode_hash = \"{hash}\" }},\n]\n"
+    );
+    let c = Config::parse(&text, "k.toml").unwrap();
+    assert_eq!(c.staff.logins[0].role, Role::Manager);
+    assert_eq!(c.staff.logins[1].role, Role::Advisor);
+    // An old file with a desk login still loads, with a warning that says what to do.
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert_eq!(c.warnings[0].key, "staff.logins.1.name");
+    assert_eq!(c.warnings[0].line, Some(7));
+    assert!(c.warnings[0].message.contains("names a desk, not a person"));
+    let e = error_of(&text.replace("\"manager\"", "\"boss\""));
+    assert!(e.message.contains("unknown variant `boss`"), "{e}");
+    assert!(Config::demo().warnings.is_empty());
 }
 
 #[test]

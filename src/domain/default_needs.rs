@@ -20,6 +20,7 @@ fn need(id: &str, icon: &str, drop_in: bool, labels: [&str; 4], directions: [&st
         icon: icon.into(),
         drop_in,
         instant: id == "visiting",
+        sessions: id == "courses",
         weight: 1.0,
         labels: map(labels),
         directions: map(directions),

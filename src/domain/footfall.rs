@@ -71,6 +71,11 @@ pub struct Counts {
     pub dropins_closed: i64,
     /// Waiting time of seen tickets: whole minutes → how many.
     pub waits: BTreeMap<i64, i64>,
+    /// Students on the registers of Recovery College sessions, in the hour each session starts.
+    pub attendance: i64,
+    /// The same by course title. Kept on the kiosk; forwarded only with `[courses] forward =
+    /// "titles"` (a title can name a person).
+    pub courses: BTreeMap<String, i64>,
     /// "I need to talk to someone now" taps (nothing about who).
     pub help_requests: i64,
 }
@@ -85,10 +90,12 @@ impl Counts {
         self.dropins_joined += sign * other.dropins_joined;
         self.dropins_seen += sign * other.dropins_seen;
         self.dropins_no_show += sign * other.dropins_no_show;
+        self.attendance += sign * other.attendance;
         self.dropins_closed += sign * other.dropins_closed;
         self.help_requests += sign * other.help_requests;
         merge(&mut self.needs, &other.needs, sign);
         merge(&mut self.waits, &other.waits, sign);
+        merge(&mut self.courses, &other.courses, sign);
     }
 
     pub fn is_zero(&self) -> bool {
@@ -131,12 +138,14 @@ impl Counts {
             self.dropins_joined,
             self.dropins_seen,
             self.dropins_no_show,
+            self.attendance,
             self.dropins_closed,
             self.help_requests,
         ]
         .iter()
         .chain(self.needs.values())
         .chain(self.waits.values())
+        .chain(self.courses.values())
         .any(|n| *n < 0)
             || self.waits.keys().any(|m| *m < 0)
     }
@@ -182,6 +191,17 @@ pub fn ticket_counts(t: &Ticket) -> (DateTime<Utc>, Counts) {
         _ => {}
     }
     (hour_start(t.created), counts)
+}
+
+/// What one student on a session's register adds: attendance of its course, in the hour the
+/// session starts (whenever they were added).
+pub fn attendance_counts(starts: DateTime<Utc>, course: &str) -> (DateTime<Utc>, Counts) {
+    let counts = Counts {
+        attendance: 1,
+        courses: BTreeMap::from([(course.to_owned(), 1)]),
+        ..Counts::default()
+    };
+    (hour_start(starts), counts)
 }
 
 /// What one help request adds, in the hour it was made.
@@ -286,6 +306,16 @@ mod tests {
         assert_eq!(total.needs[&NeedId::new("money").unwrap()], 2);
         total.add(&counts, -1);
         total.add(&counts, -1);
+        assert!(total.is_zero(), "{total:?}");
+        let (hour, course) = attendance_counts(at, "Managing anxiety");
+        assert_eq!(hour, Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
+        total.add(&course, 1);
+        total.add(&course, 1);
+        assert_eq!(
+            (total.attendance, total.courses["Managing anxiety"]),
+            (2, 2)
+        );
+        total.add(&course, -2);
         assert!(total.is_zero(), "{total:?}");
     }
 

@@ -16,6 +16,7 @@ pub mod needs;
 pub mod queue;
 pub mod stamp;
 pub mod ticket;
+pub mod timetable;
 
 /// Text in several languages: `{ en = "…", pl = "…" }`. English is the fallback.
 pub type Texts = std::collections::BTreeMap<String, String>;

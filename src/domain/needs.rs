@@ -70,6 +70,10 @@ pub struct Need {
     /// Choosing it finishes the check-in at once ("just visiting").
     #[serde(default)]
     pub instant: bool,
+    /// Choosing it asks which of today's sessions (the `[courses]` timetable) the visitor came
+    /// for ("courses").
+    #[serde(default)]
+    pub sessions: bool,
     /// Weight of time waited when choosing whom to call next (1.0 = plain first come, first served).
     #[serde(default = "default_weight")]
     pub weight: f64,
@@ -119,6 +123,10 @@ pub enum CatalogueError {
     Unknown(String, String),
     #[error("no need chosen: choose at least one")]
     NothingChosen,
+    #[error(
+        "need `{0}` has sessions = true: only one need may ask for a session, and it may not be a drop-in or instant one"
+    )]
+    BadSessions(NeedId),
 }
 
 /// The needs offered at a site, in the order the screen shows them.
@@ -141,6 +149,10 @@ impl Catalogue {
             }
             if !(0.1..=10.0).contains(&need.weight) {
                 return Err(CatalogueError::BadWeight(need.id.clone(), need.weight));
+            }
+            let earlier = needs[..i].iter().any(|n| n.sessions);
+            if need.sessions && (earlier || need.drop_in || need.instant) {
+                return Err(CatalogueError::BadSessions(need.id.clone()));
             }
         }
         Ok(Catalogue { needs })
@@ -165,6 +177,11 @@ impl Catalogue {
     /// Weight of time waited for tickets of this need (1.0 for unknown ids).
     pub fn weight(&self, id: &NeedId) -> f64 {
         self.get(id.as_str()).map_or(1.0, |n| n.weight)
+    }
+
+    /// The need that asks for a session ("courses"), with its position on the screen.
+    pub fn sessions_need(&self) -> Option<(usize, &Need)> {
+        self.needs.iter().enumerate().find(|(_, n)| n.sessions)
     }
 
     pub fn is_drop_in(&self, id: &NeedId) -> bool {
@@ -234,6 +251,10 @@ mod tests {
             .collect();
         assert_eq!(drop_in, ["advisor", "housing", "money", "work"]);
         assert!(c.get("visiting").unwrap().instant);
+        assert_eq!(
+            c.sessions_need().map(|(i, n)| (i, n.id.as_str())),
+            Some((4, "courses"))
+        );
         for n in c.iter() {
             for lang in ["en", "pl", "ar", "zh"] {
                 assert!(n.labels.contains_key(lang), "{} lacks {lang}", n.id);
@@ -281,6 +302,12 @@ mod tests {
         assert!(matches!(
             Catalogue::new(needs),
             Err(CatalogueError::Duplicate(_))
+        ));
+        let mut needs = default_needs();
+        needs[0].sessions = true;
+        assert!(matches!(
+            Catalogue::new(needs),
+            Err(CatalogueError::BadSessions(_))
         ));
         let mut needs = default_needs();
         needs[1].labels.remove("en");

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 use super::{Hub, HubError, HubResult};
+use crate::domain::timetable::{Session, SessionId};
 use crate::domain::{CheckIn, Language, Source, Ticket, Visitor, WaitEstimate};
 use crate::events::Event;
 use crate::store::NewTicket;
@@ -19,6 +20,8 @@ pub struct CheckInRequest {
     pub source: Source,
     /// Staff marked this visitor as a priority.
     pub priority: bool,
+    /// The session (today's) they came for: they go on its register.
+    pub session: Option<SessionId>,
     /// The visitor asked for an interpreter (kept on the ticket).
     pub interpreter: bool,
 }
@@ -44,6 +47,16 @@ pub struct TicketInfo {
     pub estimate: WaitEstimate,
 }
 
+/// The session a check-in was for, as the visitor is told.
+#[derive(Clone, Debug, Serialize)]
+pub struct AtSession {
+    pub session: Session,
+    /// On its register now, this visitor included.
+    pub attendees: i64,
+    /// More than its places: the visitor is in, and told it is a busy one.
+    pub over_capacity: bool,
+}
+
 /// What happened.
 #[derive(Clone, Debug, Serialize)]
 pub struct CheckInOutcome {
@@ -53,6 +66,7 @@ pub struct CheckInOutcome {
     pub no_ticket: Option<NoTicket>,
     /// When the hub opens next (site-local), for "come back at…".
     pub next_opening: Option<NaiveDateTime>,
+    pub session: Option<AtSession>,
 }
 
 impl Hub {
@@ -60,28 +74,27 @@ impl Hub {
     pub fn check_in(&self, req: CheckInRequest) -> HubResult<CheckInOutcome> {
         let at = self.now_for_write();
         let config = self.config();
-        if req.source == Source::Card
-            && let Some(member) = req.visitor.member()
-        {
-            let window = Duration::minutes(i64::from(config.cards.repeat_scan_minutes));
-            if let Some(last) = self
-                .store
-                .last_member_check_in_ms(member.as_str(), at.utc - window)?
-            {
-                let minutes = (at.utc.timestamp_millis() - last).max(0) / 60_000;
-                return Err(HubError::RepeatScan { minutes });
+        self.refuse_repeat_card(&req, at.utc)?;
+        let local = self.local(at.utc);
+        let mut needs = req.needs;
+        let session = match &req.session {
+            None => None,
+            Some(id) => {
+                if let Some((_, n)) = config.catalogue.sessions_need() {
+                    needs.push(n.id.as_str().to_owned());
+                }
+                Some(self.session_for_check_in(id, local.date())?)
             }
-        }
+        };
         let check_in = CheckIn::new(
             &config.catalogue,
             req.visitor,
-            &req.needs,
+            &needs,
             req.language,
             req.source,
             at,
         )?;
         let drop_ins = check_in.drop_in_needs(&config.catalogue);
-        let local = self.local(check_in.at.utc);
         // Staff adding a walk-in by hand decide for themselves whether the queue is open.
         let refused = match drop_ins.first() {
             Some(_) if req.source != Source::StaffWalkIn => self.no_ticket_now(local)?,
@@ -98,7 +111,11 @@ impl Hub {
             }),
             _ => None,
         };
-        let receipt = self.store.record_check_in(&check_in, new_ticket)?;
+        let receipt = self.store.record_visit(
+            &check_in,
+            new_ticket,
+            session.as_ref().map(|s| (s, local.date())),
+        )?;
         self.metrics.check_ins.inc(check_in.source.as_str());
         self.publish(Event::CheckedIn {
             check_in_id: receipt.check_in_id,
@@ -110,6 +127,7 @@ impl Hub {
             Some(t) => Some(self.ticket_info(t)?),
             None => None,
         };
+        let session = session.map(|s| self.at_session(s)).transpose()?;
         Ok(CheckInOutcome {
             check_in_id: receipt.check_in_id,
             next_opening: match refused {
@@ -118,6 +136,40 @@ impl Hub {
             },
             no_ticket: refused,
             ticket,
+            session,
+        })
+    }
+}
+
+impl Hub {
+    /// The same card again within `repeat_scan_minutes` checks in once.
+    fn refuse_repeat_card(
+        &self,
+        req: &CheckInRequest,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> HubResult<()> {
+        let Some(member) = req.visitor.member().filter(|_| req.source == Source::Card) else {
+            return Ok(());
+        };
+        let window = Duration::minutes(i64::from(self.config().cards.repeat_scan_minutes));
+        match self
+            .store
+            .last_member_check_in_ms(member.as_str(), at - window)?
+        {
+            Some(last) => Err(HubError::RepeatScan {
+                minutes: (at.timestamp_millis() - last).max(0) / 60_000,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A check-in for `s` is saved: the pages hear of it, the visitor hears where to go.
+    fn at_session(&self, s: Session) -> HubResult<AtSession> {
+        let r = self.register_changed(&s.id)?;
+        Ok(AtSession {
+            session: s,
+            attendees: r.attendees,
+            over_capacity: r.over_capacity,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Work the clock drives: closing time (waiting tickets past the grace time, the day's duty, a
 //! pause that ends at closing), help requests nobody acknowledged in time, re-dating after a
-//! clock sync, deleting per-visit rows past retention, and counting door passes.
+//! clock sync, deleting per-visit rows past retention and audit rows past `audit_days`, and
+//! counting door passes.
 //!
 //! The clock never closes a called ticket: the visitor is with an advisor, and only staff finish
 //! that ticket. Waiting tickets stay on the advisors' page after closing until staff resolve
@@ -95,20 +96,29 @@ impl Hub {
         Ok(())
     }
 
-    /// Once a day, deletes per-visit rows older than `retention_days`.
+    /// Once a day, deletes per-visit rows older than `retention_days` and audit rows older than
+    /// `audit_days`.
     fn purge_past_retention(&self) -> HubResult<usize> {
         let now = self.now();
         let today_key = self.local(now.utc).date().to_string();
         if self.store.meta(LAST_PURGE)?.as_deref() == Some(today_key.as_str()) {
             return Ok(0);
         }
-        let retention = self.config().kiosk.retention_days;
-        let cutoff = now.utc - Duration::days(i64::from(retention));
-        let p = self.store.purge_before(cutoff)?;
-        let purged = p.check_ins + p.tickets + p.door_passes + p.help_and_pauses;
+        let config = self.config();
+        let cutoff = now.utc - Duration::days(i64::from(config.kiosk.retention_days));
+        let registers = now.utc - Duration::days(i64::from(config.register_retention_days()));
+        let p = self.store.purge_before(cutoff, registers)?;
+        let mut purged = p.check_ins + p.tickets + p.door_passes + p.help_and_pauses + p.attendees;
         if purged > 0 {
             tracing::info!(?p, %cutoff, "deleted per-visit rows past retention");
         }
+        let audit_days = self.config().kiosk.audit_days;
+        let audit_cutoff = now.utc - Duration::days(i64::from(audit_days));
+        let audit = self.store.purge_audit_before(audit_cutoff)?;
+        if audit > 0 {
+            tracing::info!(rows = audit, %audit_cutoff, "deleted audit rows past audit_days");
+        }
+        purged += audit;
         self.store.set_meta(LAST_PURGE, &today_key)?;
         Ok(purged)
     }

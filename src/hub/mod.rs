@@ -5,6 +5,7 @@
 //! an event. Its methods block on SQLite: the screen calls them off the UI thread and the web
 //! server through `spawn_blocking`.
 
+mod audit;
 mod cards;
 mod checkin;
 mod help;
@@ -12,9 +13,11 @@ mod housekeeping;
 mod outbox;
 mod queue;
 mod records;
+mod reload;
+mod sessions;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tokio::sync::broadcast;
@@ -29,12 +32,15 @@ use crate::metrics::Metrics;
 use crate::status::{DoorSnapshot, StatusBoard, SyncSnapshot};
 use crate::store::{Store, StoreError};
 
+pub use audit::StaffAction;
 pub use cards::{ScanOutcome, verifier};
-pub use checkin::{CheckInOutcome, CheckInRequest, NoTicket, TicketInfo};
+pub use checkin::{AtSession, CheckInOutcome, CheckInRequest, NoTicket, TicketInfo};
 pub use housekeeping::Housekeeping;
 pub use outbox::SentHour;
 pub use queue::{QueueEntry, QueueView};
 pub use records::DutyEntry;
+pub use reload::ReloadReport;
+pub use sessions::SessionRegister;
 
 /// Why a request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +63,13 @@ pub enum HubError {
     /// Saving failed (disk full, read-only, damaged): nothing changed.
     #[error(transparent)]
     Store(StoreError),
+    /// No such session in the timetable or the registers.
+    #[error("{0}")]
+    NoSession(String),
+    /// The register cannot do that (a cancelled session, a member already on it…): nothing
+    /// changed.
+    #[error("{0}")]
+    Register(String),
 }
 
 impl From<StoreError> for HubError {
@@ -81,9 +94,13 @@ pub struct Hub {
     metrics: Metrics,
     /// Health of sync and the door sensor.
     status: StatusBoard,
+    /// The Recovery College timetable in use.
+    courses: Arc<crate::courses::Board>,
     clock: Arc<dyn Clock>,
     /// Unsynchronised records of this boot were re-dated after the clock synced.
     redated: AtomicBool,
+    /// How the last live reload of the configuration went (`reload.rs`).
+    last_reload: Mutex<Option<ReloadReport>>,
 }
 
 /// The configuration and what the hub derives from it, kept together so they always agree.
@@ -134,14 +151,20 @@ impl Hub {
         clock: Arc<dyn Clock>,
         events: EventBus,
     ) -> Arc<Hub> {
+        let source = crate::courses::source_of(&config.courses);
+        let courses = Arc::new(crate::courses::Board::new(source));
+        crate::courses::Refresher::new(&config, courses.clone(), clock.clone(), events.clone())
+            .load_at_start();
         Arc::new(Hub {
             settings: RwLock::new(Arc::new(Settings::new(config))),
             store,
             events,
             metrics: Metrics::default(),
             status: StatusBoard::default(),
+            courses,
             clock,
             redated: AtomicBool::new(false),
+            last_reload: Mutex::new(None),
         })
     }
 
@@ -214,6 +237,21 @@ impl Hub {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// The timetable: which copy is in use, since when, why a refresh failed.
+    pub fn timetable(&self) -> crate::courses::Snapshot {
+        self.courses.snapshot()
+    }
+
+    /// What reads the timetable again into this hub (`[courses] refresh_minutes`, or a test).
+    pub fn timetable_refresher(&self) -> crate::courses::Refresher {
+        crate::courses::Refresher::new(
+            &self.config(),
+            self.courses.clone(),
+            self.clock.clone(),
+            self.events.clone(),
+        )
     }
 
     fn publish(&self, event: Event) {

@@ -1,6 +1,6 @@
 //! Daily footfall as an HTML table, for the managers' page and the central service's pages.
 
-use super::{human_headings, row};
+use super::{Columns, human_headings, row};
 use crate::domain::{Catalogue, DayTotals};
 
 /// Escapes text for HTML or SVG/XML element content and quoted attribute values, dropping
@@ -28,7 +28,8 @@ pub fn html_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -
     let mut out = String::from(
         "<div class=\"scroll\" role=\"region\" aria-label=\"Footfall by day\" tabindex=\"0\">\n<table class=\"footfall\">\n<thead><tr>",
     );
-    for h in human_headings(catalogue) {
+    let cols = Columns::new(catalogue, days);
+    for h in human_headings(&cols) {
         out.push_str(&format!("<th scope=\"col\">{}</th>", escape(&h)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -46,7 +47,7 @@ pub fn html_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -
         out.push_str("</tr>\n");
     };
     for d in days {
-        push_row(row(d, catalogue, calibration), false);
+        push_row(row(d, &cols, calibration), false);
     }
     if days.len() > 1 {
         let mut total = crate::domain::Counts::default();
@@ -58,7 +59,7 @@ pub fn html_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -
                 date: days[0].date,
                 counts: total,
             },
-            catalogue,
+            &cols,
             calibration,
         );
         cells[0] = "Total".into();

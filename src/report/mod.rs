@@ -1,5 +1,6 @@
 //! Daily footfall as a table: for `hub-kiosk report daily`, the managers' page, the central
-//! service's pages and CSV downloads — one set of columns everywhere.
+//! service's pages and CSV downloads — one set of columns everywhere: the fixed counts, one per
+//! need, attendance at sessions and one per course title found in the days, then drop-ins.
 
 mod html;
 mod svg;
@@ -11,8 +12,28 @@ use std::fmt::Write;
 
 use crate::domain::{Catalogue, DayTotals};
 
-/// Column headings, in order: fixed counts, then one per need, then drop-ins and the median wait.
-pub fn headings(catalogue: &Catalogue) -> Vec<String> {
+/// The columns of a table of days: the needs of a catalogue, and the course titles counted in
+/// those days (sorted).
+pub struct Columns<'a> {
+    pub catalogue: &'a Catalogue,
+    pub courses: Vec<String>,
+}
+
+impl<'a> Columns<'a> {
+    pub fn new(catalogue: &'a Catalogue, days: &[DayTotals]) -> Columns<'a> {
+        let mut courses: Vec<String> = days
+            .iter()
+            .flat_map(|d| d.counts.courses.keys().cloned())
+            .collect();
+        courses.sort();
+        courses.dedup();
+        Columns { catalogue, courses }
+    }
+}
+
+/// Column headings, in order: fixed counts, one per need, attendance and one per course, then
+/// drop-ins and the median wait.
+pub fn headings(cols: &Columns<'_>) -> Vec<String> {
     let mut h: Vec<String> = [
         "date",
         "door_in",
@@ -24,7 +45,9 @@ pub fn headings(catalogue: &Catalogue) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    h.extend(catalogue.iter().map(|n| format!("need_{}", n.id)));
+    h.extend(cols.catalogue.iter().map(|n| format!("need_{}", n.id)));
+    h.push("attendance".into());
+    h.extend(cols.courses.iter().map(|c| format!("course:{c}")));
     h.extend(
         [
             "dropins_joined",
@@ -40,8 +63,8 @@ pub fn headings(catalogue: &Catalogue) -> Vec<String> {
     h
 }
 
-/// Headings for people: "Door in", "Housing", "Median wait (min)".
-pub fn human_headings(catalogue: &Catalogue) -> Vec<String> {
+/// Headings for people: "Door in", "Housing", "Attendance", a course's title, "Median wait (min)".
+pub fn human_headings(cols: &Columns<'_>) -> Vec<String> {
     let mut h: Vec<String> = [
         "Date",
         "Door in",
@@ -53,7 +76,9 @@ pub fn human_headings(catalogue: &Catalogue) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    h.extend(catalogue.iter().map(|n| n.label("en").to_owned()));
+    h.extend(cols.catalogue.iter().map(|n| n.label("en").to_owned()));
+    h.push("Attendance at sessions".into());
+    h.extend(cols.courses.iter().map(|c| format!("Course: {c}")));
     h.extend(
         [
             "Drop-ins joined",
@@ -70,7 +95,7 @@ pub fn human_headings(catalogue: &Catalogue) -> Vec<String> {
 }
 
 /// One row of values matching `headings`. The median is empty when nobody was seen.
-pub fn row(day: &DayTotals, catalogue: &Catalogue, calibration: f64) -> Vec<String> {
+pub fn row(day: &DayTotals, cols: &Columns<'_>, calibration: f64) -> Vec<String> {
     let c = &day.counts;
     let mut r = vec![
         day.date.to_string(),
@@ -81,9 +106,15 @@ pub fn row(day: &DayTotals, catalogue: &Catalogue, calibration: f64) -> Vec<Stri
         c.checkins_member.to_string(),
     ];
     r.extend(
-        catalogue
+        cols.catalogue
             .iter()
             .map(|n| c.needs.get(&n.id).copied().unwrap_or(0).to_string()),
+    );
+    r.push(c.attendance.to_string());
+    r.extend(
+        cols.courses
+            .iter()
+            .map(|t| c.courses.get(t).copied().unwrap_or(0).to_string()),
     );
     r.extend([
         c.dropins_joined.to_string(),
@@ -100,9 +131,10 @@ pub fn row(day: &DayTotals, catalogue: &Catalogue, calibration: f64) -> Vec<Stri
 
 /// RFC 4180 CSV with a heading row.
 pub fn csv(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -> String {
-    let mut out = csv_line(&headings(catalogue));
+    let cols = Columns::new(catalogue, days);
+    let mut out = csv_line(&headings(&cols));
     for d in days {
-        out.push_str(&csv_line(&row(d, catalogue, calibration)));
+        out.push_str(&csv_line(&row(d, &cols, calibration)));
     }
     out
 }
@@ -129,11 +161,9 @@ fn csv_cell(s: &str) -> String {
 
 /// A plain text table for the terminal, with a total row.
 pub fn text_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -> String {
-    let heads = headings(catalogue);
-    let mut rows: Vec<Vec<String>> = days
-        .iter()
-        .map(|d| row(d, catalogue, calibration))
-        .collect();
+    let cols = Columns::new(catalogue, days);
+    let heads = headings(&cols);
+    let mut rows: Vec<Vec<String>> = days.iter().map(|d| row(d, &cols, calibration)).collect();
     if days.len() > 1 {
         let mut total = crate::domain::Counts::default();
         for d in days {
@@ -143,7 +173,7 @@ pub fn text_table(days: &[DayTotals], catalogue: &Catalogue, calibration: f64) -
             date: days[0].date,
             counts: total,
         };
-        let mut r = row(&t, catalogue, calibration);
+        let mut r = row(&t, &cols, calibration);
         r[0] = "total".into();
         rows.push(r);
     }
@@ -206,8 +236,47 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "2026-11-23,10,11,0,3,0,0,0,2,0,0,0,0,0,0,2,1,0,0,12,0"
+            "2026-11-23,10,11,0,3,0,0,0,2,0,0,0,0,0,0,0,2,1,0,0,12,0"
         );
+    }
+
+    #[test]
+    fn attendance_has_a_column_and_each_course_one_more() {
+        let c = Catalogue::life_rooms();
+        let day = |d: u32, courses: &[(&str, i64)]| DayTotals {
+            date: NaiveDate::from_ymd_opt(2026, 11, d).unwrap(),
+            counts: Counts {
+                attendance: courses.iter().map(|(_, n)| n).sum(),
+                courses: courses.iter().map(|(t, n)| (t.to_string(), *n)).collect(),
+                ..Counts::default()
+            },
+        };
+        let days = [
+            day(
+                2,
+                &[("Managing anxiety", 9), ("Creative writing, part 2", 4)],
+            ),
+            day(9, &[("Stand-up comedy", 3)]),
+        ];
+        let text = csv(&days, &c, 1.0);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].contains(",need_visiting,attendance,\"course:Creative writing, part 2\",course:Managing anxiety,course:Stand-up comedy,dropins_joined,"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].contains(",0,13,4,9,0,0,0,0,"), "{}", lines[1]);
+        assert!(lines[2].contains(",0,3,0,0,3,0,0,0,"), "{}", lines[2]);
+        let totals = totals_row(&days, &c);
+        assert!(totals.contains("16"), "{totals}");
+    }
+
+    fn totals_row(days: &[DayTotals], c: &Catalogue) -> String {
+        text_table(days, c, 1.0)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     #[test]

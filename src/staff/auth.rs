@@ -79,12 +79,20 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Api
             )),
         };
     }
-    let id = state.sessions.id_in(headers);
-    Ok(id.and_then(|id| {
-        state.sessions.touch(id, Instant::now()).map(|name| Caller {
-            name,
-            via: Via::Session(id.to_owned()),
-        })
+    let Some(id) = state.sessions.id_in(headers) else {
+        return Ok(None);
+    };
+    let Some(name) = state.sessions.touch(id, Instant::now()) else {
+        return Ok(None);
+    };
+    // A login removed by a reload signs its sessions out, even one racing the reload.
+    if state.hub.config().staff.login(&name).is_none() {
+        state.sessions.end(id);
+        return Ok(None);
+    }
+    Ok(Some(Caller {
+        name,
+        via: Via::Session(id.to_owned()),
     }))
 }
 

@@ -33,7 +33,9 @@ impl From<HubError> for ApiError {
         let status = match &e {
             HubError::Invalid(_) | HubError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::Queue(QueueError::UnknownTicket(_))
-            | HubError::Help(HelpError::Unknown(_)) => StatusCode::NOT_FOUND,
+            | HubError::Help(HelpError::Unknown(_))
+            | HubError::NoSession(_) => StatusCode::NOT_FOUND,
+            HubError::Register(_) => StatusCode::CONFLICT,
             HubError::Queue(_)
             | HubError::Help(_)
             | HubError::RepeatScan { .. }

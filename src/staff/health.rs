@@ -1,6 +1,6 @@
 //! The kiosk's health in one place, for the status page, `GET /api/v1/status` and `/metrics`:
 //! forwarding to the central service, the outbox, the door sensor, free disk space, whether the
-//! clock is synchronised, and the version.
+//! clock is synchronised, the timetable in use, and the version.
 
 use std::path::Path;
 use std::time::Instant;
@@ -59,6 +59,9 @@ pub struct Health {
     pub disk: Option<Disk>,
     pub queue_open: bool,
     pub uptime_seconds: u64,
+    /// The Recovery College timetable: where it comes from, the copy in use and since when,
+    /// and why the last refresh failed.
+    pub timetable: crate::courses::Snapshot,
 }
 
 impl Health {
@@ -79,6 +82,7 @@ impl Health {
             disk: Disk::of(&config.kiosk.data_dir),
             queue_open: hub.is_open(),
             uptime_seconds: started.elapsed().as_secs(),
+            timetable: hub.timetable(),
         })
     }
 }

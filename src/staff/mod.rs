@@ -1,5 +1,6 @@
-//! The staff side of the kiosk, served on the site network: advisors' live queue page, the site
-//! managers' footfall page, the status page, the JSON API under `/api/v1/` with its event stream,
+//! The staff side of the kiosk, served on the site network: advisors' live queue page, the
+//! tutors' registers of Recovery College sessions, the site managers' footfall page, the status
+//! page, the JSON API under `/api/v1/` with its event stream,
 //! `/metrics` and `/healthz`. axum on the kiosk's tokio runtime; optional TLS with rustls.
 //!
 //! Layout: `server` (listening, TLS, stopping, through `crate::web::serve`), `auth` (sessions,
@@ -7,10 +8,12 @@
 //! (event stream), `display` (the waiting area's display page, with its own read-only token),
 //! `prometheus` (`/metrics`, `/healthz`), `health` (status facts), `error` (refusals as JSON),
 //! `pages/` (HTML, the sign-in form, the queue page's script and the pages' sound). Every
-//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`;
-//! `docs/openapi.json` describes the API part of that list and a test keeps the two equal.
+//! answer carries `crate::web::headers`. Every route is listed once, in `routes()`, with how it
+//! reaches the audit log (`audit`); `docs/openapi.json` describes the API part of that list and
+//! a test keeps the two equal.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod display;
 pub mod error;
@@ -27,10 +30,11 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use axum::{Extension, Router};
 
 use api::Move;
+pub use audit::Audit;
 use auth::Caller;
 use error::ApiPath;
 pub use server::{Running, start};
@@ -45,12 +49,23 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 
 /// One route: its method, its path (as in `docs/openapi.json`), whether it belongs to the API
-/// document, and its handler.
+/// document, how it reaches the audit log, and its handler.
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub documented: bool,
+    pub audit: Audit,
     handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    /// A change: each success is one row of the audit log, as `action`.
+    fn audited(self, action: &'static str) -> Route {
+        Route {
+            audit: Audit::Action(action),
+            ..self
+        }
+    }
 }
 
 fn api(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
@@ -58,6 +73,7 @@ fn api(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> R
         method,
         path,
         documented: true,
+        audit: Audit::No,
         handler,
     }
 }
@@ -69,7 +85,7 @@ fn page(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> 
     }
 }
 
-fn ticket_move(path: &'static str, step: Move) -> Route {
+fn ticket_move(path: &'static str, step: Move, action: &'static str) -> Route {
     api(
         Method::POST,
         path,
@@ -80,6 +96,7 @@ fn ticket_move(path: &'static str, step: Move) -> Route {
                   ApiPath(id): ApiPath<i64>| api::act(s, c, headers, id, step),
         ),
     )
+    .audited(action)
 }
 
 /// Every route the staff server answers.
@@ -90,38 +107,47 @@ pub fn routes() -> Vec<Route> {
         api(M::GET, "/metrics", get(prometheus::metrics)),
         api(M::GET, "/api/v1/openapi.json", get(api::openapi)),
         api(M::GET, "/api/v1/queue", get(api::queue)),
-        api(M::POST, "/api/v1/queue/call-next", post(api::call_next)),
+        api(M::POST, "/api/v1/queue/call-next", post(api::call_next)).audited("call"),
         api(M::GET, "/api/v1/tickets/{id}", get(api::ticket)),
-        ticket_move("/api/v1/tickets/{id}/call", Move::Call),
-        ticket_move("/api/v1/tickets/{id}/recall", Move::Recall),
-        ticket_move("/api/v1/tickets/{id}/seen", Move::Seen),
-        ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow),
-        ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue),
-        ticket_move("/api/v1/tickets/{id}/left", Move::Left),
-        ticket_move("/api/v1/tickets/{id}/come-back", Move::ComeBack),
+        ticket_move("/api/v1/tickets/{id}/call", Move::Call, "call"),
+        ticket_move("/api/v1/tickets/{id}/recall", Move::Recall, "recall"),
+        ticket_move("/api/v1/tickets/{id}/seen", Move::Seen, "seen"),
+        ticket_move("/api/v1/tickets/{id}/no-show", Move::NoShow, "no-show"),
+        ticket_move("/api/v1/tickets/{id}/requeue", Move::Requeue, "requeue"),
+        ticket_move("/api/v1/tickets/{id}/left", Move::Left, "left"),
+        ticket_move(
+            "/api/v1/tickets/{id}/come-back",
+            Move::ComeBack,
+            "come-back",
+        ),
         api(
             M::POST,
             "/api/v1/tickets/{id}/transfer",
             post(api::transfer),
-        ),
-        api(M::POST, "/api/v1/walk-ins", post(api::walk_in)),
-        api(M::POST, "/api/v1/queue/pause", post(api::pause)),
-        api(M::POST, "/api/v1/queue/resume", post(api::resume)),
+        )
+        .audited("transfer"),
+        api(M::POST, "/api/v1/walk-ins", post(api::walk_in)).audited("walk-in"),
+        api(M::POST, "/api/v1/queue/pause", post(api::pause)).audited("pause"),
+        api(M::POST, "/api/v1/queue/resume", post(api::resume)).audited("resume"),
         api(M::GET, "/api/v1/help-requests", get(api::help_requests)),
         api(
             M::POST,
             "/api/v1/help-requests/{id}/acknowledge",
             post(api::acknowledge),
-        ),
+        )
+        .audited("help-acknowledged"),
         api(M::GET, "/api/v1/duty", get(api::duty)),
-        api(M::POST, "/api/v1/duty", post(api::set_duty)),
+        api(M::POST, "/api/v1/duty", post(api::set_duty)).audited("duty"),
         api(M::GET, "/api/v1/footfall/daily", get(api::footfall_daily)),
         api(M::GET, "/api/v1/status", get(api::status)),
         api(M::GET, "/api/v1/events", get(sse::events)),
         page(M::GET, "/", get(|| async { Redirect::to("/queue") })),
         page(M::GET, "/login", get(pages::login::page)),
-        page(M::POST, "/login", post(pages::login::sign_in)),
-        page(M::POST, "/logout", post(pages::login::sign_out)),
+        Route {
+            audit: Audit::Handler,
+            ..page(M::POST, "/login", post(pages::login::sign_in))
+        },
+        page(M::POST, "/logout", post(pages::login::sign_out)).audited("sign-out"),
         page(M::GET, "/queue", get(pages::queue::page)),
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
         page(M::GET, "/queue.js", get(pages::queue_script)),
@@ -132,6 +158,43 @@ pub fn routes() -> Vec<Route> {
         page(M::GET, "/display/events", get(display::events)),
         page(M::GET, "/footfall", get(pages::footfall::page)),
         page(M::GET, "/status", get(pages::status::page)),
+        page(M::GET, "/status/audit.csv", get(pages::audit::csv)),
+    ]
+    .into_iter()
+    .chain(session_routes())
+    .collect()
+}
+
+/// The Recovery College registers: the API and the tutors' pages.
+fn session_routes() -> Vec<Route> {
+    use Method as M;
+    vec![
+        api(M::GET, "/api/v1/sessions", get(api::sessions::sessions)),
+        api(
+            M::GET,
+            "/api/v1/sessions/{id}/attendance",
+            get(api::sessions::attendance),
+        ),
+        api(
+            M::POST,
+            "/api/v1/sessions/{id}/attendance",
+            post(api::sessions::add),
+        )
+        .audited("register-add"),
+        api(
+            M::DELETE,
+            "/api/v1/sessions/{id}/attendance",
+            delete(api::sessions::remove),
+        )
+        .audited("register-remove"),
+        page(M::GET, "/sessions", get(pages::sessions::page)),
+        page(M::GET, "/sessions/table", get(pages::sessions::fragment)),
+        page(M::GET, "/sessions.js", get(pages::sessions_script)),
+        page(
+            M::GET,
+            "/sessions/{id}/register",
+            get(pages::sessions::register),
+        ),
     ]
 }
 
@@ -158,7 +221,18 @@ async fn not_found(req: Request) -> Response {
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for r in routes() {
-        router = router.route(r.path, r.handler);
+        let handler = match r.audit {
+            Audit::Action(action) => r.handler.route_layer(middleware::from_fn_with_state(
+                audit::Hook {
+                    state: state.clone(),
+                    action,
+                    pattern: r.path,
+                },
+                audit::record,
+            )),
+            Audit::No | Audit::Handler => r.handler,
+        };
+        router = router.route(r.path, handler);
     }
     router
         .fallback(not_found)

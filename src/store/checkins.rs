@@ -1,11 +1,13 @@
 //! Recording a check-in: the visit, its ticket and its footfall in one transaction.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
+use super::registers::{self, Added};
 use super::rows::{TICKET_COLUMNS, day_key, ms, needs_text, ticket_from_row};
 use super::{Result, Store, footfall};
 use crate::domain::footfall::{check_in_counts, ticket_counts};
+use crate::domain::timetable::Session;
 use crate::domain::{CheckIn, NeedId, Ticket};
 
 /// The ticket a check-in should get.
@@ -28,12 +30,68 @@ pub struct NewTicket {
 pub struct Receipt {
     pub check_in_id: i64,
     pub ticket: Option<Ticket>,
+    /// Whether the visitor was put on a session's register (when they came for one).
+    pub attendance: Option<Added>,
 }
+
+/// Adds the ticket a check-in gets, counted in the hour it joined.
+fn insert_ticket(tx: &Connection, c: &CheckIn, check_in: i64, t: NewTicket) -> Result<Ticket> {
+    let day = day_key(t.day);
+    let prefix = t.prefix.to_string();
+    let number: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE day = ?1 AND prefix = ?2",
+        params![day, prefix],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO ticket (checkin_id, day, prefix, number, need, needs, member_id, priority,
+                             state, created_ms, created_mono, boot_id, clock_synced,
+                             language, interpreter)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            check_in,
+            day,
+            prefix,
+            number,
+            t.need.as_str(),
+            needs_text(&t.needs),
+            c.visitor.member().map(|m| m.as_str()),
+            t.priority,
+            ms(c.at.utc),
+            c.at.monotonic_ms,
+            c.at.boot_id,
+            c.at.clock_synced,
+            c.language.as_str(),
+            t.interpreter,
+        ],
+    )?;
+    let ticket = tx.query_row(
+        &format!("SELECT {TICKET_COLUMNS} FROM ticket WHERE id = ?1"),
+        [tx.last_insert_rowid()],
+        ticket_from_row,
+    )?;
+    let (hour, counts) = ticket_counts(&ticket);
+    footfall::apply(tx, hour, &counts, 1, c.at.utc)?;
+    Ok(ticket)
+}
+
+/// The session a check-in is for, and the site-local day it is on.
+pub type AtSession<'a> = (&'a Session, NaiveDate);
 
 impl Store {
     /// Saves a check-in, with its ticket if it gets one, and counts it — all or nothing.
     /// When this returns Ok the check-in is on disk.
     pub fn record_check_in(&self, c: &CheckIn, ticket: Option<NewTicket>) -> Result<Receipt> {
+        self.record_visit(c, ticket, None)
+    }
+
+    /// The same, with the visitor put on a session's register in the same transaction.
+    pub fn record_visit(
+        &self,
+        c: &CheckIn,
+        ticket: Option<NewTicket>,
+        session: Option<AtSession<'_>>,
+    ) -> Result<Receipt> {
         self.write_keyed(|r: &Receipt| r.check_in_id, |tx| {
             tx.execute(
                 "INSERT INTO checkin (at_ms, mono_ms, boot_id, clock_synced, member_id, language, source)
@@ -54,50 +112,11 @@ impl Store {
             }
             let (hour, counts) = check_in_counts(c);
             footfall::apply(tx, hour, &counts, 1, c.at.utc)?;
-
-            let ticket = match ticket {
-                None => None,
-                Some(t) => {
-                    let day = day_key(t.day);
-                    let prefix = t.prefix.to_string();
-                    let number: i64 = tx.query_row(
-                        "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE day = ?1 AND prefix = ?2",
-                        params![day, prefix],
-                        |r| r.get(0),
-                    )?;
-                    tx.execute(
-                        "INSERT INTO ticket (checkin_id, day, prefix, number, need, needs, member_id, priority,
-                                             state, created_ms, created_mono, boot_id, clock_synced,
-                                             language, interpreter)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10, ?11, ?12, ?13, ?14)",
-                        params![
-                            id,
-                            day,
-                            prefix,
-                            number,
-                            t.need.as_str(),
-                            needs_text(&t.needs),
-                            c.visitor.member().map(|m| m.as_str()),
-                            t.priority,
-                            ms(c.at.utc),
-                            c.at.monotonic_ms,
-                            c.at.boot_id,
-                            c.at.clock_synced,
-                            c.language.as_str(),
-                            t.interpreter,
-                        ],
-                    )?;
-                    let ticket = tx.query_row(
-                        &format!("SELECT {TICKET_COLUMNS} FROM ticket WHERE id = ?1"),
-                        [tx.last_insert_rowid()],
-                        ticket_from_row,
-                    )?;
-                    let (hour, counts) = ticket_counts(&ticket);
-                    footfall::apply(tx, hour, &counts, 1, c.at.utc)?;
-                    Some(ticket)
-                }
-            };
-            Ok(Receipt { check_in_id: id, ticket })
+            let ticket = ticket.map(|t| insert_ticket(tx, c, id, t)).transpose()?;
+            let attendance = session
+                .map(|(s, day)| registers::record(tx, s, day, c.visitor.member(), Some(id), None, c.at.utc))
+                .transpose()?;
+            Ok(Receipt { check_in_id: id, ticket, attendance })
         })
     }
 

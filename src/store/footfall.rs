@@ -23,8 +23,8 @@ pub(super) fn apply(
     conn.execute(
         "INSERT INTO footfall_hour (hour, door_in, door_out, checkins_anonymous, checkins_member,
                                     dropins_joined, dropins_seen, dropins_no_show,
-                                    dropins_closed, help_requests, revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)
+                                    dropins_closed, help_requests, attendance, revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)
          ON CONFLICT (hour) DO UPDATE SET
             door_in = door_in + excluded.door_in,
             door_out = door_out + excluded.door_out,
@@ -35,6 +35,7 @@ pub(super) fn apply(
             dropins_no_show = dropins_no_show + excluded.dropins_no_show,
             dropins_closed = dropins_closed + excluded.dropins_closed,
             help_requests = help_requests + excluded.help_requests,
+            attendance = attendance + excluded.attendance,
             revision = revision + 1",
         params![
             h,
@@ -47,6 +48,7 @@ pub(super) fn apply(
             sign * counts.dropins_no_show,
             sign * counts.dropins_closed,
             sign * counts.help_requests,
+            sign * counts.attendance,
         ],
     )?;
     for (need, n) in &counts.needs {
@@ -63,6 +65,17 @@ pub(super) fn apply(
             params![h, minutes, sign * n],
         )?;
     }
+    for (course, n) in &counts.courses {
+        conn.execute(
+            "INSERT INTO footfall_course (hour, course, count) VALUES (?1, ?2, ?3)
+             ON CONFLICT (hour, course) DO UPDATE SET count = count + excluded.count",
+            params![h, course, sign * n],
+        )?;
+    }
+    conn.execute(
+        "DELETE FROM footfall_course WHERE hour = ?1 AND count = 0",
+        [h],
+    )?;
     conn.execute(
         "DELETE FROM footfall_need WHERE hour = ?1 AND count = 0",
         [h],
@@ -85,7 +98,7 @@ pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, 
     let mut stmt = conn.prepare_cached(
         "SELECT door_in, door_out, checkins_anonymous, checkins_member,
                 dropins_joined, dropins_seen, dropins_no_show, revision,
-                dropins_closed, help_requests
+                dropins_closed, help_requests, attendance
          FROM footfall_hour WHERE hour = ?1",
     )?;
     let mut rows = stmt.query([hour])?;
@@ -102,6 +115,7 @@ pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, 
         dropins_no_show: r.get(6)?,
         dropins_closed: r.get(8)?,
         help_requests: r.get(9)?,
+        attendance: r.get(10)?,
         ..Counts::default()
     };
     let revision: i64 = r.get(7)?;
@@ -119,6 +133,14 @@ pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, 
     for row in waits.query_map([hour], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (m, n) = row?;
         c.waits.insert(m, n);
+    }
+    let mut courses =
+        conn.prepare_cached("SELECT course, count FROM footfall_course WHERE hour = ?1")?;
+    for row in courses.query_map([hour], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (course, n) = row?;
+        c.courses.insert(course, n);
     }
     Ok(Some((c, revision)))
 }

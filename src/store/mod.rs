@@ -6,6 +6,7 @@
 //! One connection behind a mutex serialises writers inside the process; other processes (the
 //! `report` command) read alongside through WAL.
 
+pub mod audit;
 pub mod backup;
 mod checkins;
 mod door;
@@ -17,6 +18,7 @@ mod meta;
 mod outbox;
 mod pause;
 mod redate;
+mod registers;
 mod retention;
 mod rows;
 mod schema;
@@ -31,10 +33,12 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::sqlite::{OpenError, open_error};
 
-pub use checkins::{NewTicket, Receipt};
+pub use audit::{AuditEntry, AuditFilter, AuditRow, AuditVia};
+pub use checkins::{AtSession, NewTicket, Receipt};
 pub use error::{Result, StoreError};
 pub use outbox::{DeadLetter, OutboxEntry};
 pub use redate::Redated;
+pub use registers::{Added, Kept, Member, Register};
 pub use retention::Purged;
 
 /// The kiosk's database.

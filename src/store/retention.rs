@@ -1,4 +1,5 @@
-//! Retention: per-visit rows go after `retention_days`; hourly totals stay.
+//! Retention: per-visit rows go after `retention_days`, registers of sessions after
+//! `[courses] register_retention_days` (colleges keep registers longer); hourly totals stay.
 //!
 //! Member numbers are personal data (UK GDPR): the minimum is kept for the shortest time. Rows
 //! are deleted whole — anonymous ones too — since the hourly footfall already holds what
@@ -16,15 +17,25 @@ pub struct Purged {
     pub check_ins: usize,
     pub tickets: usize,
     pub door_passes: usize,
+    /// Students on registers of sessions that started before the register cutoff.
+    pub attendees: usize,
     /// Help requests and pauses: their record of who acknowledged or paused.
     pub help_and_pauses: usize,
 }
 
 impl Store {
-    /// Deletes check-ins, finished tickets and door passes recorded before `cutoff`.
-    pub fn purge_before(&self, cutoff: DateTime<Utc>) -> Result<Purged> {
+    /// Deletes check-ins, finished tickets and door passes recorded before `cutoff`, and the
+    /// duty rows of staff away since before it, and the registers of sessions that started
+    /// before `registers`.
+    pub fn purge_before(&self, cutoff: DateTime<Utc>, registers: DateTime<Utc>) -> Result<Purged> {
         let c = ms(cutoff);
+        let r = ms(registers);
         self.write(|tx| {
+            let attendees = tx.execute(
+                "DELETE FROM attendance WHERE session IN (SELECT id FROM session WHERE starts_ms < ?1)",
+                [r],
+            )?;
+            tx.execute("DELETE FROM session WHERE starts_ms < ?1", [r])?;
             let tickets = tx.execute(
                 "DELETE FROM ticket WHERE created_ms < ?1 AND state NOT IN ('waiting', 'called')",
                 [c],
@@ -44,10 +55,13 @@ impl Store {
                 "DELETE FROM dropin_pause WHERE since_ms < ?1 AND resumed_ms IS NOT NULL",
                 [c],
             )?;
+            // Staff names: who has been away since before the cutoff is forgotten.
+            tx.execute("DELETE FROM duty WHERE on_duty = 0 AND since_ms < ?1", [c])?;
             Ok(Purged {
                 check_ins,
                 tickets,
                 door_passes,
+                attendees,
                 help_and_pauses,
             })
         })
@@ -57,7 +71,8 @@ impl Store {
     pub fn member_rows(&self) -> Result<i64> {
         Ok(self.conn().query_row(
             "SELECT (SELECT COUNT(*) FROM checkin WHERE member_id IS NOT NULL)
-                  + (SELECT COUNT(*) FROM ticket WHERE member_id IS NOT NULL)",
+                  + (SELECT COUNT(*) FROM ticket WHERE member_id IS NOT NULL)
+                  + (SELECT COUNT(*) FROM attendance WHERE member_id IS NOT NULL)",
             [],
             |r| r.get(0),
         )?)

@@ -207,4 +207,58 @@ pub const MIGRATIONS: &[&str] = &[
         resumed_by  TEXT
     );
     "#,
+    // 4: the audit log: one row per staff action (see `store::audit`), kept `audit_days`.
+    r#"
+    CREATE TABLE audit (
+        id       INTEGER PRIMARY KEY,
+        at_ms    INTEGER NOT NULL,              -- UTC wall time, Unix milliseconds
+        actor    TEXT    NOT NULL,              -- the login's or API token's name
+        via      TEXT    NOT NULL CHECK (via IN ('session', 'token', 'sign-in', 'reload')),
+        action   TEXT    NOT NULL,              -- sign-in, call, seen, walk-in, duty…
+        subject  TEXT,                          -- the ticket or course session it was about
+        detail   TEXT,                          -- e.g. "to housing", "on duty"
+        client   TEXT                           -- the staff device's IP address
+    );
+    CREATE INDEX audit_at ON audit (at_ms);
+    -- Rows are added and, past audit_days, deleted; never changed.
+    CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END;
+    "#,
+    // 5: Recovery College registers (who came to which session) and attendance per course in
+    // the hourly totals (see `store::registers`).
+    r#"
+    ALTER TABLE footfall_hour ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE footfall_course (
+        hour   INTEGER NOT NULL,
+        course TEXT    NOT NULL,              -- the course's title
+        count  INTEGER NOT NULL,
+        PRIMARY KEY (hour, course)
+    ) WITHOUT ROWID;
+
+    -- A session as the timetable had it when its first student was recorded, so its register
+    -- reads the same after the timetable changes.
+    CREATE TABLE session (
+        id        TEXT    PRIMARY KEY,        -- domain::timetable::SessionId
+        day       TEXT    NOT NULL,           -- site-local date, YYYY-MM-DD
+        title     TEXT    NOT NULL,
+        room      TEXT,
+        starts_ms INTEGER NOT NULL,
+        ends_ms   INTEGER NOT NULL,
+        capacity  INTEGER
+    );
+    CREATE INDEX session_day ON session (day);
+    CREATE TABLE attendance (
+        id         INTEGER PRIMARY KEY,
+        session    TEXT    NOT NULL REFERENCES session (id),
+        member_id  TEXT,                      -- NULL for a student who did not give a number
+        checkin_id INTEGER REFERENCES checkin (id) ON DELETE SET NULL,
+        added_by   TEXT,                      -- the staff login or token; NULL at the kiosk
+        at_ms      INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX attendance_member ON attendance (session, member_id)
+        WHERE member_id IS NOT NULL;
+    CREATE INDEX attendance_session ON attendance (session);
+    "#,
 ];

@@ -2,8 +2,10 @@
 //! drift apart. `docs/sync.md` and `docs/central-openapi.json` describe the same thing in words.
 //!
 //! Only aggregates travel: the site, the kiosk, and per UTC hour the absolute totals of
-//! [`Counts`] (door passes, check-ins by kind, needs chosen, drop-ins and a histogram of waits in
-//! whole minutes). No member numbers, no tickets, no per-visit rows, no times finer than the hour.
+//! [`Counts`] (door passes, check-ins by kind, needs chosen, drop-ins, a histogram of waits in
+//! whole minutes, and attendance at sessions — per course title only when the site forwards
+//! titles). No member numbers, no tickets, no registers, no per-visit rows, no times finer than
+//! the hour.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,7 +13,12 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Counts;
 
 /// The version of this format; the central service refuses versions it does not know.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2 added attendance at Recovery College sessions (`attendance`, `courses`).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest version the central service still takes: kiosks not yet updated send it, and
+/// their counts read as if they had no sessions.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// The path of the upload, relative to `sync.central_url`.
 pub const FOOTFALL_PATH: &str = "/api/v1/footfall";

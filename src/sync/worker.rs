@@ -255,7 +255,7 @@ impl Worker {
                 .map(|e| Bucket {
                     hour: e.hour,
                     revision: e.revision,
-                    counts: e.counts.clone(),
+                    counts: leaving(&e.counts, config.courses.forward),
                 })
                 .collect(),
             software: Some(env!("CARGO_PKG_VERSION").to_owned()),
@@ -302,4 +302,17 @@ fn why(outcome: &Outcome) -> String {
         | Outcome::Refused { why, .. }
         | Outcome::Unauthorized { why, .. } => why.clone(),
     }
+}
+
+/// What of an hour's counts leaves the site: course titles only with `forward = "titles"`
+/// (a title can name a person); attendance as a total either way.
+pub fn leaving(
+    counts: &crate::domain::Counts,
+    forward: crate::config::Forward,
+) -> crate::domain::Counts {
+    let mut out = counts.clone();
+    if forward == crate::config::Forward::Totals {
+        out.courses.clear();
+    }
+    out
 }

@@ -48,6 +48,8 @@ pub(super) struct Shell {
     pub(super) needs: Rc<VecModel<NeedTile>>,
     /// The language the texts were last drawn in ("" before the first drawing).
     pub(super) drawn_language: RefCell<String>,
+    /// The configuration last drawn (a reload swaps the visit's).
+    pub(super) drawn_config: RefCell<Arc<crate::config::Config>>,
     timers: Timers,
     jobs: Jobs,
     started: Instant,
@@ -64,6 +66,7 @@ impl Shell {
             calls: RefCell::new(Calls::new(config.display.recent_calls)),
             needs: Rc::new(VecModel::default()),
             drawn_language: RefCell::new(String::new()),
+            drawn_config: RefCell::new(config.clone()),
             timers: Timers::default(),
             jobs,
             started: Instant::now(),
@@ -152,6 +155,11 @@ impl Shell {
             }
             Jobs::Worker(w) => w,
         };
+        if let Effect::FindSessions { generation } = job {
+            // The timetable is in memory: no worker, no waiting.
+            let on_now = super::offers::on_now(&self.hub);
+            return self.queue_answer(Input::SessionsFound { generation, on_now });
+        }
         let (answer, lost) = match on_worker(self.hub.clone(), worker.as_ref(), job) {
             Some(Ok(pair)) => pair,
             Some(Err(now)) => return self.queue_answer(now),
@@ -191,7 +199,7 @@ fn on_worker(
             };
             let rx = w.run(move || {
                 let outcome = hub.check_in(request);
-                saved(outcome, hub.today())
+                saved(outcome, &hub)
             });
             let lost = failed(generation, "the worker stopped");
             (
@@ -263,9 +271,11 @@ async fn await_answer<T>(
 }
 
 /// What the hub said about a check-in, as the screen needs it.
-pub fn saved(outcome: Result<CheckInOutcome, HubError>, today: chrono::NaiveDate) -> Saved {
+pub fn saved(outcome: Result<CheckInOutcome, HubError>, hub: &Hub) -> Saved {
+    let today = hub.today();
     match outcome {
         Ok(o) => Saved::Yes(Checked {
+            session: o.session.map(|s| super::offers::at_session(hub, &s)),
             queued: o.ticket.map(|t| Queued {
                 ticket: t.ticket.number.to_string(),
                 position: t.position as u32,

@@ -1,6 +1,7 @@
 //! What reaches the screen from elsewhere: calls from the advisors ("now calling"), what staff
 //! did about a help request (acknowledged, or nobody in time), the health of sync and the door
-//! sensor, and scans read by the serial scanner's thread. Each is a task on
+//! sensor, a reloaded configuration, and scans read by the serial scanner's thread. Each is a
+//! task on
 //! the UI thread awaiting its channel, so nothing polls and nothing redraws until something
 //! happens.
 
@@ -41,6 +42,10 @@ pub(super) fn start(shell: &Rc<Shell>) -> Result<(), slint::EventLoopError> {
                 Event::HelpEscalated { help } => s.input(Input::HelpEscalated(help.id)),
                 Event::HelpAcknowledged { help } => s.input(Input::HelpAcknowledged(help.id)),
                 Event::SyncStatus { .. } | Event::DoorStatus { .. } => show_health(&s),
+                Event::ConfigReloaded { ok: true } => {
+                    s.visit.borrow_mut().reconfigure(s.hub.config());
+                    s.render();
+                }
                 _ => {}
             }
         }

@@ -6,7 +6,8 @@
 //!   into the globals `Api` and `Theme` (`ui/api.slint`, `ui/theme.slint`), check-ins and card
 //!   checks run on the [`worker`] thread so a tap never waits on SQLite, timers on the UI thread;
 //! - [`calls`] + `feed`: "now calling" and the sync / door health, from the event stream;
-//! - [`languages`]: the bundled translations and switching at run time;
+//! - [`languages`]: the bundled translations and switching at run time; [`offers`]: today's
+//!   sessions as tiles;
 //! - [`screenshots`]: every screen in every language to PNG, driven through the same flow, and
 //!   [`check`] + [`fit`]: does every word fit (`hub-kiosk screenshots --check`);
 //! - [`window`]: `hub-kiosk run` on a real screen (backend choice, systemd ready and watchdog).
@@ -17,6 +18,7 @@ pub mod check;
 mod feed;
 pub mod fit;
 pub mod languages;
+pub mod offers;
 mod render;
 pub mod screenshots;
 pub mod visit;
@@ -75,6 +77,7 @@ fn wire(w: &AppWindow, shell: &Rc<Shell>) {
         }
     };
     api.on_check_in(feed(Input::CheckIn));
+    api.on_show_privacy(feed(Input::Privacy));
     api.on_back(feed(Input::Back));
     api.on_done(feed(Input::Done));
     api.on_finish(feed(Input::Finish));
@@ -82,6 +85,7 @@ fn wire(w: &AppWindow, shell: &Rc<Shell>) {
     api.on_touched(feed(Input::Touched));
     api.on_toggle_large_text(feed(Input::LargeText));
     api.on_toggle_high_contrast(feed(Input::HighContrast));
+    api.on_something_else(feed(Input::SomethingElse));
     api.on_toggle_interpreter(feed(Input::Interpreter));
     api.on_help(feed(Input::Help));
     let weak = Rc::downgrade(shell);
@@ -94,6 +98,10 @@ fn wire(w: &AppWindow, shell: &Rc<Shell>) {
     api.on_choose_need(move |i| on(&|s| s.input(Input::Need(i as usize))));
     let on = with.clone();
     api.on_need_from_welcome(move |i| on(&|s| s.input(Input::NeedOnWelcome(i as usize))));
+    let on = with.clone();
+    api.on_choose_session(move |i| on(&|s| s.input(Input::Session(i as usize))));
+    let on = with.clone();
+    api.on_next_session(move |i| on(&|s| s.input(Input::NextSession(i as usize))));
     let on = with.clone();
     api.on_choose_language(move |code| on(&|s| s.input(Input::Language(code.to_string()))));
     api.on_key(move |text| {

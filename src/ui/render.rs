@@ -1,24 +1,28 @@
 //! Draws the state into the Slint globals `Api` and `Theme`: after every input, only what it
 //! changed is set (Slint redraws nothing for a value set again unchanged; the tile and
-//! direction models are rebuilt only when their words change).
+//! direction models are rebuilt only when their words change), and everything once a reloaded
+//! configuration reaches the visit.
+
+use std::sync::Arc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::adapter::Shell;
-use super::visit::{self, HelpState, Page, Visit};
+use super::visit::{self, HelpState, Offer, Page, Visit};
 use super::{
-    Api, AppWindow, Call, CrisisNumber, LanguageChoice, NeedTile, NoTicket, Notice, Screen, Theme,
-    languages,
+    Api, AppWindow, Call, CrisisNumber, LanguageChoice, NeedTile, NoTicket, Notice, Screen,
+    SessionTile, Theme, languages,
 };
 use crate::hub;
 
 impl Shell {
-    /// What never changes while the kiosk runs: the site's name, the languages, the timings.
+    /// What changes only with the configuration: the site's name, the languages, the timings.
     pub(super) fn render_site(&self, w: &AppWindow) {
-        let config = self.hub.config();
+        let config = self.visit.borrow().config().clone();
         let api = w.global::<Api>();
         api.set_site_name(config.site.name.as_str().into());
         api.set_idle_seconds(config.display.idle_reset_seconds as i32);
+        api.set_retention_days(config.kiosk.retention_days as i32);
         let langs: Vec<LanguageChoice> = config
             .site
             .languages
@@ -39,6 +43,11 @@ impl Shell {
         };
         let visit = self.visit.borrow();
         let api = w.global::<Api>();
+        if !Arc::ptr_eq(&self.drawn_config.borrow(), visit.config()) {
+            *self.drawn_config.borrow_mut() = visit.config().clone();
+            self.render_site(&w);
+            self.drawn_language.borrow_mut().clear();
+        }
         let language_changed = *self.drawn_language.borrow() != visit.language();
         if language_changed {
             self.render_language(&w, &visit);
@@ -65,6 +74,7 @@ impl Shell {
         api.set_countdown(visit.countdown() as i32);
         api.set_interpreter(visit.interpreter());
         render_done(&api, &visit);
+        render_sessions(&api, &visit);
         api.set_help_state(match visit.help() {
             HelpState::None => super::HelpState::None,
             HelpState::Sending => super::HelpState::Sending,
@@ -75,7 +85,9 @@ impl Shell {
         api.set_screen(match visit.page() {
             Page::Welcome => Screen::Welcome,
             Page::Needs => Screen::Needs,
+            Page::Sessions => Screen::Sessions,
             Page::Done => Screen::Done,
+            Page::Privacy => Screen::Privacy,
             Page::Help => Screen::Help,
         });
         let theme = w.global::<Theme>();
@@ -92,6 +104,10 @@ impl Shell {
         let (welcome, help) = visit.site_lines();
         api.set_welcome_line(welcome.into());
         api.set_help_line(help.into());
+        api.set_cancelled_help(visit.cancelled_help().into());
+        let privacy = visit.privacy_words();
+        api.set_privacy_notice(privacy.notice.into());
+        api.set_privacy_contact(privacy.contact.into());
         let numbers: Vec<CrisisNumber> = visit
             .crisis_numbers()
             .into_iter()
@@ -187,4 +203,55 @@ fn render_done(api: &Api<'_>, visit: &Visit) {
     if current.iter().ne(lines.iter().cloned()) {
         api.set_directions(ModelRc::new(VecModel::from(lines)));
     }
+}
+
+/// "9:30": hours without a leading zero, as the screen writes times.
+pub(super) fn clock_time(t: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    format!("{}:{:02}", t.hour(), t.minute())
+}
+
+fn session_tile(o: &Offer) -> SessionTile {
+    SessionTile {
+        id: o.id.as_str().into(),
+        title: o.title.as_str().into(),
+        room: o.room.as_str().into(),
+        starts: clock_time(o.starts).into(),
+        ends: clock_time(o.ends).into(),
+        started: o.started,
+    }
+}
+
+/// Sets a list of tiles only when it changed (a new model redraws the whole list).
+fn set_tiles(
+    current: ModelRc<SessionTile>,
+    set: impl FnOnce(ModelRc<SessionTile>),
+    offers: &[Offer],
+) {
+    let tiles: Vec<SessionTile> = offers.iter().map(session_tile).collect();
+    if current.iter().ne(tiles.iter().cloned()) {
+        set(ModelRc::new(VecModel::from(tiles)));
+    }
+}
+
+/// "Which session are you here for?", and the next student's tiles on the done screen.
+fn render_sessions(api: &Api<'_>, visit: &Visit) {
+    let on_now = visit.on_now();
+    set_tiles(api.get_sessions(), |m| api.set_sessions(m), &on_now.open);
+    set_tiles(
+        api.get_cancelled(),
+        |m| api.set_cancelled(m),
+        &on_now.cancelled,
+    );
+    set_tiles(
+        api.get_next_sessions(),
+        |m| api.set_next_sessions(m),
+        visit.next_sessions(),
+    );
+    let at = visit.checked().and_then(|c| c.session.as_ref());
+    api.set_session_title(at.map(|s| s.title.as_str()).unwrap_or_default().into());
+    api.set_session_room(at.map(|s| s.room.as_str()).unwrap_or_default().into());
+    api.set_session_time(at.map(|s| clock_time(s.starts)).unwrap_or_default().into());
+    api.set_session_started(at.is_some_and(|s| s.started));
+    api.set_session_busy(at.is_some_and(|s| s.busy));
 }

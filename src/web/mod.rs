@@ -11,6 +11,7 @@
 //! - the headers on every answer (`headers`) and serving with timeouts and a connection cap
 //!   (`serve`).
 
+pub mod certificate;
 pub mod client;
 pub mod error;
 pub mod headers;

@@ -11,8 +11,9 @@ pub struct Pages {
     pub default: &'static str,
     /// Pages by their exact path.
     pub exact: &'static [&'static str],
-    /// Pages made of one of these prefixes and an id (1–40 of `a-z`, `0-9`, `-`).
-    pub with_id: &'static [&'static str],
+    /// Pages made of one of these prefixes, an id (1–40 of `a-z`, `0-9`, `-`) and the suffix
+    /// beside it (`("/sites/", "")`, `("/sessions/", "/register")`).
+    pub with_id: &'static [(&'static str, &'static str)],
 }
 
 /// The longest query kept.
@@ -21,8 +22,11 @@ const MAX_QUERY: usize = 512;
 impl Pages {
     fn allows_path(&self, path: &str) -> bool {
         self.exact.contains(&path)
-            || self.with_id.iter().any(|prefix| {
-                path.strip_prefix(prefix).is_some_and(|id| {
+            || self.with_id.iter().any(|(prefix, suffix)| {
+                let id = path
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_suffix(suffix));
+                id.is_some_and(|id| {
                     (1..=40).contains(&id.len())
                         && id
                             .bytes()
@@ -77,13 +81,13 @@ mod tests {
 
     const STAFF: Pages = Pages {
         default: "/queue",
-        exact: &["/queue", "/footfall", "/status"],
-        with_id: &[],
+        exact: &["/queue", "/footfall", "/status", "/sessions"],
+        with_id: &[("/sessions/", "/register")],
     };
     const CENTRAL: Pages = Pages {
         default: "/",
         exact: &["/"],
-        with_id: &["/sites/"],
+        with_id: &[("/sites/", "")],
     };
 
     #[test]
@@ -92,6 +96,8 @@ mod tests {
             "/footfall?from=2026-11-01&to=2026-11-07",
             "/status",
             "/queue?x=a%20b",
+            "/sessions?date=2026-11-02",
+            "/sessions/20261102-1b4226beec46/register",
         ] {
             assert_eq!(STAFF.safe_next(Some(ok)), ok);
         }
@@ -117,6 +123,10 @@ mod tests {
             "/queue?x=%zz",
             "/queue?x=%4",
             "/queue?<script>",
+            "/sessions/",
+            "/sessions//register",
+            "/sessions/a/b/register",
+            "/sessions/20261102-1b4226beec46",
             "",
         ] {
             assert_eq!(STAFF.safe_next(Some(bad)), "/queue", "{bad:?}");

@@ -1,6 +1,7 @@
 //! Signed-in people: a random session id in an `HttpOnly; SameSite=Strict` cookie (`Secure`
 //! under TLS), mapped in memory to the login's name. Sessions end at sign-out, after the idle
-//! limit without use, or when the service restarts (people then sign in again).
+//! limit without use, when their login is removed from the configuration, or when the service
+//! restarts (people then sign in again).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -85,6 +86,15 @@ impl Sessions {
 
     pub fn end(&self, id: &str) {
         self.map().remove(id);
+    }
+
+    /// Ends every session whose name `keep` refuses (a login removed from the configuration);
+    /// returns how many ended.
+    pub fn end_unless(&self, keep: impl Fn(&str) -> bool) -> usize {
+        let mut map = self.map();
+        let before = map.len();
+        map.retain(|_, s| keep(&s.name));
+        before - map.len()
     }
 
     pub fn count(&self) -> usize {

@@ -62,6 +62,20 @@ impl Kiosk {
         }
     }
 
+    /// The staff server for a hub made elsewhere on `store` (its `[staff] listen` should be
+    /// port 0).
+    pub async fn on(hub: Arc<Hub>, store: Arc<Store>) -> Kiosk {
+        let server = hub_kiosk::staff::start(hub.clone()).await.unwrap();
+        Kiosk {
+            base: format!("http://{}", server.addr),
+            hub,
+            store,
+            server: Some(server),
+            http: client(),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

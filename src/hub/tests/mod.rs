@@ -47,6 +47,7 @@ pub(super) fn visit(needs: &[&str]) -> CheckInRequest {
         language: Language::english(),
         source: Source::Touchscreen,
         priority: false,
+        session: None,
         interpreter: false,
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::hub::HubError;
+use crate::staff::audit::AuditNote;
 use crate::staff::auth::Caller;
 use crate::staff::error::{ApiError, ApiJson};
 use crate::staff::state::AppState;
@@ -54,11 +55,15 @@ pub async fn set_duty(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<SetDuty>,
-) -> Result<ApiJson<DutyReply>, ApiError> {
+) -> Result<(Extension<AuditNote>, ApiJson<DutyReply>), ApiError> {
+    let note = AuditNote {
+        subject: None,
+        detail: Some(if body.on_duty { "on duty" } else { "away" }.into()),
+    };
     s.hub(move |h| {
         h.set_duty(&caller.name, body.on_duty)?;
         duty_reply(h)
     })
     .await
-    .map(ApiJson)
+    .map(|reply| (Extension(note), ApiJson(reply)))
 }

@@ -63,13 +63,14 @@ pub async fn footfall_daily(
         )
             .into_response());
     }
-    let headings = crate::report::headings(&config.catalogue);
+    let cols = crate::report::Columns::new(&config.catalogue, &days);
+    let headings = crate::report::headings(&cols);
     let rows: Vec<serde_json::Map<String, serde_json::Value>> = days
         .iter()
         .map(|d| {
             headings
                 .iter()
-                .zip(crate::report::row(d, &config.catalogue, calibration))
+                .zip(crate::report::row(d, &cols, calibration))
                 .map(|(h, v)| {
                     let value = if h == "date" {
                         serde_json::Value::String(v)

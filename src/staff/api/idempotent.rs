@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::hub::{Hub, HubError};
+use crate::staff::audit::AuditNote;
 use crate::staff::auth::Caller;
 use crate::staff::error::ApiError;
 use crate::staff::state::AppState;
@@ -148,11 +149,13 @@ where
             status,
             body,
             replayed: false,
+            detail: None,
         }),
         Done::Replayed(status, body) => Ok(Answer {
             status,
             body,
             replayed: true,
+            detail: None,
         }),
         Done::Reused => Err(ApiError::conflict(
             "this Idempotency-Key was used for another request: use a new key for each new request",
@@ -167,11 +170,35 @@ pub struct Answer {
     pub body: Value,
     /// The first answer, given again.
     pub replayed: bool,
+    /// For the audit log: what else tells the story ("to housing").
+    pub detail: Option<String>,
+}
+
+impl Answer {
+    pub fn with_detail(self, detail: impl Into<String>) -> Answer {
+        Answer {
+            detail: Some(detail.into()),
+            ..self
+        }
+    }
+}
+
+/// "ticket A 014", when the answer is a ticket or holds one.
+fn ticket_subject(body: &Value) -> Option<String> {
+    let ticket = |v: &Value| serde_json::from_value::<crate::domain::Ticket>(v.clone()).ok();
+    ticket(body)
+        .or_else(|| body.get("ticket").and_then(ticket))
+        .map(|t| format!("ticket {}", t.number))
 }
 
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
+        let note = AuditNote {
+            subject: ticket_subject(&self.body),
+            detail: self.detail,
+        };
         let mut res = (self.status, axum::Json(self.body)).into_response();
+        res.extensions_mut().insert(note);
         if self.replayed {
             res.headers_mut().insert(
                 HeaderName::from_static(REPLAYED),

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1/`: the queue and its moves, walk-ins, duty, pauses, help
-//! requests, footfall and status.
+//! requests, footfall, status and the Recovery College registers (`sessions`).
 //! The staff pages use it too, so the buttons and an API client do exactly the same thing.
 //! Every move goes through the hub (one store transaction, then an event); this layer only
 //! reads the request, names the caller and maps refusals to statuses.
@@ -9,6 +9,7 @@ mod footfall;
 mod help;
 pub mod idempotent;
 mod openapi;
+pub mod sessions;
 mod walk_in;
 
 pub use duty::{DutyEntry, DutyReply, SetDuty, duty, set_duty};
@@ -100,6 +101,7 @@ pub async fn call_next(
         ticket_answer,
     )
     .await
+    .map(|a| a.with_detail("next in line"))
 }
 
 pub async fn ticket(
@@ -193,6 +195,7 @@ pub async fn transfer(
     let what = format!("POST /api/v1/tickets/{id}/transfer");
     let key = keyed(&s, &headers, &caller, &what, &body)?;
     let need = NeedId::new(&body.need).map_err(ApiError::unprocessable)?;
+    let detail = format!("to {need}");
     once(
         &s,
         key,
@@ -201,6 +204,7 @@ pub async fn transfer(
         ticket_answer,
     )
     .await
+    .map(|a| a.with_detail(detail))
 }
 
 pub async fn status(State(s): State<AppState>) -> Result<ApiJson<super::health::Health>, ApiError> {

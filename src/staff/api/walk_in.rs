@@ -46,6 +46,11 @@ pub async fn walk_in(
     ApiJson(body): ApiJson<WalkIn>,
 ) -> Result<Response, ApiError> {
     let key = keyed(&s, &headers, &caller, "POST /api/v1/walk-ins", &body)?;
+    let detail = format!(
+        "needs: {}{}",
+        body.needs.join(", "),
+        if body.priority { "; priority" } else { "" }
+    );
     let req = request(&s, body)?;
     let answer = once(
         &s,
@@ -66,7 +71,7 @@ pub async fn walk_in(
             "the check-in was saved but no ticket was given: the queue is closed",
         ));
     }
-    Ok(answer.into_response())
+    Ok(answer.with_detail(detail).into_response())
 }
 
 /// The check-in a walk-in asks for, or why it cannot be one.
@@ -105,6 +110,7 @@ fn request(s: &AppState, body: WalkIn) -> Result<CheckInRequest, ApiError> {
         language,
         source: Source::StaffWalkIn,
         priority: body.priority,
+        session: None,
         interpreter: body.interpreter,
     })
 }

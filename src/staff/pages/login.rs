@@ -1,6 +1,7 @@
 //! Signing in and out: a login name chosen from the configured ones and its passcode, checked
 //! through the shared sign-in gate (`crate::web::sign_in`: throttle, lock-out, a bound on
-//! checks at once). After signing in, only one of the staff pages is followed (`next`).
+//! checks at once). After signing in, only one of the staff pages is followed (`next`). Each
+//! sign-in and each wrong passcode is a row of the audit log (signing out is one by its route).
 
 use std::time::Instant;
 
@@ -10,8 +11,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Nav, escape, layout, message};
+use crate::hub::StaffAction;
+use crate::staff::audit;
 use crate::staff::auth::{Caller, Via, client_ip};
 use crate::staff::state::AppState;
+use crate::store::AuditVia;
 use crate::web::next::Pages;
 use crate::web::sign_in::{Refusal, Verdict};
 
@@ -34,8 +38,8 @@ pub struct SignIn {
 /// The pages a signed-in advisor may be sent back to; the queue page by default.
 pub const PAGES: Pages = Pages {
     default: "/queue",
-    exact: &["/queue", "/footfall", "/status"],
-    with_id: &[],
+    exact: &["/queue", "/footfall", "/status", "/sessions"],
+    with_id: &[("/sessions/", "/register")],
 };
 
 fn safe_next(next: Option<&str>) -> String {
@@ -111,10 +115,12 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         .iter()
         .find(|l| l.name == name)
         .map(|l| l.passcode_hash.clone());
+    let known = hash.is_some();
     match state.sign_in.check(ip, hash, passcode).await {
         Verdict::Right => {}
         Verdict::Wrong => {
             tracing::warn!(client = %ip, "wrong staff name or passcode");
+            audit::write(&state, sign_in_row(&name, known, ip, false)).await;
             let note = message("error", "That name and passcode do not match. Try again.");
             return (
                 StatusCode::UNAUTHORIZED,
@@ -126,6 +132,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     }
     let id = state.sessions.start(&name, Instant::now());
     tracing::info!(client = %ip, "{name} signed in to the staff pages");
+    audit::write(&state, sign_in_row(&name, known, ip, true)).await;
     (
         [(
             header::SET_COOKIE,
@@ -134,6 +141,27 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         Redirect::to(&next),
     )
         .into_response()
+}
+
+/// The audit row of a sign-in: a name that is not a login is kept only as a short note.
+fn sign_in_row(name: &str, known: bool, ip: std::net::IpAddr, right: bool) -> StaffAction {
+    let (actor, detail) = if known {
+        (name.to_owned(), None)
+    } else {
+        let given: String = name.chars().take(40).collect();
+        (
+            "(not a login)".to_owned(),
+            Some(format!("name given: {given:?}")),
+        )
+    };
+    StaffAction {
+        actor,
+        via: AuditVia::SignIn,
+        action: if right { "sign-in" } else { "sign-in-failed" }.into(),
+        subject: None,
+        detail,
+        client: Some(ip.to_string()),
+    }
 }
 
 /// 429 with `Retry-After`: locked out, or too many checks at once.

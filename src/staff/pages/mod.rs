@@ -1,13 +1,15 @@
-//! The staff pages: server-rendered HTML with a little JavaScript and no build step. The queue
-//! page's script is served as a file (`/queue.js`), so the content security policy allows no
-//! inline script. One layout (header, navigation, calm readable styles that work on a phone)
-//! wraps every page.
+//! The staff pages: server-rendered HTML with a little JavaScript and no build step. Scripts are
+//! served as files (`/queue.js`, `/sessions.js`, `/sound.js`, `/help-alert.js`), so the content
+//! security policy allows no inline script. One layout (header, navigation, calm readable styles
+//! that work on a phone) wraps every page.
 
+pub mod audit;
 pub mod footfall;
 pub mod login;
 pub mod queue;
 mod queue_notices;
 mod queue_rows;
+pub mod sessions;
 pub mod status;
 
 use axum::http::header;
@@ -18,39 +20,45 @@ pub use crate::report::escape;
 const STYLE: &str = include_str!("style.css");
 /// The queue page's script.
 const QUEUE_SCRIPT: &str = include_str!("queue.js");
+/// The sessions page's script.
+const SESSIONS_SCRIPT: &str = include_str!("sessions.js");
 /// Sound for the staff and display pages (a tap on opening lets the browser play it).
 const SOUND_SCRIPT: &str = include_str!("sound.js");
 /// The help alert on the signed-in pages that are not the queue.
 const HELP_ALERT_SCRIPT: &str = include_str!("help_alert.js");
 
-/// `GET /sound.js`.
-pub async fn sound_script() -> impl IntoResponse {
+fn script(text: &'static str) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        SOUND_SCRIPT,
+        text,
     )
+}
+
+/// `GET /sound.js`.
+pub async fn sound_script() -> impl IntoResponse {
+    script(SOUND_SCRIPT)
 }
 
 /// `GET /help-alert.js`.
 pub async fn help_alert_script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        HELP_ALERT_SCRIPT,
-    )
+    script(HELP_ALERT_SCRIPT)
 }
 
 /// `GET /queue.js`.
 pub async fn queue_script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        QUEUE_SCRIPT,
-    )
+    script(QUEUE_SCRIPT)
+}
+
+/// `GET /sessions.js`.
+pub async fn sessions_script() -> impl IntoResponse {
+    script(SESSIONS_SCRIPT)
 }
 
 /// Which page is open, for the navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Queue,
+    Sessions,
     Footfall,
     Status,
     None,
@@ -69,10 +77,11 @@ pub fn layout(title: &str, site: &str, who: Option<&str>, nav: Nav, body: &str) 
     };
     let header = match who {
         Some(name) => format!(
-            "<nav aria-label=\"Staff pages\">{}{}{}</nav>\
+            "<nav aria-label=\"Staff pages\">{}{}{}{}</nav>\
              <form method=\"post\" action=\"/logout\" class=\"who\"><span>{}</span> \
              <button type=\"submit\" class=\"quiet\">Sign out</button></form>",
             link(Nav::Queue, "/queue", "Queue"),
+            link(Nav::Sessions, "/sessions", "Sessions"),
             link(Nav::Footfall, "/footfall", "Footfall"),
             link(Nav::Status, "/status", "Status"),
             escape(name)

@@ -1,11 +1,15 @@
 //! The status page: is the kiosk forwarding its counts, is anything waiting to be sent, is the
-//! door sensor well, is there disk space left, is the clock right, which version runs.
+//! door sensor well, is there disk space left, is the clock right, which version runs; the
+//! configuration's warnings and how its last reload went at the top; and for managers, the
+//! audit log (`audit.rs`).
 
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::{DateTime, Utc};
 
+use super::audit::{self, AuditQuery, is_manager};
 use super::{Nav, escape, layout, message};
 use crate::staff::auth::Caller;
 use crate::staff::health::{Health, bytes};
@@ -64,6 +68,7 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
          <dt>Disk</dt><dd id=\"disk\">{disk}</dd>\
          <dt>Clock</dt><dd id=\"clock\">{clock}</dd>\
          <dt>Queue</dt><dd>{queue}</dd>\
+         <dt>Timetable</dt><dd id=\"timetable\">{timetable}</dd>\
          <dt>Version</dt><dd id=\"version\">hub-kiosk {version}</dd>\
          <dt>Site and kiosk</dt><dd>{site} (site id {site_id}), kiosk {kiosk}</dd>\
          <dt>Running for</dt><dd>{up}</dd></dl></section>",
@@ -84,12 +89,54 @@ fn render(hub: &crate::hub::Hub, h: &Health) -> String {
             )
         },
         queue = if h.queue_open { "open" } else { "closed" },
+        timetable = timetable(hub, &h.timetable),
         version = escape(h.version),
         site = escape(&h.site_name),
         site_id = escape(&h.site_id),
         kiosk = escape(&h.kiosk_id),
         up = uptime(h.uptime_seconds),
     )
+}
+
+/// The timetable: what is in use and since when, and why a refresh failed.
+fn timetable(hub: &crate::hub::Hub, t: &crate::courses::Snapshot) -> String {
+    if !t.configured {
+        return "<span class=\"muted\">none set ([courses] in the configuration)</span>".into();
+    }
+    let mut out = match &t.in_use {
+        Some(copy) => good(
+            t.last_error.is_none(),
+            &format!(
+                "{} events, {} courses from {} — in use: {copy}, since {}",
+                t.events,
+                t.courses,
+                t.source,
+                when(hub, t.since)
+            ),
+        ),
+        None => good(false, &format!("nothing in use yet from {}", t.source)),
+    };
+    if let Some(e) = &t.last_error {
+        out.push_str(&format!(
+            "<br><span class=\"bad\">The last refresh failed ({}): {}</span>",
+            when(hub, t.last_attempt),
+            escape(e)
+        ));
+    }
+    if !t.problems.is_empty() {
+        let lines: Vec<String> = t
+            .problems
+            .iter()
+            .take(5)
+            .map(|p| escape(&p.to_string()))
+            .collect();
+        out.push_str(&format!(
+            "<br><span class=\"muted\">{} events left out: {}</span>",
+            t.problems.len(),
+            lines.join("; ")
+        ));
+    }
+    out
 }
 
 fn hours(n: i64) -> String {
@@ -111,13 +158,51 @@ fn uptime(secs: u64) -> String {
     }
 }
 
-pub async fn page(State(s): State<AppState>, Extension(caller): Extension<Caller>) -> Html<String> {
+/// The configuration's warnings (plain HTTP on the network, a login named like a desk) and a
+/// reload that was refused, at the top of the page.
+fn warnings(hub: &crate::hub::Hub) -> String {
+    let mut out: String = hub
+        .config()
+        .warnings
+        .iter()
+        .map(|w| message("error", &format!("Warning: {w}")))
+        .collect();
+    if let Some(r) = hub.last_reload() {
+        let at = when(hub, Some(r.at));
+        let (kind, text) = match (&r.refused, r.restart_needed.is_empty()) {
+            (Some(_), _) => ("error", format!("{at}: {}", r.summary())),
+            (None, false) => ("error", format!("Warning: {at}: {}", r.summary())),
+            (None, true) => ("note", format!("{at}: {}.", r.summary())),
+        };
+        out.push_str(&message(kind, &text).replacen("<p ", "<p id=\"reload\" ", 1));
+    }
+    out
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Html<String> {
     let started = s.started;
     let hub = s.hub.clone();
-    let body = match s.hub(move |h| Health::gather(h, started)).await {
-        Ok(h) => render(&hub, &h),
-        Err(e) => format!("<h1>Status</h1>{}", message("error", &e.message)),
-    };
+    let manager = is_manager(&s.hub, &caller);
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let gathered = s
+        .hub(move |h| {
+            let health = Health::gather(h, started)?;
+            let audit = manager.then(|| audit::section(h, &q));
+            Ok((health, audit))
+        })
+        .await;
+    let mut body = warnings(&hub);
+    match gathered {
+        Ok((h, audit)) => {
+            body.push_str(&render(&hub, &h));
+            body.push_str(&audit.unwrap_or_default());
+        }
+        Err(e) => body.push_str(&format!("<h1>Status</h1>{}", message("error", &e.message))),
+    }
     layout(
         "Status",
         &s.hub.config().site.name,

@@ -1,7 +1,9 @@
 //! Taps, scans and the worker's answers: Check in → needs → Done, a card scan straight to the
-//! needs greeting the member, "Just visiting" at once, one check-in at a time.
+//! needs greeting the member (or today's sessions, `sessions.rs`), "Just visiting" at once, one
+//! check-in at a time.
 
 use super::{Card, Checked, Effect, Notice, Page, Saved, Visit};
+use crate::domain::timetable::SessionId;
 use crate::domain::{Language, Source, Visitor};
 use crate::hub::CheckInRequest;
 use crate::scanner::Scanned;
@@ -13,6 +15,9 @@ impl Visit {
         if let Some(i) = first {
             if self.is_instant(i) {
                 return self.choose(i);
+            }
+            if self.is_sessions_need(i) {
+                return self.ask(super::sessions::Asked::Welcome(i));
             }
             if let Some(c) = self.chosen.get_mut(i) {
                 *c = true;
@@ -42,7 +47,10 @@ impl Visit {
                 .iter()
                 .nth(i)
                 .map(|n| n.id.as_str().to_owned());
-            return id.map(|id| self.submit(vec![id])).unwrap_or_default();
+            return id.map(|id| self.submit(vec![id], None)).unwrap_or_default();
+        }
+        if self.is_sessions_need(i) && !self.chosen.get(i).copied().unwrap_or(true) {
+            return self.ask(super::sessions::Asked::Needs(i));
         }
         if let Some(c) = self.chosen.get_mut(i) {
             *c = !*c;
@@ -78,16 +86,26 @@ impl Visit {
         let (language, large, contrast) =
             (self.language.clone(), self.large_text, self.high_contrast);
         let mut effects = self.reset();
-        self.language = language;
+        // Kept unless a reloaded configuration no longer offers it.
+        if self
+            .config
+            .site
+            .languages
+            .iter()
+            .any(|l| l.as_str() == language)
+        {
+            self.language = language;
+        }
         self.large_text = large;
         self.high_contrast = contrast;
         effects.extend(self.touched());
         effects
     }
 
-    /// Saves the check-in on the worker; one at a time, so a double tap makes one check-in.
-    pub(super) fn submit(&mut self, needs: Vec<String>) -> Vec<Effect> {
-        if needs.is_empty() || self.busy {
+    /// Saves the check-in (for `session`, if they chose one) on the worker; one at a time, so
+    /// a double tap makes one check-in.
+    pub(super) fn submit(&mut self, needs: Vec<String>, session: Option<SessionId>) -> Vec<Effect> {
+        if (needs.is_empty() && session.is_none()) || self.busy {
             return Vec::new();
         }
         self.busy = true;
@@ -102,6 +120,7 @@ impl Visit {
             needs: needs.clone(),
             language: Language::new(&self.language).unwrap_or_else(|_| Language::english()),
             priority: false,
+            session,
             interpreter: self.interpreter,
         };
         self.submitted = needs;
@@ -168,7 +187,7 @@ impl Visit {
         match card {
             Card::Member(member) => {
                 self.member = Some(member);
-                self.start_needs(None)
+                self.ask(super::sessions::Asked::Member)
             }
             Card::Repeat(minutes) => {
                 self.notice = Notice::CardRepeat(minutes);

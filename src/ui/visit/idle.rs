@@ -64,8 +64,10 @@ impl Visit {
     }
 
     /// Forgets the visitor: Welcome, nothing chosen, no member, the site's default language,
-    /// no reading aids; an answer still on its way is dropped.
+    /// no reading aids, a configuration re-read meanwhile in place; an answer still on its way
+    /// is dropped.
     pub(super) fn reset(&mut self) -> Vec<Effect> {
+        self.apply_pending();
         self.generation += 1;
         self.page = Page::Welcome;
         self.busy = false;
@@ -81,6 +83,8 @@ impl Visit {
         self.submitted.clear();
         self.checked = None;
         self.wedge = Wedge::default();
+        self.on_now = super::OnNow::default();
+        self.asked = None;
         vec![
             Effect::Stop(Timer::Idle),
             Effect::Stop(Timer::Countdown),

@@ -4,22 +4,28 @@
 //! check-in, check a card, start or stop a timer). It knows nothing of Slint, threads or
 //! SQLite, so tests drive it directly; `super::adapter` is the thin Slint side.
 //!
-//! `flow.rs`: taps, scans and answers; `help.rs`: "I need to talk to someone now" (the help
-//! screen, the alert it raises and what staff did about it); `idle.rs`: forgetting the visitor
-//! (idle countdown, the done screen's return); `view.rs`: what the screen shows, in the
-//! visitor's language.
+//! `flow.rs`: taps, scans and answers; `sessions.rs`: "Which session are you here for?";
+//! `help.rs`: "I need to talk to someone now" (the help screen, the alert it raises and what
+//! staff did about it); `idle.rs`: forgetting the visitor (idle countdown, the done screen's
+//! return); `privacy.rs`: "How we use information"; `reconfigure.rs`: a configuration re-read
+//! while running; `view.rs`: what the screen shows, in the visitor's language.
 
 mod flow;
 mod help;
 mod idle;
+mod privacy;
+mod reconfigure;
+mod sessions;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sessions;
 pub mod view;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::config::Config;
 use crate::domain::MemberId;
@@ -33,7 +39,11 @@ pub enum Page {
     #[default]
     Welcome,
     Needs,
+    /// "Which session are you here for?"
+    Sessions,
     Done,
+    /// "How we use information": what is recorded, for how long, what leaves, whom to ask.
+    Privacy,
     /// "Someone is coming to you now": the crisis numbers, and what staff did about the alert.
     Help,
 }
@@ -77,10 +87,50 @@ pub struct Queued {
     pub high_minutes: u32,
 }
 
+/// One of today's sessions, as a tile shows it (times are site-local).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// The session's id (`domain::timetable::SessionId`).
+    pub id: String,
+    pub title: String,
+    /// Where, or empty.
+    pub room: String,
+    pub starts: NaiveTime,
+    pub ends: NaiveTime,
+    /// In progress already.
+    pub started: bool,
+}
+
+/// What is on now: sessions to offer, and cancelled ones a student may have come for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OnNow {
+    pub open: Vec<Offer>,
+    pub cancelled: Vec<Offer>,
+}
+
+impl OnNow {
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty() && self.cancelled.is_empty()
+    }
+}
+
+/// The session a check-in was for, as the done screen says where to go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AtSession {
+    pub title: String,
+    pub room: String,
+    pub starts: NaiveTime,
+    pub started: bool,
+    /// More students than places: the visitor is in, and told kindly.
+    pub busy: bool,
+}
+
 /// A saved check-in, as the done screen needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub queued: Option<Queued>,
+    /// The session they came for.
+    pub session: Option<AtSession>,
     /// A drop-in need was chosen but no ticket was given: closed, too late today, or paused.
     pub no_ticket: Option<NoTicket>,
     /// When it opens again (site-local), and the site-local day it was answered.
@@ -121,6 +171,8 @@ pub enum Input {
     Done,
     Back,
     Finish,
+    /// "How we use information" on Welcome.
+    Privacy,
     Language(String),
     LargeText,
     HighContrast,
@@ -149,6 +201,17 @@ pub enum Input {
     DoneElapsed,
     /// Forget the visitor now.
     Reset,
+    /// A session tile on "Which session are you here for?".
+    Session(usize),
+    /// "Something else" there.
+    SomethingElse,
+    /// A session tile on the done screen, for the next student.
+    NextSession(usize),
+    /// What is on now, as asked by [`Effect::FindSessions`].
+    SessionsFound {
+        generation: u64,
+        on_now: OnNow,
+    },
     /// "I would like an interpreter" on the needs screen.
     Interpreter,
     /// "I need to talk to someone now".
@@ -188,6 +251,10 @@ pub enum Effect {
         generation: u64,
         scan: Scanned,
     },
+    /// Ask what is on now; answer with [`Input::SessionsFound`] (from memory: at once).
+    FindSessions {
+        generation: u64,
+    },
     /// Raise a help request on the worker; answer with [`Input::HelpAnswered`].
     RequestHelp {
         generation: u64,
@@ -221,6 +288,13 @@ pub struct Visit {
     submitted: Vec<String>,
     checked: Option<Checked>,
     wedge: Wedge,
+    /// What "Which session are you here for?" shows (and the done screen offers the next
+    /// student).
+    on_now: OnNow,
+    /// Why sessions were asked for: where "Something else" and Back lead.
+    asked: Option<sessions::Asked>,
+    /// A configuration re-read meanwhile, taken when this visitor is forgotten.
+    pending: Option<Arc<Config>>,
 }
 
 impl Visit {
@@ -243,6 +317,9 @@ impl Visit {
             submitted: Vec::new(),
             checked: None,
             wedge: Wedge::default(),
+            on_now: OnNow::default(),
+            asked: None,
+            pending: None,
         }
     }
 
@@ -252,8 +329,9 @@ impl Visit {
             Input::CheckIn => self.start_needs(None),
             Input::NeedOnWelcome(i) => self.start_needs(Some(i)),
             Input::Need(i) => self.choose(i),
-            Input::Done => self.submit(self.chosen_ids()),
-            Input::Back => self.back(),
+            Input::Done => self.submit(self.chosen_ids(), None),
+            Input::Back => self.go_back(),
+            Input::Privacy => self.show_privacy(),
             Input::Finish | Input::Reset | Input::DoneElapsed => self.reset(),
             Input::Language(code) => self.choose_language(&code),
             Input::LargeText => {
@@ -276,6 +354,13 @@ impl Visit {
             Input::CheckInAnswered { .. } | Input::CardAnswered { .. } => Vec::new(),
             Input::IdleElapsed => self.idle_elapsed(),
             Input::Tick => self.tick(),
+            Input::Session(i) => self.pick_session(i),
+            Input::SomethingElse => self.something_else(),
+            Input::NextSession(i) => self.next_session(i),
+            Input::SessionsFound { generation, on_now } if generation == self.generation => {
+                self.found(on_now)
+            }
+            Input::SessionsFound { .. } => Vec::new(),
             Input::Interpreter => {
                 self.interpreter = !self.interpreter;
                 Vec::new()

@@ -29,8 +29,21 @@ fn check_in(effects: &[Effect]) -> Option<(u64, &CheckInRequest)> {
     })
 }
 
+/// Answers a question about what sessions are on (if one was asked) with: none.
+fn nothing_on(v: &mut Visit, effects: &[Effect]) {
+    for e in effects {
+        if let Effect::FindSessions { generation } = e {
+            v.step(Input::SessionsFound {
+                generation: *generation,
+                on_now: OnNow::default(),
+            });
+        }
+    }
+}
+
 fn saved(queued: bool) -> Saved {
     Saved::Yes(Checked {
+        session: None,
         queued: queued.then(|| Queued {
             ticket: "A 001".into(),
             position: 1,
@@ -114,10 +127,12 @@ fn a_member_card_greets_by_number_and_checks_in_as_the_member() {
         .expect("the card is checked on the worker");
     assert!(v.busy());
     let member = MemberId::new("M-1001").unwrap();
-    v.step(Input::CardAnswered {
+    let asked = v.step(Input::CardAnswered {
         generation,
         card: Card::Member(member.clone()),
     });
+    // With no session on now (see tests_sessions.rs for one), the needs screen.
+    nothing_on(&mut v, &asked);
     assert_eq!(v.page(), Page::Needs);
     assert_eq!(v.member(), Some(&member));
     assert_eq!(v.language(), "pl", "a scan keeps the language chosen");
@@ -197,7 +212,8 @@ fn the_done_screen_gives_directions_and_the_reopening_day() {
     v.step(Input::Language("pl".into()));
     v.step(Input::CheckIn);
     for id in ["advisor", "courses", "peer"] {
-        v.step(Input::Need(index(&v, id)));
+        let asked = v.step(Input::Need(index(&v, id)));
+        nothing_on(&mut v, &asked);
     }
     let generation = v.generation();
     v.step(Input::Done);
@@ -206,6 +222,7 @@ fn the_done_screen_gives_directions_and_the_reopening_day() {
     v.step(Input::CheckInAnswered {
         generation,
         saved: Saved::Yes(Checked {
+            session: None,
             queued: None,
             no_ticket: Some(NoTicket::Closed),
             next_opening: today

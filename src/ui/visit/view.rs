@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Timelike};
 
-use super::{Checked, Notice, Page, Visit};
+use super::{Checked, Notice, Offer, OnNow, Page, Visit};
 use crate::domain::MemberId;
 use crate::domain::needs::pick;
 
@@ -118,15 +118,40 @@ impl Visit {
         )
     }
 
+    /// What "Which session are you here for?" shows.
+    pub fn on_now(&self) -> &OnNow {
+        &self.on_now
+    }
+
+    /// The sessions the done screen offers the next student: after a check-in for a session
+    /// (and no ticket, which the visitor must read), the ones that were offered.
+    pub fn next_sessions(&self) -> &[Offer] {
+        match &self.checked {
+            Some(c) if self.page == Page::Done && c.session.is_some() && c.queued.is_none() => {
+                &self.on_now.open
+            }
+            _ => &[],
+        }
+    }
+
+    /// Where a student at a cancelled session can ask, in the visitor's language.
+    pub fn cancelled_help(&self) -> String {
+        pick(&self.config.courses.cancelled_help, &self.language)
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// "Courses: Recovery College courses are on the first floor…" for each chosen need that is
-    /// not a drop-in one and has directions.
+    /// not a drop-in one and has directions (not the sessions need when a session was chosen:
+    /// the session's room says where).
     pub fn directions(&self) -> Vec<String> {
         let lang = self.language.as_str();
         let catalogue = &self.config.catalogue;
+        let at_session = self.checked.as_ref().is_some_and(|c| c.session.is_some());
         self.submitted
             .iter()
             .filter_map(|id| catalogue.get(id))
-            .filter(|n| !n.drop_in)
+            .filter(|n| !(n.drop_in || at_session && n.sessions))
             .filter_map(|n| {
                 n.directions(lang)
                     .map(|d| format!("{}: {d}", n.label(lang)))

@@ -8,17 +8,19 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use chrono::NaiveDate;
 use slint::Rgb8Pixel;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize};
 
-use super::visit::{Card, Checked, Effect, Input, Queued, Saved};
+use super::visit::{Card, Effect, Input, OnNow, Saved};
 use super::{Theme, Ui, build_ui_with};
-use crate::config::{Config, Texts};
+use crate::config::Config;
 use crate::domain::MemberId;
 use crate::hub::Hub;
+use answers::{at_session, on_now, room_texts, shot_day};
+
+mod answers;
 use crate::scanner::Scanned;
 
 /// A screen as a visitor meets it.
@@ -41,10 +43,18 @@ pub enum Scene {
     HelpEscalated,
     Calling,
     Countdown,
+    /// "Which session are you here for?", with a cancelled one.
+    Sessions,
+    /// The same after a member's card.
+    MemberSessions,
+    /// Done after a session that is over its places, offering the next student the sessions.
+    SessionDone,
+    /// "How we use information", opened from Welcome.
+    Privacy,
 }
 
 impl Scene {
-    pub const ALL: [Scene; 12] = [
+    pub const ALL: [Scene; 16] = [
         Scene::Welcome,
         Scene::Needs,
         Scene::Member,
@@ -57,6 +67,10 @@ impl Scene {
         Scene::HelpEscalated,
         Scene::Calling,
         Scene::Countdown,
+        Scene::Sessions,
+        Scene::MemberSessions,
+        Scene::SessionDone,
+        Scene::Privacy,
     ];
 
     /// The file name's first part: `needs-ar.png`.
@@ -74,6 +88,10 @@ impl Scene {
             Scene::HelpEscalated => "help-escalated",
             Scene::Calling => "calling",
             Scene::Countdown => "countdown",
+            Scene::Sessions => "sessions",
+            Scene::MemberSessions => "member-sessions",
+            Scene::SessionDone => "session-done",
+            Scene::Privacy => "privacy",
         }
     }
 }
@@ -98,6 +116,7 @@ impl Platform for OneWindow {
 struct Answers {
     saved: Saved,
     card: Card,
+    on_now: OnNow,
 }
 
 /// The screen on an in-memory window. Only one per process (it installs Slint's platform).
@@ -117,11 +136,6 @@ impl Drop for Shooter {
 /// The help request the stand-in worker says it raised.
 const HELP_ID: i64 = 7;
 
-/// Saturday 5 December 2026: the done screens' day, so "opens again on Monday" stays put.
-fn shot_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 12, 5).expect("a real date")
-}
-
 impl Shooter {
     /// The screen for `config`, with an empty database in a temporary directory.
     pub fn new(mut config: Config) -> Result<Shooter, String> {
@@ -134,6 +148,7 @@ impl Shooter {
         let answers = Rc::new(RefCell::new(Answers {
             saved: Saved::Failed("no answer set".into()),
             card: Card::Refused,
+            on_now: on_now(),
         }));
         let given = answers.clone();
         let stand = Rc::new(move |job: &Effect| {
@@ -146,6 +161,10 @@ impl Shooter {
                 Effect::CheckCard { generation, .. } => Some(Input::CardAnswered {
                     generation: *generation,
                     card: a.card.clone(),
+                }),
+                Effect::FindSessions { generation } => Some(Input::SessionsFound {
+                    generation: *generation,
+                    on_now: a.on_now.clone(),
                 }),
                 Effect::RequestHelp { generation } => Some(Input::HelpAnswered {
                     generation: *generation,
@@ -203,6 +222,12 @@ impl Shooter {
         if look.high_contrast {
             ui.input(Input::HighContrast);
         }
+        // Sessions are on only for the scenes about them; elsewhere Courses is a plain need.
+        let sessions = matches!(
+            scene,
+            Scene::Sessions | Scene::MemberSessions | Scene::SessionDone
+        );
+        self.answers.borrow_mut().on_now = if sessions { on_now() } else { OnNow::default() };
         let tap_needs = |ids: &[&str]| {
             ui.input(Input::CheckIn);
             for i in self.needs(ids) {
@@ -215,6 +240,7 @@ impl Shooter {
         };
         match scene {
             Scene::Welcome => {}
+            Scene::Privacy => ui.input(Input::Privacy),
             Scene::Needs => tap_needs(&["advisor", "courses"]),
             Scene::Countdown => {
                 tap_needs(&["advisor", "courses"]);
@@ -230,6 +256,18 @@ impl Shooter {
             }
             Scene::CardRefused => scan(Card::Expired),
             Scene::Done | Scene::Closed | Scene::TooLate | Scene::Paused => self.check_in(scene),
+            Scene::Sessions | Scene::SessionDone => {
+                for i in self.needs(&["courses"]) {
+                    ui.input(Input::NeedOnWelcome(i));
+                }
+                if scene == Scene::SessionDone {
+                    self.answers.borrow_mut().saved = Saved::Yes(at_session(shot_day()));
+                    ui.input(Input::Session(0));
+                }
+            }
+            Scene::MemberSessions => scan(Card::Member(
+                MemberId::new("M-1001").expect("a valid number"),
+            )),
             Scene::Help => ui.input(Input::Help),
             Scene::HelpEscalated => {
                 ui.input(Input::Help);
@@ -251,35 +289,13 @@ impl Shooter {
     /// Done: a ticket with two sets of directions; Closed and TooLate: no ticket, open again on
     /// Monday; Paused: no ticket while staff paused drop-ins.
     fn check_in(&self, scene: Scene) {
-        let today = shot_day();
         let no_ticket = match scene {
+            Scene::Done => None,
             Scene::TooLate => Some(crate::hub::NoTicket::TooLate),
             Scene::Paused => Some(crate::hub::NoTicket::Paused),
             _ => Some(crate::hub::NoTicket::Closed),
         };
-        let checked = if scene == Scene::Done {
-            Checked {
-                queued: Some(Queued {
-                    ticket: "A 014".into(),
-                    position: 3,
-                    low_minutes: 15,
-                    high_minutes: 30,
-                }),
-                no_ticket: None,
-                next_opening: None,
-                today,
-            }
-        } else {
-            Checked {
-                queued: None,
-                no_ticket,
-                next_opening: (no_ticket != Some(crate::hub::NoTicket::Paused))
-                    .then(|| (today + chrono::Duration::days(2)).and_hms_opt(9, 30, 0))
-                    .flatten(),
-                today,
-            }
-        };
-        self.answers.borrow_mut().saved = Saved::Yes(checked);
+        self.answers.borrow_mut().saved = Saved::Yes(answers::checked(no_ticket));
         let ids: &[&str] = if scene == Scene::Done {
             &["advisor", "courses", "peer"]
         } else {
@@ -327,16 +343,6 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: &[u8]) -> Result<(),
     enc.write_header()
         .and_then(|mut w| w.write_image_data(rgb))
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// "Room 2" in the demo's languages.
-fn room_texts(n: &str) -> Texts {
-    Texts::from([
-        ("en".into(), format!("Room {n}")),
-        ("pl".into(), format!("Pokój {n}")),
-        ("ar".into(), format!("الغرفة {n}")),
-        ("zh".into(), format!("{n}号房间")),
-    ])
 }
 
 /// Every scene in every configured language at `width`×`height`, then each scene in high
