@@ -314,10 +314,10 @@ fn database(
     demo: bool,
     database: Option<&PathBuf>,
 ) -> Result<PathBuf, Failure> {
-    match database {
-        Some(d) => Ok(d.clone()),
-        None => Ok(crate::admin::kiosk_config(config, demo)?.database_path()),
-    }
+    database.cloned().map_or_else(
+        || Ok(crate::admin::kiosk_config(config, demo)?.database_path()),
+        Ok,
+    )
 }
 
 fn report_daily(args: DailyArgs) -> Result<(), Failure> {

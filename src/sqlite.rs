@@ -1,12 +1,38 @@
 //! Opening a SQLite file the way both databases want it — the kiosk's (`store`) and the central
 //! service's (`central::store`): created if missing, WAL with `synchronous=FULL` so a commit
 //! survives a power cut, foreign keys on, its integrity checked, and its numbered migrations
-//! applied. This is all the two stores share; each has its own tables, queries and errors.
+//! applied; and the hour's totals, which both keep in the same columns. Each store has its own
+//! tables, queries and errors.
 
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Row};
+
+use crate::domain::Counts;
+
+/// The totals of an hour, as both stores name their columns (the kiosk's `footfall_hour`, the
+/// central's `bucket`), in the order `hour_totals` reads them.
+pub const HOUR_TOTALS: &str = "door_in, door_out, checkins_anonymous, checkins_member, \
+     dropins_joined, dropins_seen, dropins_no_show, dropins_closed, help_requests, attendance";
+
+/// Reads the columns of `HOUR_TOTALS`, selected from column `first` on. The counts kept by key
+/// (needs, waits, courses) are left empty: each store keeps those its own way.
+pub fn hour_totals(r: &Row<'_>, first: usize) -> rusqlite::Result<Counts> {
+    Ok(Counts {
+        door_in: r.get(first)?,
+        door_out: r.get(first + 1)?,
+        checkins_anonymous: r.get(first + 2)?,
+        checkins_member: r.get(first + 3)?,
+        dropins_joined: r.get(first + 4)?,
+        dropins_seen: r.get(first + 5)?,
+        dropins_no_show: r.get(first + 6)?,
+        dropins_closed: r.get(first + 7)?,
+        help_requests: r.get(first + 8)?,
+        attendance: r.get(first + 9)?,
+        ..Counts::default()
+    })
+}
 
 /// Why a database could not be opened, worded for the person who has to fix it.
 #[derive(Debug, thiserror::Error)]

@@ -108,7 +108,11 @@ async fn daily_footfall_as_json_and_csv_in_site_local_days() {
             400,
             "at most 366 days",
         ),
-        ("/api/v1/footfall/daily?format=xml", 400, "use json or csv"),
+        (
+            "/api/v1/footfall/daily?format=xml",
+            400,
+            "is `json` or `csv`, not `xml`",
+        ),
     ] {
         let r = f.get(Some(READER_TOKEN), path).await;
         assert_eq!(r.status().as_u16(), status, "{path}");

@@ -180,17 +180,11 @@ fn chosen_sites(c: &Central, who: &Reader, site: Option<&String>) -> Result<Vec<
 
 /// Whether the answer is CSV: `format=csv`, or `Accept: text/csv`.
 fn wants_csv(q: &RangeQuery, headers: &HeaderMap) -> Result<bool, ApiError> {
-    match q.format.as_deref() {
-        None | Some("json") => Ok(headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.starts_with("text/csv"))),
-        Some("csv") => Ok(true),
-        Some(other) => Err(ApiError::bad_request(format!(
-            "format=`{}`: use json or csv",
-            other.chars().take(20).collect::<String>()
-        ))),
-    }
+    let accepts_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("text/csv"));
+    Ok(crate::web::query::wants_csv(q.format.as_deref())? || accepts_csv)
 }
 
 /// One row per site and day, `site` first, then the columns of `hub-kiosk report daily --csv`.

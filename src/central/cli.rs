@@ -78,10 +78,9 @@ fn central_database(
     demo: bool,
     database: Option<&PathBuf>,
 ) -> Result<PathBuf, Failure> {
-    match database {
-        Some(d) => Ok(d.clone()),
-        None => Ok(central_config(config, demo)?.database_path()),
-    }
+    database
+        .cloned()
+        .map_or_else(|| Ok(central_config(config, demo)?.database_path()), Ok)
 }
 
 pub fn command(args: CentralArgs) -> Result<(), Failure> {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{ConfigError, ConfigWarning, Tls, Transport, plain_http_warning, transport};
+use crate::config::{ConfigError, ConfigWarning, Tls};
 use crate::domain::Catalogue;
 use crate::domain::needs::{Need, default_needs};
 use crate::web::client::TrustedProxy;
@@ -171,24 +171,14 @@ impl CentralConfig {
     /// Listens on `listen` instead (`--listen`), under the same rule as the file.
     pub fn set_listen(&mut self, listen: SocketAddr) -> Result<(), ConfigError> {
         let s = &self.service;
-        let how = transport(listen, s.tls.is_some(), s.allow_plain_http, "service").map_err(
-            |message| ConfigError {
-                file: "--listen".into(),
-                line: None,
-                key: None,
-                message,
-            },
+        crate::config::listen_instead(
+            listen,
+            s.tls.is_some(),
+            s.allow_plain_http,
+            "service",
+            &self.origin,
+            &mut self.warnings,
         )?;
-        self.warnings
-            .retain(|w| w.key != "service.allow_plain_http");
-        if how == Transport::PlainAllowed {
-            self.warnings.push(ConfigWarning {
-                file: self.origin.clone(),
-                line: None,
-                key: "service.allow_plain_http".into(),
-                message: plain_http_warning(listen, "service"),
-            });
-        }
         self.service.listen = listen;
         Ok(())
     }

@@ -14,7 +14,7 @@ use rusqlite::{
 
 use crate::domain::footfall::{daily_between, utc_window};
 use crate::domain::{Counts, DayTotals};
-use crate::sqlite::OpenError;
+use crate::sqlite::{HOUR_TOTALS, OpenError, hour_totals};
 use crate::sync::wire::Bucket;
 
 /// Why the central database could not do something.
@@ -269,31 +269,21 @@ impl CentralStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<(DateTime<Utc>, Counts)>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT hour, door_in, door_out, checkins_anonymous, checkins_member, dropins_joined,
-                    dropins_seen, dropins_no_show, needs, waits, dropins_closed, help_requests,
-                    attendance, courses
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT hour, needs, waits, courses, {HOUR_TOTALS}
              FROM bucket WHERE site = ?1 AND (?2 IS NULL OR kiosk = ?2) AND hour >= ?3 AND hour < ?4
-             ORDER BY hour",
-        )?;
+             ORDER BY hour"
+        ))?;
         let mut rows = stmt.query(params![site, kiosk, from.timestamp(), to.timestamp()])?;
         let mut out: Vec<(DateTime<Utc>, Counts)> = Vec::new();
         while let Some(r) = rows.next()? {
             let hour = from_secs(r.get(0)?);
+            let json = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
             let c = Counts {
-                door_in: r.get(1)?,
-                door_out: r.get(2)?,
-                checkins_anonymous: r.get(3)?,
-                checkins_member: r.get(4)?,
-                dropins_joined: r.get(5)?,
-                dropins_seen: r.get(6)?,
-                dropins_no_show: r.get(7)?,
-                needs: serde_json::from_str(&r.get::<_, String>(8)?).map_err(json_err)?,
-                waits: serde_json::from_str(&r.get::<_, String>(9)?).map_err(json_err)?,
-                dropins_closed: r.get(10)?,
-                help_requests: r.get(11)?,
-                attendance: r.get(12)?,
-                courses: serde_json::from_str(&r.get::<_, String>(13)?).map_err(json_err)?,
+                needs: serde_json::from_str(&json(1)?).map_err(json_err)?,
+                waits: serde_json::from_str(&json(2)?).map_err(json_err)?,
+                courses: serde_json::from_str(&json(3)?).map_err(json_err)?,
+                ..hour_totals(r, 4)?
             };
             match out.last_mut() {
                 Some((h, total)) if *h == hour => total.add(&c, 1),

@@ -28,7 +28,7 @@ pub use help::{CrisisNumber, Help};
 pub(crate) use locate::{id_ok, locate, read, toml_error};
 pub use sections::*;
 pub use staff::*;
-pub use transport::{ConfigWarning, Transport, plain_http_warning, transport};
+pub use transport::{ConfigWarning, Transport, listen_instead, plain_http_warning, transport};
 
 /// The commented example printed by `hub-kiosk config example`.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -176,24 +176,15 @@ impl Config {
     /// Listens on `listen` instead (`hub-kiosk run --listen`): refused, like the file would be,
     /// when it is on the network without TLS or the opt-out.
     pub fn set_listen(&mut self, listen: std::net::SocketAddr) -> Result<(), ConfigError> {
-        let staff = &self.staff;
-        let how = transport(listen, staff.tls.is_some(), staff.allow_plain_http, "staff").map_err(
-            |message| ConfigError {
-                file: "--listen".into(),
-                line: None,
-                key: None,
-                message,
-            },
+        let s = &self.staff;
+        crate::config::listen_instead(
+            listen,
+            s.tls.is_some(),
+            s.allow_plain_http,
+            "staff",
+            &self.origin,
+            &mut self.warnings,
         )?;
-        self.warnings.retain(|w| w.key != "staff.allow_plain_http");
-        if how == Transport::PlainAllowed {
-            self.warnings.push(ConfigWarning {
-                file: self.origin.clone(),
-                line: None,
-                key: "staff.allow_plain_http".into(),
-                message: plain_http_warning(listen, "staff"),
-            });
-        }
         self.staff.listen = listen;
         Ok(())
     }

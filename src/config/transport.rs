@@ -70,6 +70,38 @@ pub fn plain_http_warning(listen: SocketAddr, section: &str) -> String {
     )
 }
 
+/// A listening address given on the command line (`--listen`) in place of the file's, under the
+/// file's rule: refused the same way, and the plain-HTTP warning (`[section]`'s) kept only when
+/// it still applies. `origin` names the file in the warning.
+pub fn listen_instead(
+    listen: SocketAddr,
+    tls: bool,
+    allow_plain_http: bool,
+    section: &str,
+    origin: &str,
+    warnings: &mut Vec<ConfigWarning>,
+) -> Result<(), super::ConfigError> {
+    let how = transport(listen, tls, allow_plain_http, section).map_err(|message| {
+        super::ConfigError {
+            file: "--listen".into(),
+            line: None,
+            key: None,
+            message,
+        }
+    })?;
+    let key = format!("{section}.allow_plain_http");
+    warnings.retain(|w| w.key != key);
+    if how == Transport::PlainAllowed {
+        warnings.push(ConfigWarning {
+            file: origin.to_owned(),
+            line: None,
+            key,
+            message: plain_http_warning(listen, section),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

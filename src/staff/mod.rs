@@ -150,6 +150,7 @@ pub fn routes() -> Vec<Route> {
         page(M::POST, "/logout", post(pages::login::sign_out)).audited("sign-out"),
         page(M::GET, "/queue", get(pages::queue::page)),
         page(M::GET, "/queue/table", get(pages::queue::fragment)),
+        page(M::GET, "/staff-api.js", get(pages::staff_api_script)),
         page(M::GET, "/queue.js", get(pages::queue_script)),
         page(M::GET, "/sound.js", get(pages::sound_script)),
         page(M::GET, "/help-alert.js", get(pages::help_alert_script)),

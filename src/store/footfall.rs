@@ -7,6 +7,7 @@ use super::rows::{from_hour_key, hour_key, ms};
 use super::{Result, Store};
 use crate::domain::footfall::{daily_between, utc_window};
 use crate::domain::{Counts, DayTotals, NeedId};
+use crate::sqlite::{HOUR_TOTALS, hour_totals};
 
 /// Adds `counts × sign` to `hour`, bumps its revision and queues it for the central service.
 pub(super) fn apply(
@@ -51,39 +52,12 @@ pub(super) fn apply(
             sign * counts.attendance,
         ],
     )?;
-    for (need, n) in &counts.needs {
-        conn.execute(
-            "INSERT INTO footfall_need (hour, need, count) VALUES (?1, ?2, ?3)
-             ON CONFLICT (hour, need) DO UPDATE SET count = count + excluded.count",
-            params![h, need.as_str(), sign * n],
-        )?;
-    }
-    for (minutes, n) in &counts.waits {
-        conn.execute(
-            "INSERT INTO footfall_wait (hour, minutes, count) VALUES (?1, ?2, ?3)
-             ON CONFLICT (hour, minutes) DO UPDATE SET count = count + excluded.count",
-            params![h, minutes, sign * n],
-        )?;
-    }
-    for (course, n) in &counts.courses {
-        conn.execute(
-            "INSERT INTO footfall_course (hour, course, count) VALUES (?1, ?2, ?3)
-             ON CONFLICT (hour, course) DO UPDATE SET count = count + excluded.count",
-            params![h, course, sign * n],
-        )?;
-    }
-    conn.execute(
-        "DELETE FROM footfall_course WHERE hour = ?1 AND count = 0",
-        [h],
-    )?;
-    conn.execute(
-        "DELETE FROM footfall_need WHERE hour = ?1 AND count = 0",
-        [h],
-    )?;
-    conn.execute(
-        "DELETE FROM footfall_wait WHERE hour = ?1 AND count = 0",
-        [h],
-    )?;
+    let needs = counts.needs.iter().map(|(k, n)| (k.as_str(), *n));
+    add_keyed(conn, "footfall_need", "need", h, needs, sign)?;
+    let waits = counts.waits.iter().map(|(k, n)| (*k, *n));
+    add_keyed(conn, "footfall_wait", "minutes", h, waits, sign)?;
+    let courses = counts.courses.iter().map(|(k, n)| (k.as_str(), *n));
+    add_keyed(conn, "footfall_course", "course", h, courses, sign)?;
     conn.execute(
         "INSERT INTO sync_outbox (hour, revision, queued_ms)
          SELECT hour, revision, ?2 FROM footfall_hour WHERE hour = ?1
@@ -93,32 +67,42 @@ pub(super) fn apply(
     Ok(())
 }
 
+/// Adds `sign` × each count to hour `h` of a table counted by key (`footfall_need` by need,
+/// `footfall_wait` by minutes, `footfall_course` by course), then drops the keys at zero.
+/// `table` and `key` are this module's own names, never input.
+fn add_keyed<K: rusqlite::ToSql>(
+    conn: &Connection,
+    table: &str,
+    key: &str,
+    h: i64,
+    counts: impl Iterator<Item = (K, i64)>,
+    sign: i64,
+) -> Result<()> {
+    let mut add = conn.prepare_cached(&format!(
+        "INSERT INTO {table} (hour, {key}, count) VALUES (?1, ?2, ?3)
+         ON CONFLICT (hour, {key}) DO UPDATE SET count = count + excluded.count"
+    ))?;
+    for (k, n) in counts {
+        add.execute(params![h, k, sign * n])?;
+    }
+    conn.execute(
+        &format!("DELETE FROM {table} WHERE hour = ?1 AND count = 0"),
+        [h],
+    )?;
+    Ok(())
+}
+
 /// The totals of one hour, if anything was ever counted in it, with its revision.
 pub(super) fn read_hour(conn: &Connection, hour: i64) -> Result<Option<(Counts, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT door_in, door_out, checkins_anonymous, checkins_member,
-                dropins_joined, dropins_seen, dropins_no_show, revision,
-                dropins_closed, help_requests, attendance
-         FROM footfall_hour WHERE hour = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT revision, {HOUR_TOTALS} FROM footfall_hour WHERE hour = ?1"
+    ))?;
     let mut rows = stmt.query([hour])?;
     let Some(r) = rows.next()? else {
         return Ok(None);
     };
-    let mut c = Counts {
-        door_in: r.get(0)?,
-        door_out: r.get(1)?,
-        checkins_anonymous: r.get(2)?,
-        checkins_member: r.get(3)?,
-        dropins_joined: r.get(4)?,
-        dropins_seen: r.get(5)?,
-        dropins_no_show: r.get(6)?,
-        dropins_closed: r.get(8)?,
-        help_requests: r.get(9)?,
-        attendance: r.get(10)?,
-        ..Counts::default()
-    };
-    let revision: i64 = r.get(7)?;
+    let revision: i64 = r.get(0)?;
+    let mut c = hour_totals(r, 1)?;
     let mut needs = conn.prepare_cached("SELECT need, count FROM footfall_need WHERE hour = ?1")?;
     for row in needs.query_map([hour], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))

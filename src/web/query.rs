@@ -63,6 +63,18 @@ pub fn refuse_empty(params: &[(&str, &Option<String>)]) -> Result<(), ApiError> 
     }
 }
 
+/// Whether `format` asks for CSV: absent or `json` is JSON, `csv` is CSV, anything else a 400.
+pub fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "`format` is `json` or `csv`, not `{}`",
+            other.chars().take(20).collect::<String>()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,23 @@ test('an advisor signs in, sees a walk-in arrive live, calls it and marks it see
   await page.close();
 });
 
+test('a refusal shows the kiosk\'s own words (the problem\'s detail), not only its status', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(kiosk.base + '/queue');
+  if (page.url().includes('/login')) {
+    await page.selectOption('select[name=name]', 'Desk 1');
+    await page.fill('input[name=passcode]', '1234');
+    await Promise.all([page.waitForURL('**/queue'), page.click('button[type=submit]')]);
+  }
+  await page.locator('#live', { hasText: 'Live' }).waitFor();
+  // The first test left nobody waiting.
+  await page.locator('button[data-act="call-next"]').first().click();
+  const flash = page.locator('#flash', { hasText: 'nobody is waiting' });
+  await flash.waitFor({ timeout: 5000 });
+  assert.doesNotMatch(await flash.innerText(), /refused this/);
+  await page.close();
+});
+
 test('a manager downloads the footfall CSV', async () => {
   const page = await browser.context.newPage();
   await page.goto(kiosk.base + '/footfall');

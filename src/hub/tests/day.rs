@@ -63,12 +63,7 @@ fn closing_leaves_called_tickets_alone_and_waiting_ones_until_resolved_or_the_gr
 
     // Counted in the hour they joined: one seen, one closed by the clock.
     let hour = hour_start(monday_ten());
-    let counts = &f
-        .hub
-        .store
-        .footfall_hours(hour, hour + Duration::hours(1))
-        .unwrap()[0]
-        .1;
+    let counts = &counted_in(&f, hour);
     assert_eq!(
         (
             counts.dropins_joined,
@@ -200,21 +195,9 @@ fn call_next_calls_the_first_ticket_within_the_logins_needs() {
     let f = fixture(&format!(
         "[staff]\nlogins = [ {{ name = \"Desk 3\", passcode_hash = \"{hash}\", needs = [\"housing\"] }}, {{ name = \"Desk 1\", passcode_hash = \"{hash}\" }} ]\n"
     ));
-    let money = f
-        .hub
-        .check_in(visit(&["money"]))
-        .unwrap()
-        .ticket
-        .unwrap()
-        .ticket;
+    let money = ticket(&f, &["money"]);
     f.clock.advance(Duration::minutes(1));
-    let housing = f
-        .hub
-        .check_in(visit(&["housing"]))
-        .unwrap()
-        .ticket
-        .unwrap()
-        .ticket;
+    let housing = ticket(&f, &["housing"]);
     f.clock.advance(Duration::minutes(5));
     assert_eq!(f.hub.call_next("Desk 3").unwrap().id, housing.id);
     let e = f.hub.call_next("Desk 3").unwrap_err();

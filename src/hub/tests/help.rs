@@ -53,12 +53,7 @@ fn a_help_request_alerts_escalates_unless_acknowledged_and_records_who_acknowled
 
     // Counted once, in its hour; nothing else about it is forwarded.
     let hour = hour_start(monday_ten());
-    let counts = &f
-        .hub
-        .store
-        .footfall_hours(hour, hour + Duration::hours(1))
-        .unwrap()[0]
-        .1;
+    let counts = &counted_in(&f, hour);
     assert_eq!(counts.help_requests, 1);
     assert_eq!(
         f.hub.store.outbox_batch(10).unwrap()[0]

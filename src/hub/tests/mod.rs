@@ -40,6 +40,16 @@ pub(super) fn fixture(extra: &str) -> Fixture {
     }
 }
 
+/// The totals counted in the hour that starts at `hour`.
+pub(super) fn counted_in(f: &Fixture, hour: DateTime<Utc>) -> crate::domain::Counts {
+    f.hub
+        .store
+        .footfall_hours(hour, hour + Duration::hours(1))
+        .unwrap()
+        .remove(0)
+        .1
+}
+
 pub(super) fn visit(needs: &[&str]) -> CheckInRequest {
     CheckInRequest {
         visitor: Visitor::Anonymous,
@@ -52,10 +62,15 @@ pub(super) fn visit(needs: &[&str]) -> CheckInRequest {
     }
 }
 
+/// Checks a visitor in with `needs`; the ticket they were given.
+pub(super) fn ticket(f: &Fixture, needs: &[&str]) -> crate::domain::Ticket {
+    let outcome = f.hub.check_in(visit(needs)).unwrap();
+    outcome.ticket.expect("a drop-in ticket").ticket
+}
+
 /// Checks a visitor in with `needs`; the id of the ticket they were given.
 fn ticket_id(f: &Fixture, needs: &[&str]) -> i64 {
-    let outcome = f.hub.check_in(visit(needs)).unwrap();
-    outcome.ticket.expect("a drop-in ticket").ticket.id
+    ticket(f, needs).id
 }
 
 #[test]

@@ -34,16 +34,7 @@ pub async fn footfall_daily(
 ) -> Result<Response, ApiError> {
     // The footfall page's form sends empty dates and takes them as not given; the API does not.
     refuse_empty(&[("from", &q.from), ("to", &q.to), ("format", &q.format)])?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "`format` is `json` or `csv`, not `{}`",
-                other.chars().take(20).collect::<String>()
-            )));
-        }
-    };
+    let csv = crate::web::query::wants_csv(q.format.as_deref())?;
     let (from, to) = date_range(&q, s.hub.today())?;
     let days = s.hub(move |h| h.footfall_days(from, to)).await?;
     let config = s.hub.config();

@@ -97,16 +97,7 @@ pub async fn attendance(
     ApiQuery(q): ApiQuery<RegisterQuery>,
 ) -> Result<Response, ApiError> {
     refuse_empty(&[("format", &q.format)])?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "`format` is `json` or `csv`, not `{}`",
-                other.chars().take(20).collect::<String>()
-            )));
-        }
-    };
+    let csv = crate::web::query::wants_csv(q.format.as_deref())?;
     let id = session_id(&raw)?;
     let register = s.hub(move |h| h.register(&id)).await?;
     if !csv {

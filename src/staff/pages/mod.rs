@@ -1,5 +1,5 @@
 //! The staff pages: server-rendered HTML with a little JavaScript and no build step. Scripts are
-//! served as files (`/queue.js`, `/sessions.js`, `/sound.js`, `/help-alert.js`), so the content
+//! served as files (`/staff-api.js`, `/queue.js`, `/sessions.js`, `/sound.js`, `/help-alert.js`), so the content
 //! security policy allows no inline script. One layout (header, navigation, calm readable styles
 //! that work on a phone) wraps every page.
 
@@ -18,6 +18,8 @@ use axum::response::{Html, IntoResponse};
 pub use crate::report::escape;
 
 const STYLE: &str = include_str!("style.css");
+/// How the pages' scripts call the JSON API (loaded before the queue's and the sessions').
+const STAFF_API_SCRIPT: &str = include_str!("staff_api.js");
 /// The queue page's script.
 const QUEUE_SCRIPT: &str = include_str!("queue.js");
 /// The sessions page's script.
@@ -42,6 +44,11 @@ pub async fn sound_script() -> impl IntoResponse {
 /// `GET /help-alert.js`.
 pub async fn help_alert_script() -> impl IntoResponse {
     script(HELP_ALERT_SCRIPT)
+}
+
+/// `GET /staff-api.js`.
+pub async fn staff_api_script() -> impl IntoResponse {
+    script(STAFF_API_SCRIPT)
 }
 
 /// `GET /queue.js`.

@@ -67,28 +67,10 @@
     location.href = '/login?next=' + encodeURIComponent('/queue');
   }
 
-  async function api(path, body) {
-    let r;
-    try {
-      r = await fetch(path, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body || {}),
-      });
-    } catch (e) {
-      say('The kiosk cannot be reached: check the network and try again.', 'error');
-      return null;
-    }
-    if (r.status === 401) { signIn(); return null; }
-    let data = null;
-    try { data = await r.json(); } catch (e) { /* not JSON */ }
-    if (!r.ok) {
-      say((data && data.error) || ('The kiosk refused this (' + r.status + ').'), 'error');
-      return null;
-    }
-    return data;
+  function api(path, body) {
+    return window.staffApi('POST', path, body || {}, say, signIn);
   }
+
 
   function tick() {
     const table = queue.querySelector('table[data-now]');

@@ -207,7 +207,7 @@ pub async fn page(
          <label><input type=\"checkbox\" name=\"interpreter\"> Would like an interpreter</label>\
          <label>Member number (optional) <input name=\"member\" autocomplete=\"off\" size=\"12\"></label>\
          <p><button type=\"submit\">Add to the queue</button></p></form>\
-         <script src=\"/sound.js\"></script><script src=\"/queue.js\"></script>",
+         <script src=\"/sound.js\"></script><script src=\"/staff-api.js\"></script><script src=\"/queue.js\"></script>",
         toggle = remit_toggle(&remit, false),
     );
     layout(

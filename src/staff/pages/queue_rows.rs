@@ -112,31 +112,23 @@ pub(super) fn row(
                 button("seen", t, "Seen", false),
                 button("no-show", t, "No-show", true),
                 button("requeue", t, "Requeue", true),
-                transfer(q, t),
-                button("left", t, "Left", true),
-                if come_back {
-                    button("come-back", t, "Come back tomorrow", true)
-                } else {
-                    String::new()
-                },
             ]
             .concat(),
         ),
-        _ => (
-            "Waiting".to_owned(),
-            [
-                button("call", t, "Call", false),
-                transfer(q, t),
-                button("left", t, "Left", true),
-                if come_back {
-                    button("come-back", t, "Come back tomorrow", true)
-                } else {
-                    String::new()
-                },
-            ]
-            .concat(),
-        ),
+        _ => ("Waiting".to_owned(), button("call", t, "Call", false)),
     };
+    // Every ticket on the page can move to another need, leave, or come back tomorrow.
+    let actions = [
+        actions,
+        transfer(q, t),
+        button("left", t, "Left", true),
+        if come_back {
+            button("come-back", t, "Come back tomorrow", true)
+        } else {
+            String::new()
+        },
+    ]
+    .concat();
     format!(
         "<tr data-id=\"{id}\" data-created=\"{created}\" class=\"{st} {wc}\"><td class=\"hide-narrow\">{pos}</td>\
          <td class=\"ticket-no\">{num}</td><td>{needs}{priority}</td><td>{member}</td>\

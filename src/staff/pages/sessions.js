@@ -21,28 +21,10 @@
     location.href = '/login?next=' + encodeURIComponent('/sessions?date=' + date);
   }
 
-  async function api(method, path, body) {
-    let r;
-    try {
-      r = await fetch(path, {
-        method,
-        credentials: 'same-origin',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      say('The kiosk cannot be reached: check the network and try again.', 'error');
-      return null;
-    }
-    if (r.status === 401) { signIn(); return null; }
-    let data = null;
-    try { data = await r.json(); } catch (e) { /* not JSON */ }
-    if (!r.ok) {
-      say((data && (data.detail || data.error)) || ('The kiosk refused this (' + r.status + ').'), 'error');
-      return null;
-    }
-    return data;
+  function api(method, path, body) {
+    return window.staffApi(method, path, body, say, signIn);
   }
+
 
   async function refresh() {
     let r;

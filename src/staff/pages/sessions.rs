@@ -172,7 +172,7 @@ pub async fn page(
          <form method=\"get\" action=\"/sessions\" class=\"card summary\"><label>Day <input type=\"date\" name=\"date\" value=\"{date}\" required></label>\
          <button type=\"submit\">Show</button><span id=\"live\" class=\"muted\" aria-live=\"polite\">Connecting…</span></form>{error}\
          <div id=\"flash\" role=\"status\" aria-live=\"polite\"></div>\
-         <div id=\"sessions\" data-date=\"{date}\">{live}</div><script src=\"/sessions.js\"></script>"
+         <div id=\"sessions\" data-date=\"{date}\">{live}</div><script src=\"/staff-api.js\"></script><script src=\"/sessions.js\"></script>"
     );
     layout(
         "Sessions",
@@ -237,7 +237,7 @@ pub async fn register(
          <p><strong>{total}</strong> on the register{cap}.</p>\
          <table class=\"register\"><thead><tr><th>#</th><th>Student</th><th>In at</th><th>Signature</th></tr></thead><tbody>{rows}</tbody></table>\
          <p><button type=\"button\" data-print>Print</button> <a class=\"button quiet\" href=\"/sessions?date={date}\">Back to the sessions</a></p>\
-         <script src=\"/sessions.js\"></script>",
+         <script src=\"/staff-api.js\"></script><script src=\"/sessions.js\"></script>",
         title = escape(&r.title),
         times = times(&s.hub, &r),
         facts = facts(&r),

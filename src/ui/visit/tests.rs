@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use super::*;
 use crate::config::Config;
 
-fn visit() -> Visit {
+pub(super) fn visit() -> Visit {
     Visit::new(Arc::new(Config::demo()))
 }
 
-fn index(v: &Visit, id: &str) -> usize {
+pub(super) fn index(v: &Visit, id: &str) -> usize {
     v.config()
         .catalogue
         .iter()

@@ -3,24 +3,11 @@
 //! member's card goes straight to the sessions, and the done screen offers the next student
 //! the same sessions.
 
-use std::sync::Arc;
-
 use chrono::{NaiveDate, NaiveTime};
 
 use super::*;
-use crate::config::Config;
 
-fn visit() -> Visit {
-    Visit::new(Arc::new(Config::demo()))
-}
-
-fn index(v: &Visit, id: &str) -> usize {
-    v.config()
-        .catalogue
-        .iter()
-        .position(|n| n.id.as_str() == id)
-        .unwrap()
-}
+use super::tests::{index, visit};
 
 fn offer(id: &str, title: &str) -> Offer {
     let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
