@@ -2,7 +2,8 @@
 //! keys and revocations, needs, hours, texts, retention and the queue's settings take effect at
 //! once; a few keys are read only when the kiosk starts (the address and TLS of the staff pages,
 //! the data directory, the door sensor's pins, the scanner, the screen's rotation and how many
-//! calls it lists, forwarding, the clock). For those the running value is kept and each change is named, so the status page
+//! calls it lists, forwarding, the clock, where the timetable comes from and how often it is
+//! read again). For those the running value is kept and each change is named, so the status page
 //! and the log can say a restart is needed.
 
 use serde::Serialize;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use super::Config;
 
 /// The keys read only at start.
-pub const RESTART_ONLY: [&str; 10] = [
+pub const RESTART_ONLY: [&str; 14] = [
     "staff.listen",
     "staff.tls",
     "staff.allow_plain_http",
@@ -21,6 +22,10 @@ pub const RESTART_ONLY: [&str; 10] = [
     "display.recent_calls",
     "sync",
     "clock",
+    "courses.timetable",
+    "courses.timetable_url",
+    "courses.ca_certificate",
+    "courses.refresh_minutes",
 ];
 
 /// Whether two values of a section are the same, as they would be written.
@@ -76,6 +81,27 @@ pub fn keep_restart_only(running: &Config, new: &mut Config) -> Vec<String> {
     );
     keep("sync", &running.sync, &mut new.sync, c);
     keep("clock", &running.clock, &mut new.clock, c);
+    // The timetable's refresher is made once, with its source, its CA and its interval.
+    let (from, to) = (&running.courses, &mut new.courses);
+    keep("courses.timetable", &from.timetable, &mut to.timetable, c);
+    keep(
+        "courses.timetable_url",
+        &from.timetable_url,
+        &mut to.timetable_url,
+        c,
+    );
+    keep(
+        "courses.ca_certificate",
+        &from.ca_certificate,
+        &mut to.ca_certificate,
+        c,
+    );
+    keep(
+        "courses.refresh_minutes",
+        &from.refresh_minutes,
+        &mut to.refresh_minutes,
+        c,
+    );
     // The warning about plain HTTP follows the transport that is really in use.
     let plain = "staff.allow_plain_http";
     new.warnings.retain(|w| w.key != plain);
@@ -237,6 +263,10 @@ mod tests {
         new.display.recent_calls += 1;
         new.sync.interval_seconds += 1;
         new.clock.assume_synchronised = !running.clock.assume_synchronised;
+        new.courses.timetable = Some("/other.ics".into());
+        new.courses.timetable_url = Some("https://college.example/t.ics".into());
+        new.courses.ca_certificate = Some("/ca.pem".into());
+        new.courses.refresh_minutes += 1;
         assert_eq!(keep_restart_only(&running, &mut new), RESTART_ONLY);
         assert_eq!(
             serde_json::to_value(&new.door).unwrap(),
