@@ -47,6 +47,9 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
             crate::config::DEMO_API_TOKEN
         );
     }
+    if let Err(e) = crate::courses::use_demo_timetable(&mut config) {
+        tracing::warn!("{e}");
+    }
     let hub = Hub::open(config).map_err(Failure::runtime)?;
     let runtime = crate::service::runtime("hub-kiosk-worker")?;
     // Listening for a stop from here on: a SIGTERM while the parts below start ends the run
