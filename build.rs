@@ -34,10 +34,12 @@ fn main() {
         for dir in dirs.flatten() {
             let code = dir.file_name().to_string_lossy().into_owned();
             let po = dir.path().join("LC_MESSAGES/hub-kiosk.po");
-            println!("cargo:rerun-if-changed={}", po.display());
+            // Only files that exist: a missing one would make Cargo think the build stale on
+            // every run (ui/translations also holds the template, hub-kiosk.pot).
             let Ok(text) = std::fs::read_to_string(&po) else {
                 continue;
             };
+            println!("cargo:rerun-if-changed={}", po.display());
             let name = header(&text, "X-Language-Name").unwrap_or_else(|| code.clone());
             let rtl = header(&text, "X-Text-Direction").is_some_and(|d| d == "rtl");
             let call = translation(&text, CALL).unwrap_or_default();

@@ -125,7 +125,7 @@ fn main() {
     println!("| measure ({events} VEVENTs, weekly over 12 weeks; median of {rounds}) | value |");
     println!("|---|---|");
     println!("| file size | {} KiB |", text.len() / 1024);
-    println!("| parse the file (icalendar + zones + RRULEs) | {parse:.2} ms |");
+    println!("| parse the file (content lines + zones + repeat rules) | {parse:.2} ms |");
     println!(
         "| expand Monday 2 November and pick what is on at 9:58 ({} sessions that day, {} offered) | {pick:.2} ms |",
         todays.len(),

@@ -4,26 +4,14 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 
-use super::zone::floating;
 use super::{Series, Session, SessionId, Timetable};
-
-/// Most instances of one series looked at for one window (a weekly course has a handful).
-const MOST: u16 = 1000;
 
 impl Series {
     /// Wall-clock starts of this series between `lo` and `hi` (wall time in its zone).
     fn starts(&self, lo: NaiveDateTime, hi: NaiveDateTime) -> Vec<NaiveDateTime> {
         match &self.rule {
             None => vec![self.start],
-            Some(rule) => rule
-                .clone()
-                .after(floating(lo))
-                .before(floating(hi))
-                .all(MOST)
-                .dates
-                .into_iter()
-                .map(|d| d.naive_utc())
-                .collect(),
+            Some(rule) => rule.starts(lo, hi),
         }
     }
 }

@@ -2,15 +2,18 @@
 //! into sessions, each with its course title, room, start and end, places and whether it is
 //! cancelled. Pure: the text and the time come in, sessions come out.
 //!
-//! `lines` keeps each problem's line; `zone` resolves IANA, VTIMEZONE and Windows zone names;
-//! `read` turns each VEVENT into a [`Series`]; `expand` lists a day's sessions (RRULE, EXDATE,
-//! RDATE and changed instances); `pick` chooses what the screen offers now.
-//! The iCalendar syntax is the `icalendar` crate's, the recurrence rules the `rrule` crate's.
+//! `lines` unfolds the file keeping each line's origin; `content` reads its content lines into
+//! components; `zone` resolves IANA, VTIMEZONE and Windows zone names; `read` turns each VEVENT
+//! into a [`Series`]; `recur` works out when a series meets (simple rules by arithmetic, others
+//! by the `rrule` crate); `expand` lists a day's sessions (with EXDATE, RDATE and changed
+//! instances); `pick` chooses what the screen offers now.
 
+mod content;
 mod expand;
 mod lines;
 mod pick;
 mod read;
+mod recur;
 mod zone;
 
 use std::collections::BTreeMap;
@@ -124,7 +127,7 @@ struct Series {
     /// Wall-clock start in `zone`.
     start: NaiveDateTime,
     length: Duration,
-    rule: Option<rrule::RRuleSet>,
+    rule: Option<recur::Recurrence>,
     cancelled: bool,
     capacity: Option<u32>,
     /// This event changes one instance of the series with the same UID.
@@ -158,24 +161,17 @@ impl Timetable {
                 "this is not an iCalendar file: it should start with BEGIN:VCALENDAR".into(),
             ));
         }
-        if let Some(p) = lines.shape_problem() {
-            return Err(p);
-        }
-        let calendar = icalendar::parser::read_calendar(&lines.text).map_err(|e| {
-            Problem::at(
-                lines.error_line(&e),
-                "this is not a calendar the kiosk can read (iCalendar, RFC 5545)".into(),
-            )
-        })?;
-        let (blocks, mut problems) = read::blocks(&calendar.components, &lines);
+        let components = content::read(&lines)?;
+        let calendars = components
+            .iter()
+            .filter(|c| c.name.eq_ignore_ascii_case("VCALENDAR"));
+        let zones = calendars.clone().flat_map(|c| c.children("VTIMEZONE"));
+        let (blocks, mut problems) = read::blocks(zones, &lines);
         let cx = read::Context {
             blocks: &blocks,
             site,
         };
-        let events = calendar
-            .components
-            .iter()
-            .filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"));
+        let events = calendars.flat_map(|c| c.children("VEVENT"));
         let mut t = Timetable {
             series: Vec::new(),
             changed: BTreeMap::new(),
@@ -183,8 +179,8 @@ impl Timetable {
             problems: Vec::new(),
             all_day: 0,
         };
-        for (c, block) in events.zip(lines.events()) {
-            match read::event(c, block, &lines, &cx) {
+        for c in events {
+            match read::event(c, &lines, &cx) {
                 Ok(Some(s)) => match s.recurrence_id {
                     Some(original) => {
                         t.changed.insert((s.uid.clone(), original), s);

@@ -6,17 +6,28 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use icalendar::parser::{Component, Property};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use rrule::{RRule, RRuleSet, Unvalidated};
 
-use super::lines::{Block, Lines};
+use super::content::{Component, Property};
+use super::lines::Lines;
+use super::recur::{Recurrence, Simple};
 use super::zone::{Rules, Zone, floating, resolve};
 use super::{Problem, Series};
 
 /// `20261102T100000` (the `Z`, if any, taken off first).
 pub(super) fn naive_date_time(v: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(v.trim().trim_end_matches('Z'), "%Y%m%dT%H%M%S").ok()
+    let v = v.trim().trim_end_matches('Z').as_bytes();
+    if v.len() != 15 || v[8] != b'T' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<u32> {
+        v[r].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let day = NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(4..6)?, n(6..8)?)?;
+    day.and_hms_opt(n(9..11)?, n(11..13)?, n(13..15)?)
 }
 
 /// ISO 8601 durations as iCalendar writes them: `PT1H30M`, `P1D`, `P1W`.
@@ -57,15 +68,17 @@ pub(super) struct Context<'a> {
     pub site: chrono_tz::Tz,
 }
 
-/// A date-time property: `None` for a date without a time (an all-day event).
-fn when(p: &Property<'_>, cx: &Context<'_>) -> Result<Option<(NaiveDateTime, Zone)>, String> {
-    let value = p.val.as_str().trim();
-    let all_day = p.params.iter().any(|x| {
-        x.key.as_str().eq_ignore_ascii_case("VALUE")
-            && x.val
-                .as_ref()
-                .is_some_and(|v| v.as_str().eq_ignore_ascii_case("DATE"))
-    }) || (value.len() == 8 && value.chars().all(|c| c.is_ascii_digit()));
+/// `value`, one date-time of property `p`: `None` for a date without a time (an all-day event).
+fn when(
+    p: &Property<'_>,
+    value: &str,
+    cx: &Context<'_>,
+) -> Result<Option<(NaiveDateTime, Zone)>, String> {
+    let value = value.trim();
+    let all_day = p
+        .param("VALUE")
+        .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
+        || (value.len() == 8 && value.chars().all(|c| c.is_ascii_digit()));
     if all_day {
         return Ok(None);
     }
@@ -74,32 +87,29 @@ fn when(p: &Property<'_>, cx: &Context<'_>) -> Result<Option<(NaiveDateTime, Zon
     if value.ends_with('Z') {
         return Ok(Some((t, Zone::Utc)));
     }
-    let tzid = p
-        .params
-        .iter()
-        .find(|x| x.key.as_str().eq_ignore_ascii_case("TZID"))
-        .and_then(|x| x.val.as_ref());
-    match tzid {
+    match p.param("TZID") {
         None => Ok(Some((t, Zone::Named(cx.site)))),
-        Some(id) => resolve(id.as_str(), cx.blocks).map(|z| Some((t, z))).ok_or_else(|| {
+        Some(id) => resolve(id, cx.blocks).map(|z| Some((t, z))).ok_or_else(|| {
             format!(
-                "unknown time zone `{}`: use an IANA name such as Europe/London, a Windows name such as GMT Standard Time, or add its VTIMEZONE block",
-                id.as_str()
+                "unknown time zone `{id}`: use an IANA name such as Europe/London, a Windows name such as GMT Standard Time, or add its VTIMEZONE block"
             )
         }),
     }
 }
 
+/// A TEXT property, its runs of white space (and line breaks) made single spaces.
 fn text(c: &Component<'_>, name: &str) -> Option<String> {
-    c.find_prop(name)
-        .map(|p| {
-            p.val
-                .as_str()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|s| !s.is_empty())
+    let text = c.find(name)?.text();
+    let plain = !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text.contains(|c: char| c.is_whitespace() && c != ' ');
+    let text = if plain {
+        text.into_owned()
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    (!text.is_empty()).then_some(text)
 }
 
 /// EXDATE or RDATE values (comma-separated, possibly several lines), as wall times in `zone`.
@@ -110,17 +120,9 @@ fn dates(
     cx: &Context<'_>,
 ) -> Result<Vec<NaiveDateTime>, String> {
     let mut out = Vec::new();
-    for p in c
-        .properties
-        .iter()
-        .filter(|p| p.name.as_str().eq_ignore_ascii_case(name))
-    {
-        for v in p.val.as_str().split(',') {
-            let one = Property {
-                val: v.into(),
-                ..p.clone()
-            };
-            if let Some((t, z)) = when(&one, cx).map_err(|e| format!("{name}: {e}"))? {
+    for p in c.all(name) {
+        for v in p.value.split(',') {
+            if let Some((t, z)) = when(p, v, cx).map_err(|e| format!("{name}: {e}"))? {
                 out.push(zone.to_local(z.to_utc(t)));
             }
         }
@@ -128,60 +130,87 @@ fn dates(
     Ok(out)
 }
 
-/// The recurrence of an event starting at `start` (wall time in `zone`), if it has one.
+/// The recurrence of an event starting at `start` (wall time in `zone`), if it has one: a
+/// simple rule worked out by the kiosk, any other by the `rrule` crate.
 fn recurrence(
     c: &Component<'_>,
     start: NaiveDateTime,
     zone: &Zone,
     cx: &Context<'_>,
-) -> Result<Option<RRuleSet>, (String, String)> {
+) -> Result<Option<Recurrence>, (String, String)> {
     let exdates = dates(c, "EXDATE", zone, cx).map_err(|e| ("EXDATE".to_owned(), e))?;
-    let rdates = dates(c, "RDATE", zone, cx).map_err(|e| ("RDATE".to_owned(), e))?;
-    let rule = c.find_prop("RRULE").map(|p| p.val.as_str().to_owned());
-    if rule.is_none() && rdates.is_empty() {
-        return Ok(None);
-    }
-    let mut set = RRuleSet::new(floating(start));
-    if let Some(rule) = rule {
-        let bad = |e: rrule::RRuleError| {
-            (
-                "RRULE".to_owned(),
-                format!("the repeat rule cannot be used: {e}"),
-            )
-        };
-        let mut parsed: RRule<Unvalidated> = rule.parse().map_err(bad)?;
-        use rrule::Frequency::{Daily, Monthly, Weekly, Yearly};
-        if !matches!(parsed.get_freq(), Daily | Weekly | Monthly | Yearly) {
-            return Err((
-                "RRULE".to_owned(),
-                "a course repeats at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)".to_owned(),
-            ));
+    let mut rdates = dates(c, "RDATE", zone, cx).map_err(|e| ("RDATE".to_owned(), e))?;
+    let rule = c.find("RRULE").map(|p| p.value);
+    let simple = match rule {
+        None if rdates.is_empty() => return Ok(None),
+        None => {
+            rdates.push(start);
+            None
         }
-        // UNTIL is an instant; the rule runs on wall times here, so UNTIL becomes one too.
-        if let Some(until) = parsed.get_until() {
-            let wall = match until.timezone() {
-                rrule::Tz::Local(_) => until.naive_local(),
-                rrule::Tz::Tz(_) => zone.to_local(until.with_timezone(&Utc)),
-            };
-            parsed = parsed.until(floating(wall));
-        }
-        set = set.rrule(parsed.validate(floating(start)).map_err(bad)?);
+        Some(rule) => match Simple::parse(rule, start, |v| until_wall(v, zone)) {
+            Some(simple) => Some(simple),
+            None => {
+                let set = full(rule, start, zone, &rdates, &exdates)
+                    .map_err(|e| ("RRULE".to_owned(), e))?;
+                return Ok(Some(Recurrence::Full(Box::new(set))));
+            }
+        },
+    };
+    Ok(Some(Recurrence::Simple {
+        rule: simple,
+        rdates,
+        exdates,
+    }))
+}
+
+/// An UNTIL date-time as wall time in `zone`: UTC (`…Z`) converted, otherwise as written.
+fn until_wall(v: &str, zone: &Zone) -> Option<NaiveDateTime> {
+    let t = naive_date_time(v)?;
+    Some(if v.trim().ends_with('Z') {
+        zone.to_local(t.and_utc())
     } else {
-        set = set.rdate(floating(start));
+        t
+    })
+}
+
+/// `rule` with its RDATEs and EXDATEs as the `rrule` crate's set, or why it cannot be used.
+pub(super) fn full(
+    rule: &str,
+    start: NaiveDateTime,
+    zone: &Zone,
+    rdates: &[NaiveDateTime],
+    exdates: &[NaiveDateTime],
+) -> Result<RRuleSet, String> {
+    let bad = |e: rrule::RRuleError| format!("the repeat rule cannot be used: {e}");
+    let mut parsed: RRule<Unvalidated> = rule.parse().map_err(bad)?;
+    use rrule::Frequency::{Daily, Monthly, Weekly, Yearly};
+    if !matches!(parsed.get_freq(), Daily | Weekly | Monthly | Yearly) {
+        return Err(
+            "a course repeats at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)".to_owned(),
+        );
     }
+    // UNTIL is an instant; the rule runs on wall times here, so UNTIL becomes one too.
+    if let Some(until) = parsed.get_until() {
+        let wall = match until.timezone() {
+            rrule::Tz::Local(_) => until.naive_local(),
+            rrule::Tz::Tz(_) => zone.to_local(until.with_timezone(&Utc)),
+        };
+        parsed = parsed.until(floating(wall));
+    }
+    let mut set =
+        RRuleSet::new(floating(start)).rrule(parsed.validate(floating(start)).map_err(bad)?);
     for t in rdates {
-        set = set.rdate(floating(t));
+        set = set.rdate(floating(*t));
     }
     for t in exdates {
-        set = set.exdate(floating(t));
+        set = set.exdate(floating(*t));
     }
-    Ok(Some(set))
+    Ok(set)
 }
 
 /// One event being read: where its problems are, and its title for their messages.
 struct Reading<'a> {
     c: &'a Component<'a>,
-    block: Block,
     lines: &'a Lines,
     cx: &'a Context<'a>,
     title: String,
@@ -190,18 +219,19 @@ struct Reading<'a> {
 impl Reading<'_> {
     /// A problem at `prop`'s line, naming the course.
     fn at(&self, prop: &str, message: impl std::fmt::Display) -> Problem {
+        let index = self.c.find(prop).map_or(self.c.begin, |p| p.index);
         Problem::at(
-            self.lines.property_line(self.block, prop),
+            self.lines.origin(index),
             format!("`{}`: {message}", self.title),
         )
     }
 
     /// A date-time property as an instant; a date without a time is a problem here.
     fn instant(&self, prop: &str) -> Result<Option<DateTime<Utc>>, Problem> {
-        let Some(p) = self.c.find_prop(prop) else {
+        let Some(p) = self.c.find(prop) else {
             return Ok(None);
         };
-        match when(p, self.cx).map_err(|e| self.at(prop, e))? {
+        match when(p, p.value, self.cx).map_err(|e| self.at(prop, e))? {
             Some((t, z)) => Ok(Some(z.to_utc(t))),
             None => Err(self.at(prop, format!("{prop} needs a time, not only a date"))),
         }
@@ -209,10 +239,10 @@ impl Reading<'_> {
 
     /// DTEND, else DURATION, else an hour; on the same day as it starts.
     fn length(&self, begins: DateTime<Utc>) -> Result<Duration, Problem> {
-        let length = match (self.instant("DTEND")?, self.c.find_prop("DURATION")) {
+        let length = match (self.instant("DTEND")?, self.c.find("DURATION")) {
             (Some(end), _) => end - begins,
-            (None, Some(d)) => duration(d.val.as_str()).ok_or_else(|| {
-                let v = d.val.as_str();
+            (None, Some(d)) => duration(d.value).ok_or_else(|| {
+                let v = d.value;
                 self.at("DURATION", format!("`{v}` is not a duration like PT1H30M"))
             })?,
             (None, None) => Duration::hours(1),
@@ -242,11 +272,10 @@ impl Reading<'_> {
 /// One VEVENT as a series, `Ok(None)` for an all-day event (not a session), or its problem.
 pub(super) fn event(
     c: &Component<'_>,
-    block: Block,
     lines: &Lines,
     cx: &Context<'_>,
 ) -> Result<Option<Series>, Problem> {
-    let line = lines.origin(block.begin);
+    let line = lines.origin(c.begin);
     let title = text(c, "SUMMARY").ok_or_else(|| {
         Problem::at(
             line,
@@ -255,22 +284,23 @@ pub(super) fn event(
     })?;
     let r = Reading {
         c,
-        block,
         lines,
         cx,
         title,
     };
     let start_prop = c
-        .find_prop("DTSTART")
+        .find("DTSTART")
         .ok_or_else(|| Problem::at(line, format!("`{}` has no start (DTSTART)", r.title)))?;
-    let Some((start, zone)) = when(start_prop, cx).map_err(|e| r.at("DTSTART", e))? else {
+    let Some((start, zone)) =
+        when(start_prop, start_prop.value, cx).map_err(|e| r.at("DTSTART", e))?
+    else {
         return Ok(None);
     };
     let length = r.length(zone.to_utc(start))?;
     let rule = recurrence(c, start, &zone, cx).map_err(|(prop, e)| r.at(&prop, e))?;
     let recurrence_id = r.instant("RECURRENCE-ID")?;
     let capacity = r.capacity()?;
-    let uid = text(c, "UID").unwrap_or_else(|| format!("{}|{}", r.title, start_prop.val.as_str()));
+    let uid = text(c, "UID").unwrap_or_else(|| format!("{}|{}", r.title, start_prop.value));
     Ok(Some(Series {
         uid,
         room: text(c, "LOCATION"),
@@ -287,25 +317,19 @@ pub(super) fn event(
 }
 
 /// The file's VTIMEZONE blocks by TZID; blocks that cannot be read become problems.
-pub(super) fn blocks(
-    components: &[Component<'_>],
+pub(super) fn blocks<'c, 'a: 'c>(
+    zones: impl Iterator<Item = &'c Component<'a>>,
     lines: &Lines,
 ) -> (BTreeMap<String, Arc<Rules>>, Vec<Problem>) {
     let mut out = BTreeMap::new();
     let mut problems = Vec::new();
-    for c in components
-        .iter()
-        .filter(|c| c.name.as_str().eq_ignore_ascii_case("VTIMEZONE"))
-    {
+    for c in zones {
         match super::zone::block(c) {
             Ok((id, rules)) => {
                 out.insert(id, Arc::new(rules));
             }
             Err(e) => {
-                let line = c
-                    .find_prop("TZID")
-                    .and_then(|p| lines.text.lines().position(|l| l.contains(p.val.as_str())))
-                    .map_or(1, |i| lines.origin(i));
+                let line = lines.origin(c.find("TZID").map_or(c.begin, |p| p.index));
                 problems.push(Problem::at(line, e));
             }
         }

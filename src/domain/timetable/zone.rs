@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
-use icalendar::parser::Component;
 use rrule::{RRule, RRuleSet, Unvalidated};
+
+use super::content::Component;
 
 /// Where a wall-clock time is.
 #[derive(Clone, Debug)]
@@ -110,7 +111,7 @@ type Change = (DateTime<Utc>, i64);
 
 /// The changes one STANDARD or DAYLIGHT observance makes up to 2100, and its offset before.
 fn observance(c: &Component<'_>) -> Result<(Vec<Change>, i64), String> {
-    let prop = |name: &str| c.find_prop(name).map(|p| p.val.as_str().to_owned());
+    let prop = |name: &str| c.find(name).map(|p| p.value.to_owned());
     let from = prop("TZOFFSETFROM")
         .as_deref()
         .and_then(offset_seconds)
@@ -136,8 +137,8 @@ fn observance(c: &Component<'_>) -> Result<(Vec<Change>, i64), String> {
             .all(u16::MAX)
             .dates;
     }
-    for p in c.properties.iter().filter(|p| p.name.as_str() == "RDATE") {
-        for v in p.val.as_str().split(',') {
+    for p in c.all("RDATE") {
+        for v in p.value.split(',') {
             if let Some(t) = super::read::naive_date_time(v) {
                 onsets.push(floating(t));
             }
@@ -153,8 +154,8 @@ fn observance(c: &Component<'_>) -> Result<(Vec<Change>, i64), String> {
 /// The rules of one VTIMEZONE block: its TZID and offsets, or why they cannot be read.
 pub(super) fn block(c: &Component<'_>) -> Result<(String, Rules), String> {
     let id = c
-        .find_prop("TZID")
-        .map(|p| p.val.as_str().trim().to_owned())
+        .find("TZID")
+        .map(|p| p.value.trim().to_owned())
         .filter(|id| !id.is_empty())
         .ok_or("a VTIMEZONE block without TZID")?;
     let mut changes = Vec::new();
@@ -193,8 +194,9 @@ pub(super) fn resolve(tzid: &str, blocks: &BTreeMap<String, Arc<Rules>>) -> Opti
 
 #[cfg(test)]
 mod tests {
+    use super::super::content::read;
+    use super::super::lines::Lines;
     use super::*;
-    use icalendar::parser::read_calendar;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
@@ -205,8 +207,9 @@ mod tests {
 
     #[test]
     fn a_vtimezone_block_follows_the_clocks_like_the_database() {
-        let cal = read_calendar(OUTLOOK_UK).unwrap();
-        let (id, rules) = block(&cal.components[0]).unwrap();
+        let lines = Lines::unfold(OUTLOOK_UK);
+        let all = read(&lines).unwrap();
+        let (id, rules) = block(&all[0]).unwrap();
         assert_eq!(id, "Customized Time Zone");
         let mine = Zone::Rules(Arc::new(rules));
         let london = Zone::Named(chrono_tz::Europe::London);
