@@ -250,3 +250,21 @@ fn events_that_cannot_be_read_are_left_out_with_their_line() {
         .collect();
     assert_eq!(left.len(), 4, "{left:?}");
 }
+
+proptest::proptest! {
+    /// Odd bytes anywhere in a file never panic the reader: it reads, or names a line.
+    #[test]
+    fn any_text_reads_or_names_a_line(
+        cut in 0usize..4000,
+        junk in "[ -~\u{80}-\u{10ffff}\r\n\t;:=\",]{0,40}",
+    ) {
+        let at = FIXTURE.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(FIXTURE.len());
+        let text = format!("{}{junk}{}", &FIXTURE[..at], &FIXTURE[at..]);
+        match Timetable::parse(&text, London) {
+            Ok(t) => {
+                let _ = t.sessions_on(day("2026-11-02"));
+            }
+            Err(p) => proptest::prop_assert!(p.line >= 1 && !p.message.is_empty()),
+        }
+    }
+}
