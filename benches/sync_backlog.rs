@@ -5,7 +5,10 @@
 //! 2. Central ingest rate (buckets per second through `PUT /api/v1/footfall`: HTTP, JSON,
 //!    checks, one transaction per upload) beside the central store's upsert alone and a raw
 //!    SQLite upsert of rows of the same width with the same settings (WAL, synchronous=FULL),
-//!    200 per transaction. The three take turns going first, so noise falls on all alike.
+//!    200 per transaction. The three take turns going first, so noise falls on all alike. Two
+//!    more rows split the HTTP path's own cost: the same upload refused at its token (the round
+//!    trip with the body) and refused after it is read (round trip + JSON), neither touching
+//!    the disk.
 //!
 //! `cargo bench --bench sync_backlog [-- ROUNDS] [--json]` prints Markdown tables (and with
 //! `--json` one JSON line after them, for `benches/run-all`). Under `cargo test` it runs a small
@@ -216,8 +219,8 @@ struct Ingest {
     http: reqwest::Client,
     store: hub_kiosk::central::CentralStore,
     raw: rusqlite::Connection,
-    /// Seconds per write: HTTP, central store, raw SQLite.
-    times: [Vec<f64>; 3],
+    /// Seconds per write: HTTP, central store, raw SQLite, refused at the token, refused read.
+    times: [Vec<f64>; 5],
 }
 
 impl Ingest {
@@ -232,13 +235,20 @@ impl Ingest {
         }
     }
 
-    /// Writes `bs` by path `k` (0 HTTP, 1 central store, 2 raw SQLite), timing it.
+    /// Writes `bs` by path `k` (0 HTTP, 1 central store, 2 raw SQLite; 3 and 4 HTTP refused
+    /// at the token and after reading), timing it.
     async fn write(&mut self, k: usize, bs: &[Bucket]) {
         let t = Instant::now();
         match k {
-            0 => {
+            0 | 3 | 4 => {
+                // A version from the future is refused once the body is read.
+                let (token, version) = match k {
+                    3 => ("not-the-kiosk-token-0123456789abcd", 1),
+                    4 => (TOKEN, 99),
+                    _ => (TOKEN, 1),
+                };
                 let up = Upload {
-                    version: 1,
+                    version,
                     site: "walton".into(),
                     kiosk: "entrance".into(),
                     database: DATABASE.into(),
@@ -248,12 +258,14 @@ impl Ingest {
                 let r = self
                     .http
                     .put(format!("{}/api/v1/footfall", self.url))
-                    .bearer_auth(TOKEN)
+                    .bearer_auth(token)
                     .json(&up)
                     .send()
                     .await
                     .unwrap();
-                assert!(r.status().is_success(), "{}", r.status());
+                let want = [200, 0, 0, 401, 422][k];
+                assert_eq!(r.status().as_u16(), want, "path {k}");
+                r.bytes().await.unwrap();
             }
             1 => {
                 self.store
@@ -278,18 +290,20 @@ impl Ingest {
                 for k in 0..3 {
                     self.write((i + round + k) % 3, &bs).await;
                 }
+                self.write(3, &bs).await;
+                self.write(4, &bs).await;
             }
         }
     }
 }
 
 /// Part 2's table; medians go into `json`.
-fn ingest_table(times: [Vec<f64>; 3], n: f64, dir: &std::path::Path, json: &mut serde_json::Value) {
+fn ingest_table(times: [Vec<f64>; 5], n: f64, dir: &std::path::Path, json: &mut serde_json::Value) {
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let [t_http, t_store, t_raw] = times;
+    let [t_http, t_store, t_raw, t_token, t_read] = times;
     let floor = median(&mut t_raw.clone());
     println!(
         "\nIngest of {n} buckets, {BATCH} per transaction (one fsync each), same disk ({}):\n",
@@ -307,6 +321,16 @@ fn ingest_table(times: [Vec<f64>; 3], n: f64, dir: &std::path::Path, json: &mut 
         ),
         ("store", "central store upsert alone", t_store),
         ("raw", "raw SQLite upsert, same width and settings", t_raw),
+        (
+            "refused_token",
+            "`PUT` refused at the token (HTTP round trip with the body)",
+            t_token,
+        ),
+        (
+            "refused_read",
+            "`PUT` refused once read (HTTP round trip + JSON)",
+            t_read,
+        ),
     ] {
         let total: f64 = t.iter().sum();
         let m = median(&mut t);

@@ -38,7 +38,7 @@ def screen_runs(args, firstframe, binary):
     """Alternating runs of the anchor, our screen, the bare Slint floor and (with --headless)
     our headless kiosk, every result kept. Ours forwards to a central service started here."""
     os.makedirs(SHOTS, exist_ok=True)
-    floor_bin = os.path.join(screen.ROOT, "target", "release", "examples", "slint_floor")
+    floor_bin = os.path.join(screen.ROOT, "target", "compare", "slint_floor")
     central_dir = tempfile.mkdtemp(prefix="hub-kiosk-central-")
     central = appliance.Central(binary, central_dir)
     programs = [
@@ -175,6 +175,13 @@ def cargo_rows(data):
                     col(s, "ingest_store_median_ms", fmt="{:.2f}"),
                     col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
                     "raw SQLite upsert, same width", 1.5, ""))
+    for key, what in (("refused_token", "refused at the token (HTTP round trip with the body)"),
+                      ("refused_read", "refused once read (HTTP round trip + JSON)")):
+        rows.append(Row(f"`PUT`, 200 buckets, {what} (ms)",
+                        col(s, f"ingest_{key}_median_ms", fmt="{:.2f}"),
+                        col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
+                        "raw SQLite upsert, same width", None,
+                        "the HTTP path's own cost, no disk"))
     e = data.get("staff_sse_latency", [])
     rows.append("Staff pages")
     rows.append(Row("check-in → event at 10 SSE clients, p95 (ms)", col(e, "event_p95_ms"),
@@ -208,7 +215,7 @@ def main():
         args.runs, args.settle, args.idle = 1, 10, 10
     started = datetime.datetime.now(datetime.timezone.utc)
     load0 = os.getloadavg()[0]
-    binary = os.path.join(screen.ROOT, "target", "release", "hub-kiosk")
+    binary = os.path.join(screen.ROOT, "target", "compare", "hub-kiosk")
 
     rows, sections, notes = [], [], []
 
