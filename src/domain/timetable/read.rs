@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use rrule::{RRule, RRuleSet, Unvalidated};
+use rrule::RRuleSet;
 
 use super::content::{Component, Property};
 use super::lines::Lines;
@@ -150,7 +150,7 @@ fn recurrence(
         Some(rule) => match Simple::parse(rule, start, |v| until_wall(v, zone)) {
             Some(simple) => Some(simple),
             None => {
-                let set = full(rule, start, zone, &rdates, &exdates)
+                let set = super::recur::guarded(|| full(rule, start, zone, &rdates, &exdates))
                     .map_err(|e| ("RRULE".to_owned(), e))?;
                 return Ok(Some(Recurrence::Full(Box::new(set))));
             }
@@ -181,8 +181,8 @@ pub(super) fn full(
     rdates: &[NaiveDateTime],
     exdates: &[NaiveDateTime],
 ) -> Result<RRuleSet, String> {
-    let bad = |e: rrule::RRuleError| format!("the repeat rule cannot be used: {e}");
-    let mut parsed: RRule<Unvalidated> = rule.parse().map_err(bad)?;
+    let bad = |e: String| format!("the repeat rule cannot be used: {e}");
+    let mut parsed = super::recur::crate_rule(rule).map_err(bad)?;
     use rrule::Frequency::{Daily, Monthly, Weekly, Yearly};
     if !matches!(parsed.get_freq(), Daily | Weekly | Monthly | Yearly) {
         return Err(
@@ -197,8 +197,10 @@ pub(super) fn full(
         };
         parsed = parsed.until(floating(wall));
     }
-    let mut set =
-        RRuleSet::new(floating(start)).rrule(parsed.validate(floating(start)).map_err(bad)?);
+    let valid = parsed
+        .validate(floating(start))
+        .map_err(|e| bad(e.to_string()))?;
+    let mut set = RRuleSet::new(floating(start)).rrule(valid);
     for t in rdates {
         set = set.rdate(floating(*t));
     }

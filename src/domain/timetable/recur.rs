@@ -4,13 +4,38 @@
 //! courses is expanded for a day in microseconds. Every other rule is the `rrule` crate's
 //! ([`Recurrence::Full`]); a test checks that both give the same meetings for simple rules.
 
+use std::panic::AssertUnwindSafe;
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
-use rrule::RRuleSet;
+use rrule::{RRule, RRuleSet, Unvalidated};
 
 use super::zone::floating;
 
 /// Most instances of one series looked at for one window (a weekly course has a handful).
 const MOST: u16 = 1000;
+
+/// What `f` gives, or why not when the `rrule` crate panics inside it on odd input: the
+/// kiosk reads timetables from outside, and one bad rule must not stop it.
+pub(super) fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err("the repeat rule cannot be read".to_owned()))
+}
+
+/// An RRULE value read by the `rrule` crate, or why it cannot be used. A rule is ASCII by
+/// RFC 5545's grammar; the crate slices other text mid-character and panics, so that is
+/// refused first, and any other panic of the crate on odd input is caught here.
+pub(super) fn crate_rule(rule: &str) -> Result<RRule<Unvalidated>, String> {
+    if let Some(c) = rule.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+        return Err(format!(
+            "`{}` is not allowed in a repeat rule",
+            c.escape_default()
+        ));
+    }
+    guarded(|| {
+        rule.parse::<RRule<Unvalidated>>()
+            .map_err(|e| e.to_string())
+    })
+}
 
 /// A series' repeats, in wall-clock time of its zone.
 #[derive(Clone, Debug)]
@@ -29,16 +54,20 @@ impl Recurrence {
     /// Wall-clock starts between `lo` and `hi` (inclusive), in order.
     pub fn starts(&self, lo: NaiveDateTime, hi: NaiveDateTime) -> Vec<NaiveDateTime> {
         match self {
-            Recurrence::Full(set) => set
-                .as_ref()
-                .clone()
-                .after(floating(lo))
-                .before(floating(hi))
-                .all(MOST)
-                .dates
-                .into_iter()
-                .map(|d| d.naive_utc())
-                .collect(),
+            // A rule the crate read and validated; should it still panic on one, that series
+            // has no meetings rather than the kiosk stopping.
+            Recurrence::Full(set) => std::panic::catch_unwind(AssertUnwindSafe(|| {
+                set.as_ref()
+                    .clone()
+                    .after(floating(lo))
+                    .before(floating(hi))
+                    .all(MOST)
+                    .dates
+                    .into_iter()
+                    .map(|d| d.naive_utc())
+                    .collect()
+            }))
+            .unwrap_or_default(),
             Recurrence::Simple {
                 rule,
                 rdates,

@@ -251,6 +251,30 @@ fn events_that_cannot_be_read_are_left_out_with_their_line() {
     assert_eq!(left.len(), 4, "{left:?}");
 }
 
+#[test]
+fn a_repeat_rule_with_odd_characters_is_a_problem_not_a_panic() {
+    let text = FIXTURE.replacen(
+        "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=15",
+        "RRULE:FREQ=MONTHLY;BYDAY=MO,\u{da}O",
+        1,
+    );
+    let t = Timetable::parse(&text, London).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("FREQ=MONTHLY"))
+        .unwrap()
+        + 1;
+    assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+    assert_eq!(t.problems[0].line, line);
+    assert!(
+        t.problems[0]
+            .message
+            .contains("not allowed in a repeat rule"),
+        "{}",
+        t.problems[0]
+    );
+}
+
 proptest::proptest! {
     /// Odd bytes anywhere in a file never panic the reader: it reads, or names a line.
     #[test]
@@ -265,6 +289,23 @@ proptest::proptest! {
                 let _ = t.sessions_on(day("2026-11-02"));
             }
             Err(p) => proptest::prop_assert!(p.line >= 1 && !p.message.is_empty()),
+        }
+    }
+
+    /// Repeat rules from anywhere: whatever a rule holds, the reader reads it or names it.
+    #[test]
+    fn any_repeat_rule_reads_or_is_named(
+        freq in proptest::sample::select(vec!["DAILY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY", ""]),
+        rest in "(;(BYDAY|BYMONTH|BYMONTHDAY|BYSETPOS|BYYEARDAY|BYWEEKNO|COUNT|UNTIL|INTERVAL|WKST)=[-+0-9A-Z,\u{80}-\u{ff}]{0,12}){0,4}",
+    ) {
+        let text = FIXTURE.replacen(
+            "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=15",
+            &format!("RRULE:FREQ={freq}{rest}"),
+            1,
+        );
+        let t = Timetable::parse(&text, London).unwrap();
+        for d in ["2026-09-07", "2026-11-02", "2027-03-01"] {
+            let _ = t.sessions_on(day(d));
         }
     }
 }

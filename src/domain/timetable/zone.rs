@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
-use rrule::{RRule, RRuleSet, Unvalidated};
+use rrule::RRuleSet;
 
 use super::content::Component;
 
@@ -126,7 +126,7 @@ fn observance(c: &Component<'_>) -> Result<(Vec<Change>, i64), String> {
         .ok_or("DTSTART is missing or not a local date and time")?;
     let mut onsets = vec![floating(start)];
     if let Some(rule) = prop("RRULE") {
-        let rule: RRule<Unvalidated> = rule.parse().map_err(|e| format!("RRULE: {e}"))?;
+        let rule = super::recur::crate_rule(&rule).map_err(|e| format!("RRULE: {e}"))?;
         let rule = rule
             .validate(floating(start))
             .map_err(|e| format!("RRULE: {e}"))?;
@@ -161,7 +161,8 @@ pub(super) fn block(c: &Component<'_>) -> Result<(String, Rules), String> {
     let mut changes = Vec::new();
     let mut first: Option<Change> = None;
     for sub in &c.components {
-        let (mut c, from) = observance(sub).map_err(|e| format!("time zone `{id}`: {e}"))?;
+        let (mut c, from) = super::recur::guarded(|| observance(sub))
+            .map_err(|e| format!("time zone `{id}`: {e}"))?;
         if let Some(&(at, _)) = c.first()
             && first.is_none_or(|(f, _)| at < f)
         {
