@@ -83,6 +83,37 @@ def rss_kib(root):
     return total
 
 
+def rss_parts_kib(pid):
+    """The process's resident memory by kind, in KiB, from /proc/PID/smaps: its own program
+    file's code (r-x), read-only data (r--, including data the loader relocated) and writable
+    data; the heap and other anonymous memory (thread stacks among it); shared libraries; and
+    everything else (fonts and caches mapped from files, the window's shared buffer)."""
+    parts = {"program code": 0, "program read-only data": 0, "program data": 0,
+             "heap and anonymous": 0, "shared libraries": 0, "other files": 0}
+    try:
+        exe = os.readlink(f"/proc/{pid}/exe")
+        with open(f"/proc/{pid}/smaps") as f:
+            kind = None
+            for line in f:
+                fields = line.split()
+                if fields and not fields[0].endswith(":") and "-" in fields[0]:
+                    perms, path = fields[1], (fields[5] if len(fields) > 5 else "")
+                    if path == exe:
+                        kind = {"r-x": "program code", "r--": "program read-only data"}.get(
+                            perms[:3], "program data")
+                    elif path in ("", "[heap]", "[stack]") or path.startswith("[anon"):
+                        kind = "heap and anonymous"
+                    elif ".so" in os.path.basename(path):
+                        kind = "shared libraries"
+                    else:
+                        kind = "other files"
+                elif fields and fields[0] == "Rss:" and kind:
+                    parts[kind] += int(fields[1])
+    except OSError:
+        return {}
+    return parts
+
+
 def cpu_seconds(root):
     """utime + stime (with reaped children) summed over the tree."""
     procs = _all()

@@ -149,6 +149,28 @@ def screen_rows(res, args):
     ])
 
 
+def memory_section(res, settle):
+    """Where the resident memory of hub-kiosk and the floor is (/proc/PID/smaps), median of
+    the runs, so the RSS row's gap is explained by the same run."""
+    def median_parts(runs):
+        parts = [r["rss_parts_kib"] for r in runs if r.get("rss_parts_kib")]
+        if not parts:
+            return None
+        return {k: statistics.median(p.get(k, 0) for p in parts) / 1024 for k in parts[0]}
+    ours, floor = median_parts(res.get("ours", [])), median_parts(res.get("floor", []))
+    if not ours or not floor:
+        return None
+    lines = ["| resident (MiB) | hub-kiosk | bare floor | difference |", "|---|---:|---:|---:|"]
+    for k in ours:
+        lines.append(f"| {k} | {ours[k]:.1f} | {floor.get(k, 0):.1f} | {ours[k] - floor.get(k, 0):+.1f} |")
+    total_o, total_f = sum(ours.values()), sum(floor.values())
+    lines.append(f"| all | {total_o:.1f} | {total_f:.1f} | {total_o - total_f:+.1f} |")
+    return (f"Where the resident memory is, {settle} s after the start (median of the runs)",
+            "From `/proc/PID/smaps`. The program's code is the part of its file that is "
+            "mapped in: both programs link the same Slint; hub-kiosk adds the web services, "
+            "TLS, SQLite, the HTTP client and the rest of the hub.\n\n" + "\n".join(lines))
+
+
 def col(values, key, scale=1.0, fmt="{:.3f}"):
     return spread([v[key] * scale for v in values if key in v], fmt)
 
@@ -239,6 +261,9 @@ def main():
     elif not args.skip_screen:
         res = screen_runs(args, args.firstframe, binary)
         rows += screen_rows(res, args)
+        memory = memory_section(res, args.settle)
+        if memory:
+            sections.append(memory)
         sections.append(("Screen runs, one line each", "```\n" + "\n".join(
             json.dumps(r) for k in res for r in res[k]) + "\n```"))
         write()  # the screens take longest: keep them even if what follows fails

@@ -139,6 +139,7 @@ def run_once(name, size, make_cmd, firstframe_bin, settle_s=30, idle_s=120, shot
                            shell=True, check=False)
         time.sleep(max(0.0, start + settle_s - time.monotonic()))
         result["rss_kib"] = proctree.rss_kib(pid)
+        result["rss_parts_kib"] = proctree.rss_parts_kib(pid)
         result["pss_kib"], result["processes"] = proctree.pss_kib(pid)
         perf = perfstat.Window(proctree.members(pid)) if perfstat.available() else None
         cpu0, xcpu0, t0 = proctree.cpu_seconds(pid), proctree.cpu_of(x.proc.pid), time.monotonic()
