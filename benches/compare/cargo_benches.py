@@ -10,12 +10,14 @@ import tempfile
 from screen import ROOT
 
 
-def run(name, extra=()):
+def run(name, extra=(), env=None):
     """One run: (the JSON line's values, the printed tables); (None, why) when it fails. Output
-    goes to a file, not a pipe, so a helper it leaves behind cannot hold the harness up."""
+    goes to a file, not a pipe, so a helper it leaves behind cannot hold the harness up. `env`
+    adds to the environment (and so may make Cargo build the bench again)."""
     with tempfile.TemporaryFile("w+") as out:
         r = subprocess.run(["cargo", "bench", "-q", "--bench", name, "--", *extra, "--json"],
-                           cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
+                           cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True,
+                           env={**os.environ, **(env or {})})
         out.seek(0)
         lines = out.read().splitlines()
     if r.returncode != 0:

@@ -9,6 +9,7 @@ import cargo_benches
 from report import Row, spread
 from screen import ROOT
 
+DEBUG_INFO = {"SLINT_EMIT_DEBUG_INFO": "1"}
 BENCH = os.path.join(ROOT, "benches", "ui_frames.rs")
 MISSING = "not measured: screen not merged"
 
@@ -52,7 +53,9 @@ def measure(args, log):
     runs, text = [], ""
     for i in range(args.runs):
         log(f"ui_frames: run {i + 1} of {args.runs}")
-        _, text = cargo_benches.run("ui_frames")
+        # The bench finds the screen's elements by their ids, which a release build carries only
+        # with Slint's debug info (build.rs): built once more with it, for this bench alone.
+        _, text = cargo_benches.run("ui_frames", env=DEBUG_INFO)
         if text.startswith("failed"):
             log(f"ui_frames {text}")
             rows.append(Row("time per frame, tap → next screen", None, None, "—", None, "",
