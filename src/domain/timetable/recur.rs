@@ -23,7 +23,7 @@ pub(super) fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, Str
 
 /// An RRULE value read by the `rrule` crate, or why it cannot be used. A rule is ASCII by
 /// RFC 5545's grammar; the crate slices other text mid-character and panics, so that is
-/// refused first, and any other panic of the crate on odd input is caught here.
+/// refused first. Callers run it inside [`guarded`], with the rest of the crate's work.
 pub(super) fn crate_rule(rule: &str) -> Result<RRule<Unvalidated>, String> {
     if let Some(c) = rule.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
         return Err(format!(
@@ -31,10 +31,8 @@ pub(super) fn crate_rule(rule: &str) -> Result<RRule<Unvalidated>, String> {
             c.escape_default()
         ));
     }
-    guarded(|| {
-        rule.parse::<RRule<Unvalidated>>()
-            .map_err(|e| e.to_string())
-    })
+    rule.parse::<RRule<Unvalidated>>()
+        .map_err(|e| e.to_string())
 }
 
 /// A series' repeats, in wall-clock time of its zone.
