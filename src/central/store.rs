@@ -128,36 +128,38 @@ fn database_ids(
     Ok((id, newest))
 }
 
-/// Stores one bucket unless a newer revision of the same database is held; whether it did.
+/// Replaces a bucket unless a newer revision of the same database is held (see [`put_bucket`]).
+const PUT_BUCKET: &str =
+    "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
+        checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
+        dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests,
+        attendance, courses)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+     ON CONFLICT (site, kiosk, hour) DO UPDATE SET
+        database_id = excluded.database_id, revision = excluded.revision,
+        door_in = excluded.door_in, door_out = excluded.door_out,
+        checkins_anonymous = excluded.checkins_anonymous,
+        checkins_member = excluded.checkins_member,
+        dropins_joined = excluded.dropins_joined,
+        dropins_seen = excluded.dropins_seen,
+        dropins_no_show = excluded.dropins_no_show,
+        dropins_closed = excluded.dropins_closed,
+        help_requests = excluded.help_requests,
+        needs = excluded.needs, waits = excluded.waits,
+        received_ms = excluded.received_ms,
+        attendance = excluded.attendance, courses = excluded.courses
+     WHERE bucket.database_id < excluded.database_id
+        OR bucket.revision <= excluded.revision";
+
+/// Stores one bucket with `stmt` ([`PUT_BUCKET`], prepared once per upload) unless a newer
+/// revision of the same database is held; whether it did.
 fn put_bucket(
-    tx: &Transaction<'_>,
+    stmt: &mut rusqlite::CachedStatement<'_>,
     key: (&str, &str, i64),
     b: &Bucket,
     now_ms: i64,
 ) -> Result<bool> {
     let (site, kiosk, database) = key;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
-            checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
-            dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests,
-            attendance, courses)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-         ON CONFLICT (site, kiosk, hour) DO UPDATE SET
-            database_id = excluded.database_id, revision = excluded.revision,
-            door_in = excluded.door_in, door_out = excluded.door_out,
-            checkins_anonymous = excluded.checkins_anonymous,
-            checkins_member = excluded.checkins_member,
-            dropins_joined = excluded.dropins_joined,
-            dropins_seen = excluded.dropins_seen,
-            dropins_no_show = excluded.dropins_no_show,
-            dropins_closed = excluded.dropins_closed,
-            help_requests = excluded.help_requests,
-            needs = excluded.needs, waits = excluded.waits,
-            received_ms = excluded.received_ms,
-            attendance = excluded.attendance, courses = excluded.courses
-         WHERE bucket.database_id < excluded.database_id
-            OR bucket.revision <= excluded.revision",
-    )?;
     let c = &b.counts;
     let changed = stmt.execute(params![
         site,
@@ -235,13 +237,15 @@ impl CentralStore {
             });
         }
         let mut done = Upserted::default();
+        let mut stmt = tx.prepare_cached(PUT_BUCKET)?;
         for b in buckets {
-            if put_bucket(&tx, (site, kiosk, id), b, now_ms)? {
+            if put_bucket(&mut stmt, (site, kiosk, id), b, now_ms)? {
                 done.stored += 1;
             } else {
                 done.stale += 1;
             }
         }
+        drop(stmt);
         tx.prepare_cached(
             "INSERT INTO kiosk_contact (site, kiosk, last_ms, last_data_ms, software)
              VALUES (?1, ?2, ?3, ?4, ?5)

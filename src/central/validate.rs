@@ -133,20 +133,8 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
         ("dropins_closed", cs.dropins_closed),
         ("help_requests", cs.help_requests),
     ];
-    let needs = cs.needs.iter().map(|(k, v)| (format!("needs.{k}"), *v));
-    let waits = cs.waits.iter().map(|(k, v)| (format!("waits.{k}"), *v));
-    let courses = cs
-        .courses
-        .values()
-        .enumerate()
-        .map(|(i, v)| (format!("courses[{i}]"), *v));
-    for (field, n) in named
-        .iter()
-        .map(|(f, n)| (f.to_string(), *n))
-        .chain(needs)
-        .chain(waits)
-        .chain(courses)
-    {
+    // The field's name is only written out for a count that is wrong.
+    let mut count = |field: std::fmt::Arguments<'_>, n: i64| {
         if n < 0 {
             problem(&format!("counts.{field}"), format!("is negative ({n})"));
         } else if n > MOST_PER_HOUR {
@@ -155,6 +143,18 @@ fn check_counts(cs: &crate::domain::Counts, problem: &mut impl FnMut(&str, Strin
                 format!("is {n}, more than {MOST_PER_HOUR} in one hour"),
             );
         }
+    };
+    for (f, n) in named {
+        count(format_args!("{f}"), n);
+    }
+    for (k, v) in &cs.needs {
+        count(format_args!("needs.{k}"), *v);
+    }
+    for (k, v) in &cs.waits {
+        count(format_args!("waits.{k}"), *v);
+    }
+    for (i, v) in cs.courses.values().enumerate() {
+        count(format_args!("courses[{i}]"), *v);
     }
     for m in cs.waits.keys() {
         if !(0..=LONGEST_WAIT).contains(m) {
