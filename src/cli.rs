@@ -199,6 +199,7 @@ fn config_file(args: &ConfigArgs) -> PathBuf {
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(args) => {
+            crate::service::limit_malloc_arenas();
             let config = args.config.load()?;
             let config_file = (!config.demo).then(|| config_file(&args.config));
             crate::app::run(

@@ -32,6 +32,19 @@ impl Failure {
 /// ending one every round (each start and end is a wake-up).
 const BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(600);
 
+/// At most two malloc heaps for the kiosk (`run`). glibc makes a new heap (an "arena") for each
+/// thread that finds the others busy, up to eight per core (32 on a Pi 4), and every heap keeps
+/// memory its thread freed. The kiosk's threads are mostly idle and allocate little, so more
+/// heaps only hold memory. The central service, which serves many kiosks at once, keeps
+/// glibc's default. Called before any thread starts.
+pub fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a glibc tunable; no other thread is running yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 /// The async runtime of a long-running command: two worker threads named `thread_name`.
 pub fn runtime(thread_name: &str) -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
