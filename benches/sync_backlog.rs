@@ -210,54 +210,15 @@ fn raw_table(path: &std::path::Path) -> rusqlite::Connection {
     c
 }
 
-/// The same rows the central stores, by the same statement.
+/// The same rows the central stores, by the same statement and binding.
 fn raw_upsert(c: &mut rusqlite::Connection, bs: &[Bucket]) {
+    use hub_kiosk::central::store::{PUT_BUCKET, put_bucket};
     let tx = c.transaction().unwrap();
     {
-        let mut s = tx
-            .prepare_cached(
-                "INSERT INTO bucket VALUES
-                    (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-                 ON CONFLICT (site, kiosk, hour) DO UPDATE SET
-                    database_id = excluded.database_id, revision = excluded.revision,
-                    door_in = excluded.door_in, door_out = excluded.door_out,
-                    checkins_anonymous = excluded.checkins_anonymous,
-                    checkins_member = excluded.checkins_member,
-                    dropins_joined = excluded.dropins_joined, dropins_seen = excluded.dropins_seen,
-                    dropins_no_show = excluded.dropins_no_show,
-                    needs = excluded.needs, waits = excluded.waits,
-                    received_ms = excluded.received_ms, dropins_closed = excluded.dropins_closed,
-                    help_requests = excluded.help_requests, attendance = excluded.attendance,
-                    courses = excluded.courses
-                 WHERE bucket.database_id < excluded.database_id
-                    OR bucket.revision <= excluded.revision",
-            )
-            .unwrap();
+        let mut s = tx.prepare_cached(PUT_BUCKET).unwrap();
         let now_ms = Utc::now().timestamp_millis();
         for b in bs {
-            let c = &b.counts;
-            s.execute(rusqlite::params![
-                "walton",
-                "entrance",
-                b.hour.timestamp(),
-                1,
-                b.revision,
-                c.door_in,
-                c.door_out,
-                c.checkins_anonymous,
-                c.checkins_member,
-                c.dropins_joined,
-                c.dropins_seen,
-                c.dropins_no_show,
-                serde_json::to_string(&c.needs).unwrap(),
-                serde_json::to_string(&c.waits).unwrap(),
-                now_ms,
-                c.dropins_closed,
-                c.help_requests,
-                c.attendance,
-                serde_json::to_string(&c.courses).unwrap(),
-            ])
-            .unwrap();
+            put_bucket(&mut s, ("walton", "entrance", 1), b, now_ms).unwrap();
         }
     }
     tx.commit().unwrap();

@@ -129,7 +129,9 @@ fn database_ids(
 }
 
 /// Replaces a bucket unless a newer revision of the same database is held (see [`put_bucket`]).
-const PUT_BUCKET: &str =
+/// Public, with `put_bucket`, for the ingest bench's raw baseline: the same rows by the same
+/// statement on a bare table.
+pub const PUT_BUCKET: &str =
     "INSERT INTO bucket (site, kiosk, hour, database_id, revision, door_in, door_out,
         checkins_anonymous, checkins_member, dropins_joined, dropins_seen,
         dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests,
@@ -153,7 +155,7 @@ const PUT_BUCKET: &str =
 
 /// Stores one bucket with `stmt` ([`PUT_BUCKET`], prepared once per upload) unless a newer
 /// revision of the same database is held; whether it did.
-fn put_bucket(
+pub fn put_bucket(
     stmt: &mut rusqlite::CachedStatement<'_>,
     key: (&str, &str, i64),
     b: &Bucket,
