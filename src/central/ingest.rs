@@ -182,7 +182,7 @@ async fn receive(
     let store = c.store.clone();
     let now = c.now();
     let database = upload.database.clone();
-    let write = move || {
+    let done = tokio::task::spawn_blocking(move || {
         store.upsert_from(
             &upload.site,
             &upload.kiosk,
@@ -191,26 +191,16 @@ async fn receive(
             software(&upload),
             now,
         )
-    };
-    // On the service's own runtime (several threads) the write runs on this thread, which
-    // hands its other tasks to another; a one-thread runtime (tests) sends it to the blocking
-    // pool. Either way no task waits behind the disk.
-    let done = if tokio::runtime::Handle::current().runtime_flavor()
-        == tokio::runtime::RuntimeFlavor::MultiThread
-    {
-        Ok(tokio::task::block_in_place(write))
-    } else {
-        tokio::task::spawn_blocking(write).await
-    };
-    let done = done
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()))
-        .map_err(|e| {
-            tracing::error!("could not store an upload: {e}");
-            ApiError::unavailable(
-                "the central database could not store this just now: send it again later",
-            )
-        })?;
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r.map_err(|e| e.to_string()))
+    .map_err(|e| {
+        tracing::error!("could not store an upload: {e}");
+        ApiError::unavailable(
+            "the central database could not store this just now: send it again later",
+        )
+    })?;
     let done = match done {
         Upsert::Done(d) => d,
         Upsert::Superseded { current_since } => {
