@@ -14,6 +14,8 @@
 
 #[path = "../tests/ui_support/mod.rs"]
 mod ui_support;
+#[path = "../tests/xvfb_support/mod.rs"]
+mod xvfb_support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -83,65 +85,52 @@ fn main() {
 
 /// Start → the welcome screen visible on Xvfb (seen by polling `xwd`), median of `runs`.
 fn first_frame(runs: usize) {
-    let display = format!(":{}", 500 + std::process::id() % 400);
-    let Ok(mut xvfb) = Command::new("Xvfb")
-        .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stderr(Stdio::null())
-        .spawn()
-    else {
+    let Some(xvfb) = xvfb_support::Xvfb::start(1280, 800) else {
         println!("| process start → first frame | not measured: Xvfb is not installed |");
         return;
     };
-    std::thread::sleep(Duration::from_millis(500));
-    let shown = |d: &str| {
-        let out = Command::new("xwd")
-            .args(["-root", "-silent", "-display", d])
-            .output()
-            .ok()?;
-        let b = out.stdout;
-        let w = |i: usize| -> Option<u64> {
-            Some(u32::from_be_bytes(b.get(i * 4..i * 4 + 4)?.try_into().ok()?).into())
-        };
-        let (header, bpl, ncolors): (u64, u64, u64) = (w(0)?, w(12)?, w(19)?);
-        let px = |x: u64, y: u64| {
-            let o = (header + ncolors * 12 + y * bpl + x * 4) as usize;
-            b.get(o..o + 3).map(|p| [p[2], p[1], p[0]])
-        };
-        Some(px(20, 20)? == [0x25, 0x40, 0x6b] && px(232, 250)? == [0x0b, 0x6e, 0x58])
-    };
+    let display = &xvfb.display;
+    let shown = |d: &str| xvfb_support::Grab::of(d).is_some_and(|g| g.shows_welcome());
     let (mut times, mut rss, mut grab) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let data = tempfile::tempdir().unwrap();
         let start = Instant::now();
         let mut kiosk = Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
             .args(["run", "--listen", "127.0.0.1:0"])
-            .env("DISPLAY", &display)
+            .env("DISPLAY", display)
+            .env_remove("WAYLAND_DISPLAY")
             .env("SLINT_BACKEND", "winit")
             .env("HUB_KIOSK_DEMO_DIR", data.path())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data.path().join("stderr.txt")).unwrap())
             .spawn()
             .unwrap();
+        let said = || std::fs::read_to_string(data.path().join("stderr.txt")).unwrap_or_default();
         loop {
             let g = Instant::now();
-            let seen = shown(&display) == Some(true);
+            let seen = shown(display);
             grab.push(g.elapsed().as_secs_f64() * 1e3);
             if seen {
                 times.push(start.elapsed().as_secs_f64() * 1e3);
                 break;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "no screen within 60 s"
-            );
+            if let Ok(Some(status)) = kiosk.try_wait() {
+                panic!(
+                    "hub-kiosk run stopped ({status}) before its screen; it said:\n{}",
+                    said()
+                );
+            }
+            if start.elapsed() > Duration::from_secs(60) {
+                let _ = kiosk.kill();
+                panic!("no screen within 60 s; hub-kiosk said:\n{}", said());
+            }
         }
         std::thread::sleep(Duration::from_millis(500));
         rss.push(rss_kib(&kiosk.id().to_string()) as f64 / 1024.0);
         let _ = kiosk.kill();
         let _ = kiosk.wait();
     }
-    let _ = xvfb.kill();
-    let _ = xvfb.wait();
+    drop(xvfb);
     println!(
         "| process start → first frame (Xvfb 1280×800, median of {runs}; one xwd grab takes {:.0} ms) | {:.0} ms |",
         median(grab),

@@ -4,8 +4,12 @@
 //! (a notify socket played by the test) READY=1 and pings WATCHDOG=1 from the UI thread.
 //! SIGTERM stops it cleanly. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
 
+mod xvfb_support;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use xvfb_support::{Grab, Xvfb};
 
 struct Killed(Child);
 
@@ -16,47 +20,10 @@ impl Drop for Killed {
     }
 }
 
-/// The root window as (width, pixel at (x, y) as RGB).
-fn grab(display: &str) -> Option<impl Fn(u32, u32) -> [u8; 3]> {
-    let out = Command::new("xwd")
-        .args(["-root", "-silent", "-display", display])
-        .output()
-        .expect("xwd runs (Debian package x11-apps)");
-    let d = out.stdout;
-    if !out.status.success() || d.len() < 100 {
-        return None;
-    }
-    let word = |i: usize| u32::from_be_bytes(d[i * 4..i * 4 + 4].try_into().unwrap()) as usize;
-    let (header, bpp, bpl, ncolors, lsb) = (word(0), word(11), word(12), word(19), word(7) == 0);
-    assert_eq!(bpp, 32, "a 24-bit Xvfb screen");
-    let offset = header + ncolors * 12;
-    Some(move |x: u32, y: u32| {
-        let o = offset + y as usize * bpl + x as usize * 4;
-        let p = &d[o..o + 4];
-        if lsb {
-            [p[2], p[1], p[0]]
-        } else {
-            [p[1], p[2], p[3]]
-        }
-    })
-}
-
-fn near(a: [u8; 3], hex: u32) -> bool {
-    let b = [(hex >> 16) as u8, (hex >> 8) as u8, hex as u8];
-    a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 6)
-}
-
 #[test]
 fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
-    let display = format!(":{}", 90 + std::process::id() % 400);
-    let _xvfb = Killed(
-        Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb runs (Debian package xvfb)"),
-    );
+    let xvfb = Xvfb::start(1280, 800).expect("Xvfb runs (Debian package xvfb)");
+    let display = xvfb.display.clone();
     let data = tempfile::tempdir().unwrap();
     let notify_path = data.path().join("notify.sock");
     let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
@@ -75,32 +42,32 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
             .env("SLINT_BACKEND", "winit")
             .env("HUB_KIOSK_DEMO_DIR", data.path())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data.path().join("stderr.txt")).unwrap())
             .spawn()
             .unwrap(),
     );
+    let said = || std::fs::read_to_string(data.path().join("stderr.txt")).unwrap_or_default();
 
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        assert!(
-            kiosk.0.try_wait().unwrap().is_none(),
-            "hub-kiosk run stopped before showing the screen"
-        );
-        if let Some(px) = grab(&display) {
-            let header = px(20, 20);
-            let background = px(640, 780 - 150);
-            let button = px(232, 250);
-            if near(header, 0x25406b) && near(button, 0x0b6e58) {
-                assert!(
-                    near(background, 0xfaf7f2) || background != header,
-                    "{background:?}"
-                );
-                break;
-            }
+        if let Some(status) = kiosk.0.try_wait().unwrap() {
+            panic!(
+                "hub-kiosk run stopped ({status}) before showing the screen; it said:\n{}",
+                said()
+            );
+        }
+        if let Some(screen) = Grab::of(&display).filter(Grab::shows_welcome) {
+            let background = screen.pixel(640, 780 - 150);
+            assert!(
+                screen.near(640, 780 - 150, 0xfaf7f2) || background != screen.pixel(20, 20),
+                "{background:?}"
+            );
+            break;
         }
         assert!(
             Instant::now() < deadline,
-            "no welcome screen on {display} within 60 s"
+            "no welcome screen on {display} within 60 s; hub-kiosk said:\n{}",
+            said()
         );
         std::thread::sleep(Duration::from_millis(300));
     }
