@@ -23,7 +23,9 @@ def spread(values, fmt="{:.1f}"):
 
 class Row:
     """One line of the table. `worse_if` is the ratio ours/anchor above which ours is worse
-    than it should be (lower is better for every figure here)."""
+    than it should be (lower is better for every figure here). A ratio equal to it meets the
+    goal: 264 switches against 240 is 1.1× even where 2.2 / 2.0 comes out a hair above 1.1 in
+    floating point."""
 
     def __init__(self, measure, ours, anchor, anchor_name, worse_if=None, why="",
                  missing="not measured"):
@@ -37,7 +39,9 @@ class Row:
         if self.ours and self.anchor and self.anchor[1]:
             r = self.ours[1] / self.anchor[1]
             ratio = f"{r:.2f}×"
-            worse = self.worse_if is not None and r > self.worse_if
+            worse = self.worse_if is not None and r > self.worse_if * (1 + 1e-9)
+            if worse and ratio == f"{self.worse_if:.2f}×":
+                ratio = f"{r:.3f}×"  # over the goal, though two places would not show it
         if self.worse_if is not None:
             goal = f"goal ≤ {self.worse_if:g}×"
             lead = f"**worse than it should be** ({goal})" if worse else goal
