@@ -107,9 +107,10 @@ def _last_line(log, tmp):
 
 
 def run_once(name, size, make_cmd, firstframe_bin, settle_s=30, idle_s=120, shot=None, display=77,
-             frame_timeout_s=40):
+             frame_timeout_s=40, frame_only=False):
     """Measure one start of one program. `make_cmd(tmpdir)` gives (argv, extra env); a program
-    that shows nothing (headless) gets a short `frame_timeout_s` so the grabs stop early."""
+    that shows nothing (headless) gets a short `frame_timeout_s` so the grabs stop early. With
+    `frame_only` the program is stopped once its first frame is timed (no memory, no idle)."""
     tmp = tempfile.mkdtemp(prefix="hub-kiosk-compare-")
     x = Xvfb(display, size)
     try:
@@ -133,6 +134,10 @@ def run_once(name, size, make_cmd, firstframe_bin, settle_s=30, idle_s=120, shot
         if result.get("exited"):
             ff.wait(timeout=10)
             result["error"] = "exited: " + _last_line(log, tmp)
+            return result
+        if frame_only:
+            result["frame_only"] = True
+            _end(pid, ff)
             return result
         if shot:
             subprocess.run(f"xwd -root -silent -display {x.display} | convert xwd:- {shot}",
