@@ -90,7 +90,6 @@ fn first_frame(runs: usize) {
         return;
     };
     let display = &xvfb.display;
-    let shown = |d: &str| xvfb_support::Grab::of(d).is_some_and(|g| g.shows_welcome());
     let (mut times, mut rss, mut grab) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let data = tempfile::tempdir().unwrap();
@@ -108,7 +107,7 @@ fn first_frame(runs: usize) {
         let said = || std::fs::read_to_string(data.path().join("stderr.txt")).unwrap_or_default();
         loop {
             let g = Instant::now();
-            let seen = shown(display);
+            let seen = xvfb_support::Grab::of(display).is_some_and(|g| g.shows_welcome());
             grab.push(g.elapsed().as_secs_f64() * 1e3);
             if seen {
                 times.push(start.elapsed().as_secs_f64() * 1e3);
