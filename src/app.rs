@@ -75,7 +75,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     let (tx, rx) = std::sync::mpsc::channel();
     let (starting, handle) = (hub.clone(), runtime.handle().clone());
     let shown = crate::ui::window::run(hub, move || {
-        // The window exists: the services start beside its first frame, not before it.
+        // The first frame is drawn: the services start now, not on its path.
         let spawned = std::thread::Builder::new()
             .name("start".into())
             .spawn(move || {

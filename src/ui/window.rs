@@ -38,9 +38,9 @@ pub fn no_display_message(e: &slint::PlatformError) -> String {
 }
 
 /// Builds the screen, shows it and runs the UI until the window closes or `quit_event_loop`.
-/// `shown` runs once the window is shown, before its first frame is drawn (the event loop
-/// exists by then, so `slint::invoke_from_event_loop` reaches it).
-pub fn run(hub: Arc<Hub>, shown: impl FnOnce()) -> Result<(), Failure> {
+/// `first_frame` runs on the UI thread once the first frame is on the screen (see
+/// `after_first_frame`), so what it starts does not compete with drawing it.
+pub fn run(hub: Arc<Hub>, first_frame: impl FnOnce() + 'static) -> Result<(), Failure> {
     let ui = build_ui(hub.clone()).map_err(|e| Failure::runtime(no_display_message(&e)))?;
     if matches!(hub.config().display.rotation, 90 | 270)
         && std::env::var_os("SLINT_KMS_ROTATION").is_none()
@@ -52,12 +52,11 @@ pub fn run(hub: Arc<Hub>, shown: impl FnOnce()) -> Result<(), Failure> {
     }
     ui.start_feeds().map_err(Failure::runtime)?;
     let _serial = start_serial(&ui, &hub.config().scanner);
-    notify_after_first_frame(&ui);
+    after_first_frame(&ui, first_frame);
     let _watchdog = watchdog_timer();
     ui.window
         .show()
         .map_err(|e| Failure::runtime(no_display_message(&e)))?;
-    shown();
     slint::run_event_loop_until_quit()
         .map_err(|e| Failure::runtime(format!("the screen stopped: {e}")))?;
     let _ = ui.window.hide();
@@ -79,22 +78,30 @@ pub fn start_serial(ui: &Ui, scanner: &crate::config::Scanner) -> Option<SerialS
     }
 }
 
-/// systemd (Type=notify) hears "ready" once a frame is on the screen: from the renderer when it
-/// says so (femtovg on the Pi), else from the first turn of the event loop after `show`.
-fn notify_after_first_frame(ui: &Ui) {
-    let told = std::rc::Rc::new(std::cell::Cell::new(false));
-    let t = told.clone();
+/// How long after `show` a renderer that does not say when it has drawn (the software renderer)
+/// is taken to have drawn the first frame: it takes tens of milliseconds on a desktop.
+const FIRST_FRAME_GRACE: Duration = Duration::from_millis(250);
+
+/// Once a frame is on the screen, systemd (Type=notify) hears "ready" and `then` runs: when the
+/// renderer says so (femtovg on the Pi), else `FIRST_FRAME_GRACE` after `show`.
+fn after_first_frame(ui: &Ui, then: impl FnOnce() + 'static) {
+    let then = std::rc::Rc::new(std::cell::Cell::new(Some(then)));
+    let once = then.clone();
     let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
-        if matches!(state, slint::RenderingState::AfterRendering) && !t.replace(true) {
+        if matches!(state, slint::RenderingState::AfterRendering)
+            && let Some(then) = once.take()
+        {
             crate::service::notify_ready();
             tracing::info!("first frame shown");
+            then();
         }
     });
     if notifier.is_err() {
-        Timer::single_shot(Duration::ZERO, move || {
-            if !told.replace(true) {
+        Timer::single_shot(FIRST_FRAME_GRACE, move || {
+            if let Some(then) = then.take() {
                 crate::service::notify_ready();
                 tracing::info!("screen shown");
+                then();
             }
         });
     }
