@@ -82,29 +82,42 @@ pub fn start_serial(ui: &Ui, scanner: &crate::config::Scanner) -> Option<SerialS
 /// is taken to have drawn the first frame: it takes tens of milliseconds on a desktop.
 const FIRST_FRAME_GRACE: Duration = Duration::from_millis(250);
 
+/// The longest `then` waits for a renderer that does say (femtovg on the Pi) but has not drawn:
+/// the door, the staff pages and forwarding do not depend on the screen.
+const FIRST_FRAME_LIMIT: Duration = Duration::from_secs(2);
+
 /// Once a frame is on the screen, systemd (Type=notify) hears "ready" and `then` runs: when the
-/// renderer says so (femtovg on the Pi), else `FIRST_FRAME_GRACE` after `show`.
+/// renderer says so (femtovg on the Pi), else `FIRST_FRAME_GRACE` after `show`. `then` runs by
+/// `FIRST_FRAME_LIMIT` even if no frame comes; "ready" waits for the frame.
 fn after_first_frame(ui: &Ui, then: impl FnOnce() + 'static) {
     let then = std::rc::Rc::new(std::cell::Cell::new(Some(then)));
-    let once = then.clone();
-    let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
-        if matches!(state, slint::RenderingState::AfterRendering)
-            && let Some(then) = once.take()
-        {
-            crate::service::notify_ready();
-            tracing::info!("first frame shown");
+    let run_once = move || {
+        if let Some(then) = then.take() {
             then();
         }
+    };
+    let on_frame = run_once.clone();
+    let told = std::rc::Rc::new(std::cell::Cell::new(false));
+    let t = told.clone();
+    let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
+        if matches!(state, slint::RenderingState::AfterRendering) && !t.replace(true) {
+            crate::service::notify_ready();
+            tracing::info!("first frame shown");
+            on_frame();
+        }
     });
-    if notifier.is_err() {
-        Timer::single_shot(FIRST_FRAME_GRACE, move || {
-            if let Some(then) = then.take() {
-                crate::service::notify_ready();
-                tracing::info!("screen shown");
-                then();
-            }
-        });
-    }
+    let wait = if notifier.is_ok() {
+        FIRST_FRAME_LIMIT
+    } else {
+        FIRST_FRAME_GRACE
+    };
+    Timer::single_shot(wait, move || {
+        if notifier.is_err() && !told.replace(true) {
+            crate::service::notify_ready();
+            tracing::info!("screen shown");
+        }
+        run_once();
+    });
 }
 
 /// Pings systemd's watchdog from the UI thread at `watchdog_interval()`; `None` without one.
