@@ -97,10 +97,10 @@ fn after_first_frame(ui: &Ui, then: impl FnOnce() + 'static) {
         }
     };
     let on_frame = run_once.clone();
-    let told = std::rc::Rc::new(std::cell::Cell::new(false));
-    let t = told.clone();
+    let mut told = false;
     let notifier = ui.window.window().set_rendering_notifier(move |state, _| {
-        if matches!(state, slint::RenderingState::AfterRendering) && !t.replace(true) {
+        if matches!(state, slint::RenderingState::AfterRendering) && !told {
+            told = true;
             crate::service::notify_ready();
             tracing::info!("first frame shown");
             on_frame();
@@ -112,7 +112,8 @@ fn after_first_frame(ui: &Ui, then: impl FnOnce() + 'static) {
         FIRST_FRAME_GRACE
     };
     Timer::single_shot(wait, move || {
-        if notifier.is_err() && !told.replace(true) {
+        // Without a notifier no frame is reported, so this is the only "ready".
+        if notifier.is_err() {
             crate::service::notify_ready();
             tracing::info!("screen shown");
         }
