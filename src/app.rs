@@ -51,7 +51,10 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         tracing::warn!("{e}");
     }
     let hub = Hub::open(config).map_err(Failure::runtime)?;
-    let runtime = crate::service::runtime("hub-kiosk-worker")?;
+    // One worker: the kiosk's async work is waiting on sockets and timers (its store calls go
+    // to the blocking pool), and on one thread a forwarding round or a staff request does not
+    // hand its parts from worker to worker, each hand-off a wake-up.
+    let runtime = crate::service::runtime("hub-kiosk-worker", 1)?;
     // Listening for a stop from here on: a SIGTERM while the parts below start ends the run
     // cleanly once they have, instead of killing the process half-started.
     let stop = {

@@ -45,10 +45,10 @@ pub fn limit_malloc_arenas() {
     }
 }
 
-/// The async runtime of a long-running command: two worker threads named `thread_name`.
-pub fn runtime(thread_name: &str) -> Result<tokio::runtime::Runtime, Failure> {
+/// The async runtime of a long-running command: `workers` worker threads named `thread_name`.
+pub fn runtime(thread_name: &str, workers: usize) -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(workers)
         .thread_keep_alive(BLOCKING_KEEP_ALIVE)
         .thread_name(thread_name)
         .enable_all()

@@ -155,7 +155,7 @@ pub fn run(mut config: CentralConfig, listen: Option<SocketAddr>) -> Result<(), 
             "cannot listen on {addr}: {e}. Is another central service running? Choose another address with --listen or [service] listen"
         ))
     })?;
-    let runtime = crate::service::runtime("hub-central")?;
+    let runtime = crate::service::runtime("hub-central", 2)?;
     tracing::info!("central service on {scheme}://{addr}");
     runtime
         .block_on(async move {

@@ -94,6 +94,8 @@ pub fn client(ca: Option<&Path>, timeout: Duration) -> Result<reqwest::Client, S
         .user_agent(concat!("hub-kiosk/", env!("CARGO_PKG_VERSION")))
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
+        // Fetches are minutes apart: no pool to sweep itself in between (see sync::client).
+        .pool_max_idle_per_host(0)
         .https_only(true);
     if let Some(path) = ca {
         let pem =

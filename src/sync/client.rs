@@ -27,6 +27,9 @@ impl Client {
             .user_agent(concat!("hub-kiosk/", env!("CARGO_PKG_VERSION")))
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
+            // No pool: between rounds a minute apart the service has closed the connection
+            // anyway, and a pool wakes the kiosk to say so, and every 90 s to sweep itself.
+            .pool_max_idle_per_host(0)
             .build()
             .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
         Ok(Client {
