@@ -157,6 +157,8 @@ pub(super) fn read(lines: &Lines) -> Result<Vec<Component<'_>>, Problem> {
         if p.name.eq_ignore_ascii_case("BEGIN") {
             open.push(Component {
                 name: value,
+                // An event has about ten properties: one allocation, not four growing ones.
+                properties: Vec::with_capacity(12),
                 begin: index,
                 ..Component::default()
             });

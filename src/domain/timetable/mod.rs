@@ -167,10 +167,7 @@ impl Timetable {
             .filter(|c| c.name.eq_ignore_ascii_case("VCALENDAR"));
         let zones = calendars.clone().flat_map(|c| c.children("VTIMEZONE"));
         let (blocks, mut problems) = read::blocks(zones, &lines);
-        let cx = read::Context {
-            blocks: &blocks,
-            site,
-        };
+        let cx = read::Context::new(&blocks, site);
         let events = calendars.flat_map(|c| c.children("VEVENT"));
         let mut t = Timetable {
             series: Vec::new(),

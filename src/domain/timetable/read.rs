@@ -66,6 +66,31 @@ fn duration(v: &str) -> Option<Duration> {
 pub(super) struct Context<'a> {
     pub blocks: &'a BTreeMap<String, Arc<Rules>>,
     pub site: chrono_tz::Tz,
+    /// The last TZID read and its zone: a term's events nearly all name the same one, so it
+    /// is looked up among every zone's name once, not twice per event.
+    last_zone: std::cell::RefCell<Option<(String, Zone)>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(blocks: &'a BTreeMap<String, Arc<Rules>>, site: chrono_tz::Tz) -> Context<'a> {
+        Context {
+            blocks,
+            site,
+            last_zone: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The zone `tzid` names, if any (see [`resolve`]).
+    fn zone(&self, tzid: &str) -> Option<Zone> {
+        if let Some((id, zone)) = &*self.last_zone.borrow()
+            && *id == tzid
+        {
+            return Some(zone.clone());
+        }
+        let zone = resolve(tzid, self.blocks)?;
+        *self.last_zone.borrow_mut() = Some((tzid.to_owned(), zone.clone()));
+        Some(zone)
+    }
 }
 
 /// `value`, one date-time of property `p`: `None` for a date without a time (an all-day event).
@@ -89,7 +114,7 @@ fn when(
     }
     match p.param("TZID") {
         None => Ok(Some((t, Zone::Named(cx.site)))),
-        Some(id) => resolve(id, cx.blocks).map(|z| Some((t, z))).ok_or_else(|| {
+        Some(id) => cx.zone(id).map(|z| Some((t, z))).ok_or_else(|| {
             format!(
                 "unknown time zone `{id}`: use an IANA name such as Europe/London, a Windows name such as GMT Standard Time, or add its VTIMEZONE block"
             )
