@@ -282,7 +282,7 @@ fn sync_resend_queues_every_hour_from_a_day_after_the_central_restored_an_older_
             .unwrap();
         // As if all three hours had been accepted.
         let sent: Vec<_> = store
-            .outbox_batch(10)
+            .outbox_batch(10, Utc::now())
             .unwrap()
             .iter()
             .map(|e| (e.hour, e.revision))
@@ -306,7 +306,7 @@ fn sync_resend_queues_every_hour_from_a_day_after_the_central_restored_an_older_
     );
     let store = Store::open(&db).unwrap();
     let queued: Vec<_> = store
-        .outbox_batch(10)
+        .outbox_batch(10, Utc::now())
         .unwrap()
         .iter()
         .map(|e| e.hour)

@@ -34,7 +34,7 @@ fn status_lists_refused_hours_and_retry_queues_them_again() {
             Direction::In,
         )
         .unwrap();
-    let first = store.outbox_batch(1).unwrap();
+    let first = store.outbox_batch(1, Utc::now()).unwrap();
     let refused: Vec<_> = first.iter().map(|e| (e.hour, e.revision)).collect();
     store
         .outbox_dead_letter(&refused, 422, "counts.door_in: is negative", Utc::now())

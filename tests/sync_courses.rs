@@ -18,8 +18,12 @@ use hub_kiosk::store::Store;
 use sync_support::*;
 
 /// A kiosk on the fixture timetable at 10:05 on Monday 2 November 2026, forwarding `forward`.
-/// The hub and its database, for the test to look into.
-fn kiosk(dir: &std::path::Path, url: &str, forward: &str) -> (Arc<Hub>, Arc<Store>) {
+/// The hub, its database and its clock, for the test to look into and move on.
+fn kiosk(
+    dir: &std::path::Path,
+    url: &str,
+    forward: &str,
+) -> (Arc<Hub>, Arc<Store>, Arc<ManualClock>) {
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timetable.ics");
     let text = kiosk_config_text(dir, url, 50)
@@ -30,13 +34,14 @@ fn kiosk(dir: &std::path::Path, url: &str, forward: &str) -> (Arc<Hub>, Arc<Stor
     let config = Config::parse(&text, "kiosk.toml").unwrap();
     let store = Arc::new(Store::open(&config.database_path()).unwrap());
     let now: DateTime<Utc> = "2026-11-02T10:05:00Z".parse().unwrap();
+    let clock = Arc::new(ManualClock::new(now));
     let hub = Hub::new(
         Arc::new(config),
         store.clone(),
-        Arc::new(ManualClock::new(now)),
+        clock.clone(),
         EventBus::new(),
     );
-    (hub, store)
+    (hub, store, clock)
 }
 
 /// Students at the two morning sessions: at the screen, by card, and added by a tutor.
@@ -88,7 +93,7 @@ async fn by_default_only_the_number_of_students_leaves_the_site() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new("2026-11-02T10:06:00Z".parse().unwrap()));
     let central = start_central(&dir.path().join("central"), clock, loopback());
-    let (hub, store) = kiosk(&dir.path().join("kiosk"), &central.url, "totals");
+    let (hub, store, _) = kiosk(&dir.path().join("kiosk"), &central.url, "totals");
     students(&hub);
     forwarded(&hub, &central.url).await;
     let local = local_hours(&store);
@@ -129,7 +134,7 @@ async fn with_titles_the_central_service_holds_what_the_kiosk_holds() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new("2026-11-02T10:06:00Z".parse().unwrap()));
     let central = start_central(&dir.path().join("central"), clock, loopback());
-    let (hub, store) = kiosk(&dir.path().join("kiosk"), &central.url, "titles");
+    let (hub, store, _) = kiosk(&dir.path().join("kiosk"), &central.url, "titles");
     students(&hub);
     forwarded(&hub, &central.url).await;
     converged(&store, &central.central, Duration::from_secs(10)).await;
@@ -150,4 +155,68 @@ async fn with_titles_the_central_service_holds_what_the_kiosk_holds() {
         .filter_map(|(_, c)| c.courses.get("Managing anxiety"))
         .sum();
     assert_eq!(anxiety, 3);
+}
+
+/// A student put on the register of this afternoon's session in the morning is counted in the
+/// hour the session starts: that hour waits in the outbox until it begins (the central service
+/// refuses hours far ahead of its clock, and a refused hour would never be sent again), then
+/// goes like any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_hour_that_has_not_begun_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let central_clock = Arc::new(ManualClock::new("2026-11-02T10:06:00Z".parse().unwrap()));
+    let central = start_central(
+        &dir.path().join("central"),
+        central_clock.clone(),
+        loopback(),
+    );
+    let (hub, _store, clock) = kiosk(&dir.path().join("kiosk"), &central.url, "totals");
+    let cooking = hub
+        .sessions_on("2026-11-02".parse().unwrap())
+        .into_iter()
+        .find(|s| s.title == "Cooking on a budget")
+        .expect("the fixture's afternoon session");
+    let afternoon = hub_kiosk::domain::hour_start(cooking.starts);
+    assert!(afternoon > "2026-11-02T13:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    hub.add_attendee(&cooking.id, None, "Tutor").unwrap();
+    hub.add_attendee(&hub.sessions_now().open[0].id, None, "Tutor")
+        .unwrap();
+    let at_central = |hour: DateTime<Utc>| -> i64 {
+        central_hours(&central.central)
+            .iter()
+            .filter(|(h, _)| *h == hour)
+            .map(|(_, c)| c.attendance)
+            .sum()
+    };
+    let task = tokio::spawn(hub_kiosk::sync::forward(
+        hub.clone(),
+        quick_sync(&central.url, 50, Duration::from_secs(5)),
+    ));
+    // The morning's hour goes; the afternoon's stays, neither sent nor refused.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while hub.outbox_depth().unwrap() > 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the morning's hour was never sent"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(hub.outbox_depth().unwrap(), 1);
+    assert_eq!(hub.dead_letter_count().unwrap(), 0);
+    assert_eq!(at_central(afternoon), 0);
+    // Once the afternoon's hour begins, it is sent.
+    let later = afternoon + chrono::Duration::minutes(1);
+    clock.set(later);
+    central_clock.set(later);
+    while hub.outbox_depth().unwrap() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the afternoon's hour was never sent"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    task.abort();
+    assert_eq!(at_central(afternoon), 1);
+    assert_eq!(hub.dead_letter_count().unwrap(), 0);
 }

@@ -162,7 +162,16 @@ async fn the_central_daily_footfall_shows_the_kiosks_counts() {
     let kiosk_dir = dir.path().join("kiosk");
     let kiosk_config = dir.path().join("kiosk.toml");
     let timetable = dir.path().join("timetable.ics");
-    std::fs::write(&timetable, hub_kiosk::courses::DEMO).unwrap();
+    // The demo timetable with its first two sessions moved to just after midnight, so that at
+    // any time of day the hours their students count in have begun and are forwarded (a later
+    // hour waits in the outbox until it begins).
+    let early = hub_kiosk::courses::DEMO
+        .replace("20260101T093000", "20260101T000000")
+        .replace("20260101T113000", "20260101T010000")
+        .replace("20260101T110000", "20260101T000500")
+        .replace("20260101T123000", "20260101T013000");
+    assert_ne!(early, hub_kiosk::courses::DEMO);
+    std::fs::write(&timetable, early).unwrap();
     // The door sensor's simulator reads passes from a FIFO (docs/hardware.md).
     let door = dir.path().join("door-simulator");
     let staff_port = loopback().local_addr().unwrap().port();

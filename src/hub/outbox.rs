@@ -14,9 +14,9 @@ const DATABASE_ID: &str = crate::store::backup::DATABASE_ID_KEY;
 pub type SentHour = (DateTime<Utc>, i64);
 
 impl Hub {
-    /// Up to `limit` hours waiting to be sent, oldest hour first.
-    pub fn outbox_batch(&self, limit: u32) -> HubResult<Vec<OutboxEntry>> {
-        Ok(self.store.outbox_batch(limit)?)
+    /// Up to `limit` hours waiting to be sent that have begun by `now`, oldest hour first.
+    pub fn outbox_batch(&self, limit: u32, now: DateTime<Utc>) -> HubResult<Vec<OutboxEntry>> {
+        Ok(self.store.outbox_batch(limit, now)?)
     }
 
     /// The central service took these hours; hours changed since they were read stay queued.

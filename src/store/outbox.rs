@@ -31,12 +31,14 @@ pub struct DeadLetter {
 }
 
 impl Store {
-    /// Up to `limit` hours waiting to be sent, oldest hour first.
-    pub fn outbox_batch(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
+    /// Up to `limit` hours waiting to be sent that have begun by `now`, oldest hour first. A
+    /// later hour (attendance at a session this afternoon) waits until it begins: the central
+    /// service refuses hours far ahead of its clock, and would keep refusing that one.
+    pub fn outbox_batch(&self, limit: u32, now: DateTime<Utc>) -> Result<Vec<OutboxEntry>> {
         let conn = self.conn();
         let hours: Vec<i64> = conn
-            .prepare("SELECT hour FROM sync_outbox ORDER BY hour LIMIT ?1")?
-            .query_map([limit], |r| r.get(0))?
+            .prepare("SELECT hour FROM sync_outbox WHERE hour <= ?2 ORDER BY hour LIMIT ?1")?
+            .query_map(params![limit, hour_key(now)], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(hours.len());
         for h in hours {

@@ -134,7 +134,7 @@ impl Worker {
             }
             // Hours move when this boot's records are re-dated: do that before reading them.
             hub.redate_after_clock_sync(&now);
-            Ok(Some((now.utc, hub.outbox_batch(limit)?)))
+            Ok(Some((now.utc, hub.outbox_batch(limit, now.utc)?)))
         })
         .await;
         let (now, batch) = match read {

@@ -56,7 +56,7 @@ fn a_help_request_alerts_escalates_unless_acknowledged_and_records_who_acknowled
     let counts = &counted_in(&f, hour);
     assert_eq!(counts.help_requests, 1);
     assert_eq!(
-        f.hub.store.outbox_batch(10).unwrap()[0]
+        f.hub.store.outbox_batch(10, monday_ten()).unwrap()[0]
             .counts
             .help_requests,
         1
