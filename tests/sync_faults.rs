@@ -2,7 +2,7 @@
 //! hangs past the timeout (and then delivers the stale request late), and cuts the connection
 //! halfway through the request and through the answer: afterwards the central totals equal the
 //! kiosk's exactly, hour by hour. Then a bucket the central service really refuses (an hour in
-//! its future) is set aside as a dead letter without holding the others back, and delivered
+//! its future: the kiosk's clock runs ahead) is set aside as a dead letter without holding the others back, and delivered
 //! once requeued.
 
 mod sync_support;
@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use chrono::{Duration as Days, Utc};
-use hub_kiosk::clock::{Clock, ManualClock, SystemClock};
+use hub_kiosk::clock::{Clock, ManualClock};
 use hub_kiosk::domain::footfall::Direction;
 use hub_kiosk::domain::{Stamp, hour_start};
 use hub_kiosk::events::Event;
@@ -29,10 +29,11 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
         loopback(),
     );
 
+    let kiosk_clock = Arc::new(ManualClock::new(Utc::now()));
     let (hub, store) = kiosk_hub(
         &dir.path().join("kiosk"),
         "http://unused",
-        Arc::new(SystemClock::new(true)),
+        kiosk_clock.clone(),
     );
     let seed = seed();
     eprintln!("SYNC_SEED={seed}");
@@ -125,8 +126,12 @@ async fn central_totals_equal_local_totals_after_every_kind_of_fault() {
     );
     assert_eq!(hub.sync_status().state, "online");
 
-    // A bucket the central service refuses: an hour three days in its future.
-    let future = hour_start(central_clock.now().utc + Days::days(3));
+    // A bucket the central service refuses: the kiosk's clock runs three days ahead of the
+    // central's, and the hour it counts now is three days in the central's future. (The kiosk
+    // sends only hours that have begun by its own clock.)
+    kiosk_clock.advance(Days::days(3));
+    let future = hour_start(kiosk_clock.now().utc);
+    assert!(future > central_clock.now().utc + Days::days(2));
     store
         .record_door_pass(&Stamp::synced_at(future), Direction::In)
         .unwrap();
