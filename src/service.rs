@@ -1,7 +1,8 @@
-//! What every long-running command shares with systemd and the shell: the failure that ends a
-//! command (its message and exit code), the async runtime, telling systemd (`Type=notify`) the
-//! service is ready, the watchdog's pings and the stop signal. The kiosk's start-up, the screen and the central
-//! service import it; it imports none of them, so none of them import each other through it.
+//! What every long-running command shares with systemd, the shell and the network: the failure
+//! that ends a command (its message and exit code), the async runtime, the HTTP client it calls
+//! out with, telling systemd (`Type=notify`) the service is ready, the watchdog's pings and the
+//! stop signal. The kiosk's start-up, the screen and the central service import it; it imports
+//! none of them, so none of them import each other through it.
 
 use std::time::Duration;
 
@@ -54,6 +55,20 @@ pub fn runtime(thread_name: &str, workers: usize) -> Result<tokio::runtime::Runt
         .enable_all()
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
+}
+
+/// How the kiosk calls out (forwarding, the timetable's address): its name, `timeout` for a
+/// whole request, at most 10 s to connect, and no pool of idle connections. Calls are a minute
+/// or more apart, so the far end has closed a kept connection by the next one anyway, and a
+/// pool wakes the kiosk when it does, and every 90 s to sweep itself.
+pub fn http_client(timeout: Duration) -> reqwest::ClientBuilder {
+    // reqwest is built without a default crypto provider; installing one twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(concat!("hub-kiosk/", env!("CARGO_PKG_VERSION")))
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .pool_max_idle_per_host(0)
 }
 
 /// Tells systemd (Type=notify) that the kiosk is up.

@@ -89,14 +89,7 @@ impl LastGood {
 
 /// An HTTPS client for the timetable's address, trusting `ca` besides the system's roots.
 pub fn client(ca: Option<&Path>, timeout: Duration) -> Result<reqwest::Client, String> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("hub-kiosk/", env!("CARGO_PKG_VERSION")))
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(10)))
-        // Fetches are minutes apart: no pool to sweep itself in between (see sync::client).
-        .pool_max_idle_per_host(0)
-        .https_only(true);
+    let mut builder = crate::service::http_client(timeout).https_only(true);
     if let Some(path) = ca {
         let pem =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -21,15 +21,7 @@ pub struct Client {
 impl Client {
     /// `central_url` is the service's base address; requests give up after `timeout`.
     pub fn new(central_url: &str, token: &str, timeout: Duration) -> Result<Client, String> {
-        // reqwest is built without a default crypto provider; installing one twice is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("hub-kiosk/", env!("CARGO_PKG_VERSION")))
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            // No pool: between rounds a minute apart the service has closed the connection
-            // anyway, and a pool wakes the kiosk to say so, and every 90 s to sweep itself.
-            .pool_max_idle_per_host(0)
+        let http = crate::service::http_client(timeout)
             .build()
             .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
         Ok(Client {
