@@ -84,6 +84,16 @@ fn ids_already_held_are_numbered_by_when_each_was_last_heard_from() {
     }
     let store = CentralStore::open(&path).unwrap();
     assert_eq!(store.bucket_count().unwrap(), 2, "every row kept");
+    // Every migration since (the table keyed again at 6) keeps the hours and their counts.
+    let at = |s: i64| chrono::DateTime::from_timestamp(s, 0).unwrap();
+    let hours = store
+        .hours("walton", None, at(1_795_428_000), at(1_795_435_200))
+        .unwrap();
+    let read: Vec<_> = hours
+        .iter()
+        .map(|(h, c)| (h.timestamp(), c.door_in))
+        .collect();
+    assert_eq!(read, [(1_795_428_000, 5), (1_795_431_600, 5)]);
     let now = chrono::Utc::now();
     let late = store
         .upsert("walton", "entrance", &database_id("old"), &[], now)

@@ -214,7 +214,7 @@ def cargo_rows(data):
                     col(s, "ingest_store_median_ms", fmt="{:.2f}"),
                     col(s, "ingest_raw_median_ms", fmt="{:.2f}"),
                     "raw SQLite upsert of the same rows", 1.5,
-                    "with the index, foreign key, database id and contact row"))
+                    "with the database id and contact row"))
     rows.append(Row("narrower raw SQLite upsert, 200 buckets (ms)",
                     col(s, "ingest_narrow_median_ms", fmt="{:.2f}"),
                     col(s, "ingest_raw_median_ms", fmt="{:.2f}"),

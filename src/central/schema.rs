@@ -87,4 +87,41 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE bucket ADD COLUMN attendance INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE bucket ADD COLUMN courses TEXT NOT NULL DEFAULT '{}';   -- JSON: title -> count
     "#,
+    // 6: keyed (site, hour, kiosk), so the key itself serves a site's hours and the (site, hour)
+    // index goes; and no foreign key on `database_id`: only `CentralStore::upsert_from` writes
+    // it, with an id it read or added in the same transaction, and no `kiosk_database` row is
+    // ever deleted. Each cost every stored bucket a second B-tree write or a lookup.
+    r#"
+    CREATE TABLE bucket_v6 (
+        site               TEXT    NOT NULL,
+        kiosk              TEXT    NOT NULL,
+        hour               INTEGER NOT NULL,   -- Unix seconds of the UTC hour's start
+        database_id        INTEGER NOT NULL,   -- kiosk_database (id)
+        revision           INTEGER NOT NULL,
+        door_in            INTEGER NOT NULL,
+        door_out           INTEGER NOT NULL,
+        checkins_anonymous INTEGER NOT NULL,
+        checkins_member    INTEGER NOT NULL,
+        dropins_joined     INTEGER NOT NULL,
+        dropins_seen       INTEGER NOT NULL,
+        dropins_no_show    INTEGER NOT NULL,
+        needs              TEXT    NOT NULL,   -- JSON: need id -> count
+        waits              TEXT    NOT NULL,   -- JSON: whole minutes -> count
+        received_ms        INTEGER NOT NULL,
+        dropins_closed     INTEGER NOT NULL DEFAULT 0,
+        help_requests      INTEGER NOT NULL DEFAULT 0,
+        attendance         INTEGER NOT NULL DEFAULT 0,
+        courses            TEXT    NOT NULL DEFAULT '{}',   -- JSON: title -> count
+        PRIMARY KEY (site, hour, kiosk)
+    ) WITHOUT ROWID;
+    INSERT INTO bucket_v6 (site, kiosk, hour, database_id, revision, door_in, door_out,
+        checkins_anonymous, checkins_member, dropins_joined, dropins_seen, dropins_no_show,
+        needs, waits, received_ms, dropins_closed, help_requests, attendance, courses)
+        SELECT site, kiosk, hour, database_id, revision, door_in, door_out,
+        checkins_anonymous, checkins_member, dropins_joined, dropins_seen, dropins_no_show,
+        needs, waits, received_ms, dropins_closed, help_requests, attendance, courses
+        FROM bucket;
+    DROP TABLE bucket;
+    ALTER TABLE bucket_v6 RENAME TO bucket;
+    "#,
 ];

@@ -137,7 +137,7 @@ pub const PUT_BUCKET: &str =
         dropins_no_show, needs, waits, received_ms, dropins_closed, help_requests,
         attendance, courses)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-     ON CONFLICT (site, kiosk, hour) DO UPDATE SET
+     ON CONFLICT (site, hour, kiosk) DO UPDATE SET
         database_id = excluded.database_id, revision = excluded.revision,
         door_in = excluded.door_in, door_out = excluded.door_out,
         checkins_anonymous = excluded.checkins_anonymous,
