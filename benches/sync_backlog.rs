@@ -4,9 +4,9 @@
 //!    central service on 127.0.0.1, at several batch sizes: the time until the outbox is empty.
 //! 2. Central ingest rate (buckets per second through `PUT /api/v1/footfall`: HTTP, JSON,
 //!    checks, one transaction per upload) beside the central store's upsert alone and a raw
-//!    SQLite upsert of the same rows (the central table's 19 columns and the same values, by
-//!    the same `INSERT … ON CONFLICT DO UPDATE`, without the service's index, foreign key,
-//!    database ids or contact row) with the same settings (WAL, synchronous=FULL), 200 per
+//!    SQLite upsert of the same rows (the central table's 19 columns, key and values, by the
+//!    same `INSERT … ON CONFLICT DO UPDATE`, without the service's database ids or contact
+//!    row) with the same settings (WAL, synchronous=FULL), 200 per
 //!    transaction. The body is encoded before the clock starts: encoding is the kiosk's work,
 //!    not the central's. A narrower raw upsert (5 values bound, 4 columns updated: the
 //!    baseline until this table had the same rows) is kept for comparison. The four writers
@@ -204,7 +204,7 @@ fn raw_table(path: &std::path::Path) -> rusqlite::Connection {
             needs TEXT NOT NULL, waits TEXT NOT NULL, received_ms INTEGER NOT NULL,
             dropins_closed INTEGER NOT NULL, help_requests INTEGER NOT NULL,
             attendance INTEGER NOT NULL, courses TEXT NOT NULL,
-            PRIMARY KEY (site, kiosk, hour)) WITHOUT ROWID;",
+            PRIMARY KEY (site, hour, kiosk)) WITHOUT ROWID;",
     )
     .unwrap();
     c
@@ -417,7 +417,14 @@ async fn main() {
     backlog_table(dir.path(), days, &mut json).await;
 
     let mut ingest = Ingest::new(dir.path());
-    ingest.run(rounds, per_round).await;
+    // On a worker of the runtime, as a kiosk's forwarding sends, not on the thread that waits
+    // for `main`: each answer would otherwise hand over to that thread once more.
+    let ingest = tokio::spawn(async move {
+        ingest.run(rounds, per_round).await;
+        ingest
+    })
+    .await
+    .unwrap();
     let n = (rounds * per_round) as f64 * BATCH as f64;
     ingest_table(ingest.times, n, dir.path(), &mut json);
     if std::env::args().any(|a| a == "--json") {

@@ -62,13 +62,47 @@ pub struct Bucket {
     /// Goes up every time the hour's totals change at the kiosk. The central service ignores a
     /// bucket older than the one it holds, so a delayed request cannot undo a newer one.
     pub revision: i64,
+    /// Written without the counts that are 0 and the maps that are empty, which read back as
+    /// such: most of an hour's counts are 0, so a bucket is about a third smaller on the wire
+    /// and the central service has that much less to read.
+    #[serde(serialize_with = "sparse")]
     pub counts: Counts,
+}
+
+/// `counts` without its members that are 0 or empty.
+fn sparse<S: serde::Serializer>(counts: &Counts, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error;
+    let serde_json::Value::Object(mut all) =
+        serde_json::to_value(counts).map_err(S::Error::custom)?
+    else {
+        return Err(S::Error::custom("counts are written as a JSON object"));
+    };
+    all.retain(|_, v| v.as_i64() != Some(0) && !v.as_object().is_some_and(|m| m.is_empty()));
+    all.serialize(s)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` and nothing looser (no offsets, spaces or lower case), so
 /// what is taken is exactly what `docs/central-openapi.json` describes.
 fn utc_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let s = String::deserialize(d)?;
+    d.deserialize_str(UtcTime)
+}
+
+/// Reads the hour where it lies in the body, without a copy of its own.
+struct UtcTime;
+
+impl serde::de::Visitor<'_> for UtcTime {
+    type Value = DateTime<Utc>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a UTC time written like 2026-11-23T10:00:00Z")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
+        utc_time_from(s)
+    }
+}
+
+fn utc_time_from<E: serde::de::Error>(s: &str) -> Result<DateTime<Utc>, E> {
     let b = s.as_bytes();
     let digits =
         |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
@@ -91,10 +125,10 @@ fn utc_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::
                 && fraction[0] == b'.'
                 && fraction[1..].iter().all(u8::is_ascii_digit)));
     let parsed = shape
-        .then(|| DateTime::parse_from_rfc3339(&s).ok())
+        .then(|| DateTime::parse_from_rfc3339(s).ok())
         .flatten();
-    parsed.map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
-        serde::de::Error::custom(format!(
+    parsed.map(|t| t.to_utc()).ok_or_else(|| {
+        E::custom(format!(
             "`{}` is not a UTC time written like 2026-11-23T10:00:00Z",
             s.chars().take(40).collect::<String>()
         ))
@@ -201,6 +235,17 @@ mod tests {
         let ten: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
         assert_eq!(hour("2026-11-23T10:00:00Z").unwrap(), ten);
         assert_eq!(hour("2026-11-23T10:00:00.000Z").unwrap(), ten);
+        assert_eq!(
+            hour("2026-11-23T10:00:00\\u005a").unwrap(),
+            ten,
+            "an escaped Z"
+        );
+        let leap = hour("2016-12-31T23:59:60Z").unwrap();
+        assert_eq!(
+            leap.timestamp(),
+            1_483_228_799,
+            "a leap second, as chrono reads it"
+        );
         assert!(
             hour("2026-11-23T10:30:00Z").is_ok(),
             "read, then refused as no hour's start"
@@ -213,9 +258,39 @@ mod tests {
             "2026-11-23T24:00:00Z",
             "2026-02-30T10:00:00Z",
             "2026-11-23T10:00:00Z ",
+            "2026-13-23T10:00:00Z",
+            "2026-11-23T10:60:00Z",
+            "0000-00-00T00:00:00Z",
         ] {
             assert!(hour(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn zero_counts_and_empty_maps_are_left_out_and_read_back_as_zero() {
+        let mut counts = Counts {
+            door_in: 3,
+            ..Counts::default()
+        };
+        counts.waits.insert(0, 2);
+        let hour = "2026-11-23T10:00:00Z".parse().unwrap();
+        let quiet = Bucket {
+            hour,
+            revision: 1,
+            counts: Counts::default(),
+        };
+        let busy = Bucket {
+            hour,
+            revision: 2,
+            counts,
+        };
+        let json = serde_json::to_string(&[&quiet, &busy]).unwrap();
+        assert_eq!(
+            json,
+            r#"[{"hour":"2026-11-23T10:00:00Z","revision":1,"counts":{}},{"hour":"2026-11-23T10:00:00Z","revision":2,"counts":{"door_in":3,"waits":{"0":2}}}]"#
+        );
+        let back: Vec<Bucket> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, [quiet, busy]);
     }
 
     #[test]
