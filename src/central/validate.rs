@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::sync::wire::{Problem, Upload};
 
@@ -78,6 +78,7 @@ pub fn names(up: &Upload) -> Option<String> {
 /// Everything wrong with the buckets of `up`, judged at `now`.
 pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Problem> {
     let earliest: DateTime<Utc> = EARLIEST.parse().unwrap_or_default();
+    let latest = now + max_future;
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, b) in up.buckets.iter().enumerate() {
@@ -90,7 +91,7 @@ pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Probl
             })
         };
         let h = b.hour;
-        if h.minute() != 0 || h.second() != 0 || h.nanosecond() != 0 {
+        if h.timestamp().rem_euclid(3600) != 0 || h.timestamp_subsec_nanos() != 0 {
             problem("hour", "is not the start of an hour".into());
         }
         if h < earliest {
@@ -98,7 +99,7 @@ pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Probl
                 "hour",
                 format!("is before {EARLIEST}: the kiosk's clock was not set when it counted"),
             );
-        } else if h > now + max_future {
+        } else if h > latest {
             problem(
                 "hour",
                 format!(
@@ -242,5 +243,56 @@ mod tests {
             assert!(!is_uuid(bad), "{bad:?}");
         }
         assert!(is_id("walton") && !is_id("Walton") && !is_id("walton\nx"));
+    }
+
+    #[test]
+    fn only_the_start_of_an_hour_is_an_hour() {
+        use crate::sync::wire::Bucket;
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let leap = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_milli_opt(14, 59, 59, 1_000))
+            .unwrap()
+            .and_utc();
+        let hours = [
+            at("2026-11-23T10:00:00Z"),
+            at("2026-11-23T11:00:00.000Z"),
+            at("2026-11-23T12:00:00.5Z"),
+            at("2026-11-23T13:00:01Z"),
+            at("2026-11-23T14:30:00Z"),
+            leap,
+            at("2026-11-23T10:00:00Z"),
+        ];
+        let up = Upload {
+            version: 2,
+            site: "walton".into(),
+            kiosk: "entrance".into(),
+            database: "5b0c6f0e-6a1f-4b43-9a55-1d2f0c3e7a21".into(),
+            software: None,
+            buckets: hours
+                .iter()
+                .map(|&hour| Bucket {
+                    hour,
+                    revision: 1,
+                    counts: Default::default(),
+                })
+                .collect(),
+        };
+        let problems = check(&up, at("2026-11-23T15:00:00Z"), Duration::hours(2));
+        let said: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.bucket, p.message.as_str()))
+            .collect();
+        let start = "is not the start of an hour";
+        assert_eq!(
+            said,
+            [
+                (2, start),
+                (3, start),
+                (4, start),
+                (5, start),
+                (6, "appears twice in this upload")
+            ],
+            "{problems:?}"
+        );
     }
 }
