@@ -34,35 +34,62 @@ export function startKiosk() {
 // The kiosk with its touchscreen on a fresh Xvfb display (1280×800), and `tap(x, y)` on it
 // (xdotool): what a visitor's finger does.
 export async function startKioskOnScreen() {
-  const display = ':' + (500 + (process.pid % 400));
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
-    stdio: 'ignore',
+  // Xvfb picks a free display and writes its number once it accepts clients (-displayfd).
+  // -noreset: by default it resets when its last client leaves, and a client that connects
+  // during that reset (the kiosk, while xdotool comes and goes) is refused.
+  const xvfb = spawn(
+    'Xvfb',
+    ['-displayfd', '1', '-noreset', '-nolisten', 'tcp', '-screen', '0', '1280x800x24'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const display = await new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('Xvfb did not get ready within 60 s')), 60000);
+    xvfb.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        resolve(':' + text.trim());
+      }
+    });
+    xvfb.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited (${code}) before it was ready`));
+    });
   });
-  await new Promise((r) => setTimeout(r, 500));
-  const kiosk = await start((listen) => ['run', '--listen', listen], TOKEN, {
-    DISPLAY: display,
-    SLINT_BACKEND: 'winit',
-    WAYLAND_DISPLAY: '',
-  });
-  const env = { ...process.env, DISPLAY: display };
-  // The window is up once xdotool finds it.
-  for (let i = 0; ; i++) {
-    try {
-      execFileSync('xdotool', ['search', '--name', 'hub-kiosk'], { env, stdio: 'ignore' });
-      break;
-    } catch {
-      if (i > 100) throw new Error('the kiosk window did not open on ' + display);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await new Promise((r) => setTimeout(r, 500));
-  const tap = (x, y) =>
-    execFileSync('xdotool', ['mousemove', String(x), String(y), 'click', '1'], { env });
+  // Whatever fails from here on stops what was started: a live child would keep the test
+  // run waiting for ever.
+  let kiosk = null;
   const stop = async () => {
-    await kiosk.stop();
+    await kiosk?.stop();
     xvfb.kill('SIGTERM');
   };
-  return { ...kiosk, tap, stop };
+  try {
+    kiosk = await start((listen) => ['run', '--listen', listen], TOKEN, {
+      DISPLAY: display,
+      SLINT_BACKEND: 'winit',
+      WAYLAND_DISPLAY: '',
+    });
+    const env = { ...process.env, DISPLAY: display };
+    // The window is up once xdotool finds it.
+    for (let i = 0; ; i++) {
+      try {
+        execFileSync('xdotool', ['search', '--name', 'hub-kiosk'], { env, stdio: 'ignore' });
+        break;
+      } catch (e) {
+        if (e.code === 'ENOENT') throw new Error('xdotool is not installed (Debian package xdotool)');
+        if (i > 100) throw new Error('the kiosk window did not open on ' + display);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const tap = (x, y) =>
+      execFileSync('xdotool', ['mousemove', String(x), String(y), 'click', '1'], { env });
+    return { ...kiosk, tap, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 export function startCentral() {
@@ -92,7 +119,10 @@ async function start(args, token, extraEnv = {}) {
       const r = await fetch(`${base}/healthz`);
       if (r.ok) break;
     } catch { /* not listening yet */ }
-    if (i > 300) throw new Error('hub-kiosk did not answer /healthz within 30 s');
+    if (i > 300) {
+      child.kill('SIGKILL');
+      throw new Error('hub-kiosk did not answer /healthz within 30 s');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const api = async (method, path, body, bearer = token) => {

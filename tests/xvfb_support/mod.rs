@@ -22,7 +22,10 @@ impl Xvfb {
         let (mut ready, tell) = std::io::pipe().unwrap();
         let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
+            // -noreset: by default Xvfb resets when its last client leaves, and a client that
+            // connects during the reset is refused: the kiosk starting while an `xwd` grab
+            // ends was, now and then ("Failed to open connection to X server").
+            .args(["-displayfd", "1", "-noreset", "-nolisten", "tcp", "-screen", "0"])
             .arg(format!("{width}x{height}x24"))
             .stdin(Stdio::null())
             .stdout(tell)
