@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod pages;
 mod schema;
 pub mod store;
+mod stream;
 pub mod validate;
 
 use std::sync::Arc;

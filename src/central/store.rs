@@ -75,6 +75,18 @@ pub enum Upsert {
     Superseded { current_since: DateTime<Utc> },
 }
 
+/// What [`CentralStore::upsert_fed`] is handed next.
+#[derive(Clone, Debug)]
+pub enum Feed {
+    /// The next rows, in the order of the upload.
+    Rows(Vec<Row>),
+    /// Every bucket was handed over and the upload is valid: commit, noting the software
+    /// version the kiosk reported.
+    End { software: Option<String> },
+    /// The upload cannot be taken: store nothing of it.
+    Abort,
+}
+
 /// The central database.
 pub struct CentralStore {
     conn: Mutex<Connection>,
@@ -153,6 +165,43 @@ pub const PUT_BUCKET: &str =
      WHERE bucket.database_id < excluded.database_id
         OR bucket.revision <= excluded.revision";
 
+/// A bucket as the values of its row: the counts in [`PUT_BUCKET`]'s order and its maps
+/// written as JSON, so that the writing can be done on one thread and the reading on another.
+#[derive(Clone, Debug)]
+pub struct Row {
+    hour: i64,
+    revision: i64,
+    counts: [i64; 10],
+    needs: String,
+    waits: String,
+    courses: String,
+}
+
+impl Row {
+    pub fn of(b: &Bucket) -> Result<Row> {
+        let c = &b.counts;
+        Ok(Row {
+            hour: b.hour.timestamp(),
+            revision: b.revision,
+            counts: [
+                c.door_in,
+                c.door_out,
+                c.checkins_anonymous,
+                c.checkins_member,
+                c.dropins_joined,
+                c.dropins_seen,
+                c.dropins_no_show,
+                c.dropins_closed,
+                c.help_requests,
+                c.attendance,
+            ],
+            needs: serde_json::to_string(&c.needs).map_err(json_err)?,
+            waits: serde_json::to_string(&c.waits).map_err(json_err)?,
+            courses: serde_json::to_string(&c.courses).map_err(json_err)?,
+        })
+    }
+}
+
 /// Stores one bucket with `stmt` ([`PUT_BUCKET`], prepared once per upload) unless a newer
 /// revision of the same database is held; whether it did.
 pub fn put_bucket(
@@ -161,28 +210,32 @@ pub fn put_bucket(
     b: &Bucket,
     now_ms: i64,
 ) -> Result<bool> {
+    put_row(stmt, key, &Row::of(b)?, now_ms)
+}
+
+/// [`put_bucket`] of a bucket already made a [`Row`].
+pub fn put_row(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    key: (&str, &str, i64),
+    r: &Row,
+    now_ms: i64,
+) -> Result<bool> {
     let (site, kiosk, database) = key;
-    let c = &b.counts;
+    let [
+        door_in,
+        door_out,
+        anonymous,
+        member,
+        joined,
+        seen,
+        no_show,
+        closed,
+        help,
+        attendance,
+    ] = r.counts;
     let changed = stmt.execute(params![
-        site,
-        kiosk,
-        b.hour.timestamp(),
-        database,
-        b.revision,
-        c.door_in,
-        c.door_out,
-        c.checkins_anonymous,
-        c.checkins_member,
-        c.dropins_joined,
-        c.dropins_seen,
-        c.dropins_no_show,
-        serde_json::to_string(&c.needs).map_err(json_err)?,
-        serde_json::to_string(&c.waits).map_err(json_err)?,
-        now_ms,
-        c.dropins_closed,
-        c.help_requests,
-        c.attendance,
-        serde_json::to_string(&c.courses).map_err(json_err)?,
+        site, kiosk, r.hour, database, r.revision, door_in, door_out, anonymous, member, joined,
+        seen, no_show, r.needs, r.waits, now_ms, closed, help, attendance, r.courses,
     ])?;
     Ok(changed == 1)
 }
@@ -224,6 +277,30 @@ impl CentralStore {
         software: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Upsert> {
+        let mut rows = Some(buckets.iter().map(Row::of).collect::<Result<Vec<_>>>()?);
+        let done = self.upsert_fed(site, kiosk, database, now, |_| match rows.take() {
+            Some(rows) => Feed::Rows(rows),
+            None => Feed::End {
+                software: software.map(str::to_owned),
+            },
+        })?;
+        Ok(done.unwrap_or(Upsert::Done(Upserted::default())))
+    }
+
+    /// [`upsert_from`](Self::upsert_from) with the buckets handed over a few rows at a time
+    /// by `next` as they are read, so reading the rest of an upload and writing the first of
+    /// it can go on at once (`super::stream`). `next` is given back the rows it handed over
+    /// last (written), to free where it likes. `Feed::End` commits; `Feed::Abort` rolls every
+    /// row back and gives `None`. From a superseded database nothing is written whatever
+    /// `next` gives, and the answer says so at its end.
+    pub fn upsert_fed(
+        &self,
+        site: &str,
+        kiosk: &str,
+        database: &str,
+        now: DateTime<Utc>,
+        mut next: impl FnMut(Vec<Row>) -> Feed,
+    ) -> Result<Option<Upsert>> {
         let now_ms = now.timestamp_millis();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -234,19 +311,39 @@ impl CentralStore {
                 [newest],
                 |r| r.get(0),
             )?;
-            return Ok(Upsert::Superseded {
-                current_since: from_ms(first_ms),
+            // Rolled back: not even this database's id stays.
+            let mut spent = Vec::new();
+            return Ok(loop {
+                match next(spent) {
+                    Feed::Rows(rows) => spent = rows,
+                    Feed::End { .. } => {
+                        break Some(Upsert::Superseded {
+                            current_since: from_ms(first_ms),
+                        });
+                    }
+                    Feed::Abort => break None,
+                }
             });
         }
         let mut done = Upserted::default();
         let mut stmt = tx.prepare_cached(PUT_BUCKET)?;
-        for b in buckets {
-            if put_bucket(&mut stmt, (site, kiosk, id), b, now_ms)? {
-                done.stored += 1;
-            } else {
-                done.stale += 1;
+        let mut spent = Vec::new();
+        let (software, any) = loop {
+            match next(spent) {
+                Feed::Rows(rows) => {
+                    for r in &rows {
+                        if put_row(&mut stmt, (site, kiosk, id), r, now_ms)? {
+                            done.stored += 1;
+                        } else {
+                            done.stale += 1;
+                        }
+                    }
+                    spent = rows;
+                }
+                Feed::End { software } => break (software, done.stored + done.stale > 0),
+                Feed::Abort => return Ok(None),
             }
-        }
+        };
         drop(stmt);
         tx.prepare_cached(
             "INSERT INTO kiosk_contact (site, kiosk, last_ms, last_data_ms, software)
@@ -259,11 +356,11 @@ impl CentralStore {
             site,
             kiosk,
             now_ms,
-            (!buckets.is_empty()).then_some(now_ms),
+            any.then_some(now_ms),
             software
         ])?;
         tx.commit()?;
-        Ok(Upsert::Done(done))
+        Ok(Some(Upsert::Done(done)))
     }
 
     /// Hourly totals of a site (every kiosk added up, or one kiosk) for hours in `[from, to)`.

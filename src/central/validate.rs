@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::sync::wire::{Problem, Upload};
+use crate::sync::wire::{Bucket, Problem, Upload};
 
 /// No hour before this: a kiosk whose clock says so has never been set.
 const EARLIEST: &str = crate::clock::BUILD_FLOOR;
@@ -77,11 +77,44 @@ pub fn names(up: &Upload) -> Option<String> {
 
 /// Everything wrong with the buckets of `up`, judged at `now`.
 pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Problem> {
-    let earliest: DateTime<Utc> = EARLIEST.parse().unwrap_or_default();
-    let latest = now + max_future;
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (i, b) in up.buckets.iter().enumerate() {
+    let mut checker = Checker::new(now, max_future);
+    for b in &up.buckets {
+        checker.bucket(b);
+    }
+    checker.problems
+}
+
+/// [`check`] one bucket at a time, in the order of the upload, for a reader that hands each
+/// bucket on as soon as it is read (`super::stream`).
+pub struct Checker {
+    earliest: DateTime<Utc>,
+    now: DateTime<Utc>,
+    latest: DateTime<Utc>,
+    seen: BTreeSet<DateTime<Utc>>,
+    /// Buckets checked so far.
+    pub count: usize,
+    /// What is wrong so far.
+    pub problems: Vec<Problem>,
+}
+
+impl Checker {
+    pub fn new(now: DateTime<Utc>, max_future: Duration) -> Checker {
+        Checker {
+            earliest: EARLIEST.parse().unwrap_or_default(),
+            now,
+            latest: now + max_future,
+            seen: BTreeSet::new(),
+            count: 0,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Checks the next bucket of the upload; whether it is valid.
+    pub fn bucket(&mut self, b: &Bucket) -> bool {
+        let (i, before) = (self.count, self.problems.len());
+        self.count += 1;
+        let (now, latest) = (self.now, self.latest);
+        let out = &mut self.problems;
         let mut problem = |field: &str, message: String| {
             out.push(Problem {
                 bucket: i,
@@ -94,7 +127,7 @@ pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Probl
         if h.timestamp().rem_euclid(3600) != 0 || h.timestamp_subsec_nanos() != 0 {
             problem("hour", "is not the start of an hour".into());
         }
-        if h < earliest {
+        if h < self.earliest {
             problem(
                 "hour",
                 format!("is before {EARLIEST}: the kiosk's clock was not set when it counted"),
@@ -109,15 +142,15 @@ pub fn check(up: &Upload, now: DateTime<Utc>, max_future: Duration) -> Vec<Probl
                 ),
             );
         }
-        if !seen.insert(h) {
+        if !self.seen.insert(h) {
             problem("hour", "appears twice in this upload".into());
         }
         if b.revision < 0 {
             problem("revision", "is negative".into());
         }
         check_counts(&b.counts, &mut problem);
+        self.problems.len() == before
     }
-    out
 }
 
 /// The counts of one bucket.

@@ -25,7 +25,15 @@ impl Xvfb {
             // -noreset: by default Xvfb resets when its last client leaves, and a client that
             // connects during the reset is refused: the kiosk starting while an `xwd` grab
             // ends was, now and then ("Failed to open connection to X server").
-            .args(["-displayfd", "1", "-noreset", "-nolisten", "tcp", "-screen", "0"])
+            .args([
+                "-displayfd",
+                "1",
+                "-noreset",
+                "-nolisten",
+                "tcp",
+                "-screen",
+                "0",
+            ])
             .arg(format!("{width}x{height}x24"))
             .stdin(Stdio::null())
             .stdout(tell)
