@@ -52,17 +52,7 @@ fn hour(i: usize) -> String {
 }
 
 async fn put_text(f: &Fixture, body: String) -> (StatusCode, Value) {
-    let r = f
-        .http
-        .put(format!("{}/api/v1/footfall", f.central.url))
-        .bearer_auth(KIOSK_TOKEN)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
+    f.put_text(KIOSK_TOKEN, body).await
 }
 
 fn text(up: &Upload) -> String {

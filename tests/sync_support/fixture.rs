@@ -57,11 +57,17 @@ pub fn bucket(hour: &str, revision: i64, door_in: i64) -> Value {
 
 impl Fixture {
     pub async fn put(&self, token: &str, body: &Value) -> (StatusCode, Value) {
+        self.put_text(token, body.to_string()).await
+    }
+
+    /// An upload's body as it stands, sent as JSON.
+    pub async fn put_text(&self, token: &str, body: String) -> (StatusCode, Value) {
         let r = self
             .http
             .put(format!("{}/api/v1/footfall", self.central.url))
             .bearer_auth(token)
-            .json(body)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
             .send()
             .await
             .unwrap();
