@@ -17,11 +17,10 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, Duration, Utc};
-use tokio::runtime::{Handle, RuntimeFlavor};
 
 use super::Central;
 use super::config::KioskEntry;
-use super::store::{CentralStore, Upsert};
+use super::store::Upsert;
 use super::stream::{Streamed, store_while_reading};
 use super::validate::{check, names};
 use crate::sync::wire::{Accepted, FORMAT_VERSION, MAX_BUCKETS, OLDEST_VERSION, Problem, Upload};
@@ -226,36 +225,25 @@ async fn receive(
     })
 }
 
-/// Stores `upload`, read the usual way (the uploads `super::stream` leaves). On the service's
-/// runtime (several workers) the write runs on this thread, which first hands its other tasks
-/// to another worker: the answer then leaves from here, with no hand-over between threads on
-/// the way (the two cost about 0.15 ms in
-/// `benches/sync_backlog`, against a write of about 0.8 ms). Such a write is not cut short by
-/// the request deadline: a kiosk's own timeout ends its wait, and it sends the same totals
-/// again later. On a runtime with one thread (tests) the write goes to the blocking pool.
+/// Stores `upload`, read the usual way: only the uploads `super::stream` leaves (odd bodies),
+/// so the write simply goes to the blocking pool. As there, it is not cut short by the request
+/// deadline: a kiosk's own timeout ends its wait, and it sends the same totals again later.
 async fn store(c: &Arc<Central>, upload: Upload, now: DateTime<Utc>) -> Result<Upsert, String> {
-    let write = move |store: &CentralStore, up: &Upload| {
+    let store = c.store.clone();
+    tokio::task::spawn_blocking(move || {
         store
             .upsert_from(
-                &up.site,
-                &up.kiosk,
-                &up.database,
-                &up.buckets,
-                software(up),
+                &upload.site,
+                &upload.kiosk,
+                &upload.database,
+                &upload.buckets,
+                software(&upload),
                 now,
             )
             .map_err(|e| e.to_string())
-    };
-    if Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
-        let done = tokio::task::block_in_place(|| write(&c.store, &upload));
-        // Freeing the buckets waits until the answer is on its way.
-        tokio::spawn(async move { drop(upload) });
-        return done;
-    }
-    let store = c.store.clone();
-    tokio::task::spawn_blocking(move || write(&store, &upload))
-        .await
-        .unwrap_or_else(|e| Err(e.to_string()))
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()))
 }
 
 /// The software version an upload reports, when it is a plausible one (short, printable);
