@@ -1,8 +1,8 @@
-//! Starting the kiosk: open the store, build the hub and the async runtime (listening for a stop
-//! signal from then on), then, with a screen, show it first and start the rest (the staff
-//! pages, SIGHUP reloads (`crate::reload`), forwarding, housekeeping, the timetable's refresh,
-//! the door) on a thread of their own while the first frame is drawn; headless, start them and
-//! wait for a stop signal.
+//! Starting the kiosk: open the store, build the hub, build the screen while this is the only
+//! thread, then the async runtime (listening for a stop signal from then on); with a screen,
+//! show it first and start the rest (the staff pages, SIGHUP reloads (`crate::reload`),
+//! forwarding, housekeeping, the timetable's refresh, the door) on a thread of their own once
+//! the first frame is drawn; headless, start them and wait for a stop signal.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,6 +51,12 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         tracing::warn!("{e}");
     }
     let hub = Hub::open(config).map_err(Failure::runtime)?;
+    // The screen is built while this is the only thread (see `ui::window::open`).
+    let screen = if opts.headless {
+        None
+    } else {
+        Some(crate::ui::window::open(hub.clone())?)
+    };
     // One worker: the kiosk's async work is waiting on sockets and timers (its store calls go
     // to the blocking pool), and on one thread a forwarding round or a staff request does not
     // hand its parts from worker to worker, each hand-off a wake-up.
@@ -61,7 +67,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         let _inside = runtime.enter();
         shutdown_signal()
     };
-    if opts.headless {
+    let Some(screen) = screen else {
         let services = Services::start(&hub, runtime.handle(), &opts)?;
         notify_ready();
         runtime.spawn(watchdog_loop());
@@ -69,7 +75,7 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         tracing::info!("stopping");
         runtime.block_on(services.staff.stop());
         return Ok(());
-    }
+    };
     // Ctrl-C or SIGTERM end the screen's event loop; the rest stops after it.
     runtime.spawn(async {
         stop.await;
@@ -77,8 +83,11 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     });
     let (tx, rx) = std::sync::mpsc::channel();
     let (starting, handle) = (hub.clone(), runtime.handle().clone());
-    let shown = crate::ui::window::run(hub, move || {
+    let started = std::rc::Rc::new(std::cell::Cell::new(false));
+    let starts = started.clone();
+    let shown = screen.run(move || {
         // The first frame is drawn: the services start now, not on its path.
+        starts.set(true);
         let spawned = std::thread::Builder::new()
             .name("start".into())
             .spawn(move || {
@@ -94,6 +103,10 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
         }
     });
     tracing::info!("stopping");
+    if !started.get() {
+        // Stopped before the first frame: nothing else was started, and nothing will send.
+        return shown;
+    }
     match rx.recv() {
         Ok(Ok(services)) => {
             runtime.block_on(services.staff.stop());

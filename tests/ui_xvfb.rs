@@ -2,7 +2,7 @@
 //! directory) opens its window on Xvfb and the welcome screen is on it — grabbed with `xwd` and
 //! checked where the header, the background and the check-in button are. It tells systemd
 //! (a notify socket played by the test) READY=1 and pings WATCHDOG=1 from the UI thread.
-//! SIGTERM stops it cleanly. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
+//! SIGTERM stops it cleanly, also when it comes while the kiosk is still starting. Needs the Debian packages xvfb and x11-apps (`.ci/run` installs them).
 
 mod xvfb_support;
 
@@ -135,6 +135,49 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
     };
     assert!(status.success(), "{status:?}");
     assert!(data.path().join("kiosk.sqlite3").exists());
+}
+
+/// A SIGTERM at any moment of the start ends the kiosk: while the screen is still being built
+/// (no handler yet: the signal's default), or between the handler and the services starting
+/// (which used to leave it waiting for ever for services that would never start).
+#[test]
+fn a_sigterm_while_starting_ends_the_kiosk() {
+    use std::os::unix::process::ExitStatusExt;
+    let xvfb = Xvfb::start(1280, 800).expect("Xvfb runs (Debian package xvfb)");
+    // Services start a quarter of a second after the window shows (the software renderer says
+    // nothing of its frames), so every delay up to well past that is tried.
+    for delay_ms in (0..=900).step_by(60) {
+        let data = tempfile::tempdir().unwrap();
+        let mut kiosk = Killed(
+            Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
+                .args(["run", "--listen", "127.0.0.1:0"])
+                .env("DISPLAY", &xvfb.display)
+                .env_remove("WAYLAND_DISPLAY")
+                .env("SLINT_BACKEND", "winit")
+                .env("HUB_KIOSK_DEMO_DIR", data.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = kiosk.0.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still running 20 s after a SIGTERM {delay_ms} ms after the start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(
+            status.success() || status.signal() == Some(libc::SIGTERM),
+            "a SIGTERM {delay_ms} ms after the start: {status:?}"
+        );
+    }
 }
 
 #[test]

@@ -47,22 +47,23 @@ pub struct Ui {
 /// Makes the window for `hub` and wires every callback, check-ins and card checks going to the
 /// worker thread. Nothing runs in the background until [`Ui::start_feeds`].
 pub fn build_ui(hub: Arc<Hub>) -> Result<Ui, slint::PlatformError> {
-    build(hub, Shell::worker())
+    // The window before the worker's thread: see `window::open`.
+    let window = AppWindow::new()?;
+    Ok(build(hub, window, Shell::worker()))
 }
 
 /// The same screen with check-ins and card checks answered at once by `stand` (screenshots:
 /// nothing is saved, the flow is the real one).
 pub fn build_ui_with(hub: Arc<Hub>, stand: Stand) -> Result<Ui, slint::PlatformError> {
-    build(hub, Jobs::Stand(stand))
+    Ok(build(hub, AppWindow::new()?, Jobs::Stand(stand)))
 }
 
-fn build(hub: Arc<Hub>, jobs: Jobs) -> Result<Ui, slint::PlatformError> {
-    let window = AppWindow::new()?;
+fn build(hub: Arc<Hub>, window: AppWindow, jobs: Jobs) -> Ui {
     let shell = Shell::new(hub, &window, jobs);
     shell.render_site(&window);
     shell.render();
     wire(&window, &shell);
-    Ok(Ui { window, shell })
+    Ui { window, shell }
 }
 
 /// Every callback of `Api` becomes an input.

@@ -37,10 +37,18 @@ pub fn no_display_message(e: &slint::PlatformError) -> String {
     )
 }
 
-/// Builds the screen, shows it and runs the UI until the window closes or `quit_event_loop`.
-/// `first_frame` runs on the UI thread once the first frame is on the screen (see
-/// `after_first_frame`), so what it starts does not compete with drawing it.
-pub fn run(hub: Arc<Hub>, first_frame: impl FnOnce() + 'static) -> Result<(), Failure> {
+/// The screen, built and not yet shown (`open`, then `run`).
+pub struct Screen {
+    ui: Ui,
+    hub: Arc<Hub>,
+}
+
+/// Builds the screen: Slint's platform (for X11, the window system's connection and input
+/// method), the fonts and the welcome screen. `app::run` calls it before the kiosk starts any
+/// thread of its own: glibc takes a lock on every `getc` and `malloc` once a process has a
+/// second thread, and opening an X input method reads the locale's Compose file (about 6,000
+/// lines) one `getc` at a time, a few milliseconds slower with the locks (docs/benchmarks.md).
+pub fn open(hub: Arc<Hub>) -> Result<Screen, Failure> {
     let ui = build_ui(hub.clone()).map_err(|e| Failure::runtime(no_display_message(&e)))?;
     if matches!(hub.config().display.rotation, 90 | 270)
         && std::env::var_os("SLINT_KMS_ROTATION").is_none()
@@ -50,17 +58,28 @@ pub fn run(hub: Arc<Hub>, first_frame: impl FnOnce() + 'static) -> Result<(), Fa
             .window()
             .set_size(slint::LogicalSize::new(800.0, 1280.0));
     }
-    ui.start_feeds().map_err(Failure::runtime)?;
-    let _serial = start_serial(&ui, &hub.config().scanner);
-    after_first_frame(&ui, first_frame);
-    let _watchdog = watchdog_timer();
-    ui.window
-        .show()
-        .map_err(|e| Failure::runtime(no_display_message(&e)))?;
-    slint::run_event_loop_until_quit()
-        .map_err(|e| Failure::runtime(format!("the screen stopped: {e}")))?;
-    let _ = ui.window.hide();
-    Ok(())
+    Ok(Screen { ui, hub })
+}
+
+impl Screen {
+    /// Shows the screen and runs the UI until the window closes or `quit_event_loop`.
+    /// `first_frame` runs on the UI thread once the first frame is on the screen (see
+    /// `after_first_frame`), so what it starts does not compete with drawing it; a screen
+    /// closed before that never runs it.
+    pub fn run(self, first_frame: impl FnOnce() + 'static) -> Result<(), Failure> {
+        let Screen { ui, hub } = self;
+        ui.start_feeds().map_err(Failure::runtime)?;
+        let _serial = start_serial(&ui, &hub.config().scanner);
+        after_first_frame(&ui, first_frame);
+        let _watchdog = watchdog_timer();
+        ui.window
+            .show()
+            .map_err(|e| Failure::runtime(no_display_message(&e)))?;
+        slint::run_event_loop_until_quit()
+            .map_err(|e| Failure::runtime(format!("the screen stopped: {e}")))?;
+        let _ = ui.window.hide();
+        Ok(())
+    }
 }
 
 /// The serial scanner from `[scanner] serial`, feeding the screen; keep it while the screen runs.
