@@ -20,6 +20,24 @@ impl Drop for Killed {
     }
 }
 
+impl Killed {
+    /// Sends SIGTERM, as systemd stops the kiosk, and waits at most 20 s for it to end.
+    fn terminate(&mut self, when: &str) -> std::process::ExitStatus {
+        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(s) = self.0.try_wait().unwrap() {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still running 20 s after a SIGTERM {when}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 #[test]
 fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
     let xvfb = Xvfb::start(1280, 800).expect("Xvfb runs (Debian package xvfb)");
@@ -121,18 +139,7 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
     );
 
     // SIGTERM: the screen closes and the kiosk exits 0.
-    unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = kiosk.0.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still running 20 s after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let status = kiosk.terminate("on the welcome screen");
     assert!(status.success(), "{status:?}");
     assert!(data.path().join("kiosk.sqlite3").exists());
 }
@@ -161,18 +168,7 @@ fn a_sigterm_while_starting_ends_the_kiosk() {
                 .unwrap(),
         );
         std::thread::sleep(Duration::from_millis(delay_ms));
-        unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let status = loop {
-            if let Some(s) = kiosk.0.try_wait().unwrap() {
-                break s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "still running 20 s after a SIGTERM {delay_ms} ms after the start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = kiosk.terminate(&format!("{delay_ms} ms after the start"));
         assert!(
             status.success() || status.signal() == Some(libc::SIGTERM),
             "a SIGTERM {delay_ms} ms after the start: {status:?}"
