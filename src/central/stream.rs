@@ -55,9 +55,8 @@ pub enum Streamed {
 }
 
 /// Reads `body` (an upload from `kiosk`) on this thread while a thread of the blocking pool
-/// writes its buckets; then waits for the commit, on a runtime with several workers having
-/// first handed this one's other tasks to another (as `super::ingest::store` does, and as
-/// there the write is not cut short by the request deadline).
+/// writes its buckets; then waits for the commit as `super::ingest::store` does: the write is
+/// not cut short by the request deadline.
 pub async fn store_while_reading(
     store: &Arc<CentralStore>,
     kiosk: &KioskEntry,
@@ -65,18 +64,12 @@ pub async fn store_while_reading(
     now: DateTime<Utc>,
     max_future: Duration,
 ) -> Streamed {
-    use tokio::runtime::{Handle, RuntimeFlavor};
     let (tx, rx) = std::sync::mpsc::channel();
     let (store, site, id) = (store.clone(), kiosk.site.clone(), kiosk.id.clone());
     let writer = tokio::task::spawn_blocking(move || write(&store, &site, &id, now, &rx));
     read(body, kiosk, now, max_future, &tx);
     drop(tx);
-    let written = if Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
-        tokio::task::block_in_place(|| Handle::current().block_on(writer))
-    } else {
-        writer.await
-    };
-    match written {
+    match writer.await {
         Ok((streamed, spent)) => {
             // Freed once the answer is on its way.
             tokio::spawn(async move { drop(spent) });
