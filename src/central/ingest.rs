@@ -100,7 +100,7 @@ fn whole_numbers(v: &mut serde_json::Value) {
 }
 
 /// The upload in `body`, read and checked as far as it can be without the database.
-fn read(
+pub(super) fn read(
     kiosk: &KioskEntry,
     body: &[u8],
     now: DateTime<Utc>,

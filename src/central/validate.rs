@@ -109,6 +109,19 @@ impl Checker {
         }
     }
 
+    /// Takes `h` as the next bucket's hour when [`bucket`](Self::bucket) would find nothing
+    /// wrong with it (the start of an hour, in the window, not seen before in this upload);
+    /// otherwise changes nothing and says so. For a reader that has checked the rest itself.
+    pub fn take_hour(&mut self, h: DateTime<Utc>) -> bool {
+        let ok = h.timestamp().rem_euclid(3600) == 0
+            && h.timestamp_subsec_nanos() == 0
+            && h >= self.earliest
+            && h <= self.latest
+            && self.seen.insert(h);
+        self.count += usize::from(ok);
+        ok
+    }
+
     /// Checks the next bucket of the upload; whether it is valid.
     pub fn bucket(&mut self, b: &Bucket) -> bool {
         let (i, before) = (self.count, self.problems.len());

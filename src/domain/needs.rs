@@ -17,14 +17,18 @@ pub use super::default_needs::default_needs;
 pub struct NeedId(String);
 
 impl NeedId {
-    pub fn new(id: &str) -> Result<Self, String> {
-        let ok = !id.is_empty()
+    /// Whether `id` is a need id, without making one.
+    pub fn is_valid(id: &str) -> bool {
+        !id.is_empty()
             && id.len() <= 32
             && id.starts_with(|c: char| c.is_ascii_lowercase())
             && id
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if ok {
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    }
+
+    pub fn new(id: &str) -> Result<Self, String> {
+        if Self::is_valid(id) {
             Ok(NeedId(id.to_owned()))
         } else {
             Err(format!(

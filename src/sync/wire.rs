@@ -98,37 +98,42 @@ impl serde::de::Visitor<'_> for UtcTime {
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
-        let b = s.as_bytes();
-        let digits =
-            |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-        let fraction = b.get(19..b.len().saturating_sub(1)).unwrap_or_default();
-        let shape = b.len() >= 20
-            && digits(0..4)
-            && b[4] == b'-'
-            && digits(5..7)
-            && b[7] == b'-'
-            && digits(8..10)
-            && b[10] == b'T'
-            && digits(11..13)
-            && b[13] == b':'
-            && digits(14..16)
-            && b[16] == b':'
-            && digits(17..19)
-            && b.ends_with(b"Z")
-            && (fraction.is_empty()
-                || (fraction.len() >= 2
-                    && fraction[0] == b'.'
-                    && fraction[1..].iter().all(u8::is_ascii_digit)));
-        let parsed = shape
-            .then(|| DateTime::parse_from_rfc3339(s).ok())
-            .flatten();
-        parsed.map(|t| t.to_utc()).ok_or_else(|| {
+        read_utc_time(s).ok_or_else(|| {
             E::custom(format!(
                 "`{}` is not a UTC time written like 2026-11-23T10:00:00Z",
                 s.chars().take(40).collect::<String>()
             ))
         })
     }
+}
+
+/// `s` as a bucket's `hour` is read: `YYYY-MM-DDTHH:MM:SS[.fraction]Z` and nothing looser.
+pub fn read_utc_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let fraction = b.get(19..b.len().saturating_sub(1)).unwrap_or_default();
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b.ends_with(b"Z")
+        && (fraction.is_empty()
+            || (fraction.len() >= 2
+                && fraction[0] == b'.'
+                && fraction[1..].iter().all(u8::is_ascii_digit)));
+    let parsed = shape
+        .then(|| DateTime::parse_from_rfc3339(s).ok())
+        .flatten();
+    parsed.map(|t| t.to_utc())
 }
 
 /// The answer to an accepted upload.

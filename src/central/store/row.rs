@@ -4,7 +4,8 @@
 
 use rusqlite::params;
 
-use super::{Result, json_err};
+use super::{CentralStoreError, Result, json_err};
+use crate::domain::Counts;
 use crate::sync::wire::Bucket;
 
 /// Replaces a bucket unless a newer revision of the same database is held (see [`put_bucket`]).
@@ -34,37 +35,76 @@ pub const PUT_BUCKET: &str =
 
 /// A bucket as the values of its row: the counts in [`PUT_BUCKET`]'s order and its maps
 /// written as JSON, so that the writing can be done on one thread and the reading on another.
-#[derive(Clone, Debug)]
+/// The three maps share one string (one allocation a row, not three).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     hour: i64,
     revision: i64,
     counts: [i64; 10],
-    needs: String,
-    waits: String,
-    courses: String,
+    /// Needs, waits and courses, one after the other.
+    maps: String,
+    /// Where the needs end and the waits end in `maps`.
+    ends: [usize; 2],
 }
 
 impl Row {
+    /// A row from its values: `counts` in [`PUT_BUCKET`]'s order (door in and out, anonymous
+    /// and member check-ins, drop-ins joined, seen, no-show and closed, help requests,
+    /// attendance) and the maps as the JSON [`Row::of`] writes.
+    pub fn new(
+        (hour, revision): (i64, i64),
+        counts: [i64; 10],
+        [needs, waits, courses]: [&str; 3],
+    ) -> Row {
+        let mut maps = String::with_capacity(needs.len() + waits.len() + courses.len());
+        maps.push_str(needs);
+        maps.push_str(waits);
+        maps.push_str(courses);
+        Row {
+            hour,
+            revision,
+            counts,
+            maps,
+            ends: [needs.len(), needs.len() + waits.len()],
+        }
+    }
+
+    /// The counts of `c` in [`PUT_BUCKET`]'s order, as a row holds them.
+    pub fn counts_of(c: &Counts) -> [i64; 10] {
+        [
+            c.door_in,
+            c.door_out,
+            c.checkins_anonymous,
+            c.checkins_member,
+            c.dropins_joined,
+            c.dropins_seen,
+            c.dropins_no_show,
+            c.dropins_closed,
+            c.help_requests,
+            c.attendance,
+        ]
+    }
+
+    /// The needs, waits and courses as JSON.
+    fn maps(&self) -> [&str; 3] {
+        let [a, b] = self.ends;
+        [&self.maps[..a], &self.maps[a..b], &self.maps[b..]]
+    }
+
     pub fn of(b: &Bucket) -> Result<Row> {
         let c = &b.counts;
+        let mut maps = Vec::with_capacity(64);
+        serde_json::to_writer(&mut maps, &c.needs).map_err(json_err)?;
+        let a = maps.len();
+        serde_json::to_writer(&mut maps, &c.waits).map_err(json_err)?;
+        let b_end = maps.len();
+        serde_json::to_writer(&mut maps, &c.courses).map_err(json_err)?;
         Ok(Row {
             hour: b.hour.timestamp(),
             revision: b.revision,
-            counts: [
-                c.door_in,
-                c.door_out,
-                c.checkins_anonymous,
-                c.checkins_member,
-                c.dropins_joined,
-                c.dropins_seen,
-                c.dropins_no_show,
-                c.dropins_closed,
-                c.help_requests,
-                c.attendance,
-            ],
-            needs: serde_json::to_string(&c.needs).map_err(json_err)?,
-            waits: serde_json::to_string(&c.waits).map_err(json_err)?,
-            courses: serde_json::to_string(&c.courses).map_err(json_err)?,
+            counts: Row::counts_of(c),
+            maps: String::from_utf8(maps).map_err(|e| CentralStoreError::BadRow(e.to_string()))?,
+            ends: [a, b_end],
         })
     }
 }
@@ -100,9 +140,10 @@ pub fn put_row(
         help,
         attendance,
     ] = r.counts;
+    let [needs, waits, courses] = r.maps();
     let changed = stmt.execute(params![
         site, kiosk, r.hour, database, r.revision, door_in, door_out, anonymous, member, joined,
-        seen, no_show, r.needs, r.waits, now_ms, closed, help, attendance, r.courses,
+        seen, no_show, needs, waits, now_ms, closed, help, attendance, courses,
     ])?;
     Ok(changed == 1)
 }

@@ -1,7 +1,8 @@
-//! The reader of `super`: one pass over the body with serde, each bucket checked as it is read
-//! (`validate::Checker`), made a row and handed to the writer a few at a time, the upload's own
-//! fields checked as soon as they are all read, and at the end the same verdict, in the same
-//! order, as `ingest::read` would give.
+//! The reader of `super`: one pass over the body with serde, each bucket checked and made a row
+//! as it is read (`super::bucket`, or `validate::Checker` for one with anything to say about
+//! it) and handed to the writer a few at a time, the upload's own fields checked as soon as
+//! they are all read, and at the end the same verdict, in the same order, as `ingest::read`
+//! would give.
 
 use std::sync::mpsc::Sender;
 
@@ -9,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserializer;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::bucket::{WireBucket, after, whole_number};
 use super::{CHUNK, Msg};
 use crate::central::config::KioskEntry;
 use crate::central::ingest::{vet_buckets, vet_head};
@@ -33,16 +35,27 @@ pub(super) fn read(
         unwritable: false,
         head: Head::default(),
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let read = de
-        .deserialize_map(UploadVisitor(&mut reading))
-        .and_then(|()| de.end());
+    let walked = std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| reading.walk(text));
+    let read = walked.unwrap_or_else(|| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        de.deserialize_map(UploadVisitor(&mut reading))
+            .and_then(|()| de.end())
+            .map_err(|e| e.to_string())
+    });
     let verdict = match read {
         Err(_) => Msg::Unreadable,
         Ok(()) => reading.verdict(),
     };
     // The writer has gone only if it failed; it then answers without this.
     let _ = tx.send(verdict);
+}
+
+/// The string at the start of `s`, if it has no escapes, and what follows it.
+fn quoted(s: &str) -> Option<(String, &str)> {
+    let (value, rest) = after(s, b'"')?.split_once('"')?;
+    (!value.contains('\\')).then(|| (value.to_owned(), rest))
 }
 
 /// The upload's own fields, as far as they have been read.
@@ -74,8 +87,8 @@ struct Reading<'a> {
     kiosk: &'a KioskEntry,
     tx: &'a Sender<Msg>,
     checker: Checker,
-    /// Buckets read before the writer may have them; `None` once it has been started.
-    waiting: Option<Vec<Bucket>>,
+    /// Rows read before the writer may have them; `None` once it has been started.
+    waiting: Option<Vec<Row>>,
     /// Buckets read since the writer started, not yet sent.
     ready: Vec<Row>,
     /// A bucket could not be made a row.
@@ -95,19 +108,15 @@ impl Reading<'_> {
 
     fn start(&mut self, database: String) {
         let _ = self.tx.send(Msg::Start(database));
-        for b in self.waiting.take().unwrap_or_default() {
-            self.ready(&b);
+        for row in self.waiting.take().unwrap_or_default() {
+            self.ready(row);
         }
         self.send();
     }
 
-    /// `b` made a row (here, so the writer has only the writing to do), sent with a few more.
-    fn ready(&mut self, b: &Bucket) {
-        match Row::of(b) {
-            Ok(row) => self.ready.push(row),
-            // Cannot happen (counts are always written); if it did, nothing would be stored.
-            Err(_) => self.unwritable = true,
-        }
+    /// `row`, to be sent with a few more (made here, so the writer has only the writing to do).
+    fn ready(&mut self, row: Row) {
+        self.ready.push(row);
         if self.ready.len() >= CHUNK {
             self.send();
         }
@@ -120,16 +129,102 @@ impl Reading<'_> {
         }
     }
 
-    fn bucket(&mut self, b: Bucket) {
-        let valid = self.checker.bucket(&b)
-            && self.checker.problems.is_empty()
-            && self.checker.count <= MAX_BUCKETS;
+    /// Nothing of an upload with a wrong bucket, or too many, is stored: once one is read,
+    /// the rest is only checked (and counted).
+    fn storing(&self) -> bool {
+        self.checker.problems.is_empty() && self.checker.count <= MAX_BUCKETS
+    }
+
+    /// The next bucket, as read from the body.
+    fn wire(&mut self, b: &WireBucket<'_>) -> Result<(), String> {
+        match b.row(&mut self.checker) {
+            Some(row) => {
+                if self.storing() {
+                    self.take(row);
+                }
+            }
+            None => self.bucket(&b.bucket()?),
+        }
+        Ok(())
+    }
+
+    /// The next bucket, checked by the `Checker`.
+    fn bucket(&mut self, b: &Bucket) {
+        if !(self.checker.bucket(b) && self.storing()) {
+            return;
+        }
+        match Row::of(b) {
+            Ok(row) => self.take(row),
+            // Cannot happen (counts are always written); if it did, nothing would be stored.
+            Err(_) => self.unwritable = true,
+        }
+    }
+
+    /// `row`, to the writer or to wait for it.
+    fn take(&mut self, row: Row) {
         match &mut self.waiting {
-            // Nothing of an upload with a wrong bucket, or too many, is stored: the rest is
-            // only checked (and counted).
-            _ if !valid => {}
-            Some(waiting) => waiting.push(b),
-            None => self.ready(&b),
+            Some(waiting) => waiting.push(row),
+            None => self.ready(row),
+        }
+    }
+
+    /// Reads `text` by hand when its own fields are written as kiosks write them (compact,
+    /// `version`, `site`, `kiosk`, `database`, then `buckets`, then `software` if sent, no
+    /// escapes in them): the buckets are then found and read one after another
+    /// (`WireBucket::next`) without serde going over each first to find where it ends.
+    /// `None`, having read nothing, when the fields are written otherwise: serde reads it.
+    fn walk(&mut self, text: &str) -> Option<Result<(), String>> {
+        let rest = text.strip_prefix(r#"{"version":"#)?;
+        let (version, rest) = whole_number(rest)?;
+        let (site, rest) = quoted(rest.strip_prefix(r#","site":"#)?)?;
+        let (kiosk, rest) = quoted(rest.strip_prefix(r#","kiosk":"#)?)?;
+        let (database, rest) = quoted(rest.strip_prefix(r#","database":"#)?)?;
+        let mut rest = rest.strip_prefix(r#","buckets":["#)?;
+        self.head = Head {
+            version: Some(u32::try_from(version).ok()?),
+            site: Some(site),
+            kiosk: Some(kiosk),
+            database: Some(database),
+            software: None,
+            buckets: true,
+        };
+        self.buckets_begin();
+        // From here on the upload is read by hand to its end: what is not as expected is
+        // not an upload of this reader, whose other path then answers it (`Unreadable`).
+        let unreadable = || Some(Err("not written as kiosks write an upload".to_owned()));
+        if let Some(r) = after(rest, b']') {
+            rest = r;
+        } else {
+            loop {
+                let (b, r) = match WireBucket::next(rest) {
+                    Ok(read) => read,
+                    Err(e) => return Some(Err(e.to_string())),
+                };
+                if let Err(e) = self.wire(&b) {
+                    return Some(Err(e));
+                }
+                match after(r, b',') {
+                    Some(r) => rest = r,
+                    None => match after(r, b']') {
+                        Some(r) => {
+                            rest = r;
+                            break;
+                        }
+                        None => return unreadable(),
+                    },
+                }
+            }
+        }
+        if let Some(r) = rest.strip_prefix(r#","software":"#) {
+            let Some((software, r)) = quoted(r) else {
+                return unreadable();
+            };
+            self.head.software = Some(Some(software));
+            rest = r;
+        }
+        match after(rest, b'}') {
+            Some(end) if end.trim_ascii().is_empty() => Some(Ok(())),
+            _ => unreadable(),
         }
     }
 
@@ -261,8 +356,10 @@ impl<'de> Visitor<'de> for Buckets<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(b) = seq.next_element::<Bucket>()? {
-            self.0.bucket(b);
+        // Each bucket as it lies in the body (serde finds where it ends), then read.
+        while let Some(text) = seq.next_element::<&serde_json::value::RawValue>()? {
+            let b = WireBucket::read(text.get()).map_err(serde::de::Error::custom)?;
+            self.0.wire(&b).map_err(serde::de::Error::custom)?;
         }
         Ok(())
     }
@@ -318,6 +415,111 @@ mod tests {
                 Msg::Unreadable => "unreadable".into(),
             })
             .collect()
+    }
+
+    /// An upload of up to 30 buckets with varied counts, drawn with `rnd`; when `faults`,
+    /// some buckets have something wrong with them.
+    fn varied_upload(rnd: &mut impl FnMut(u64) -> i64, faults: bool, now: DateTime<Utc>) -> Upload {
+        use crate::domain::NeedId;
+        let mut up = upload(1 + rnd(30));
+        let first = up.buckets[0].hour;
+        for b in &mut up.buckets {
+            b.revision = rnd(4);
+            let c = &mut b.counts;
+            (c.door_in, c.door_out, c.checkins_anonymous) = (rnd(40), rnd(40), rnd(9));
+            (c.dropins_joined, c.dropins_seen, c.help_requests) = (rnd(6) + 3, rnd(3), rnd(2));
+            for need in ["housing", "money", "advisor-chat", "work"] {
+                if rnd(3) == 0 {
+                    c.needs.insert(NeedId::new(need).unwrap(), rnd(5) + 1);
+                }
+            }
+            for minutes in [0, 5, 12, 45, 120] {
+                if rnd(3) == 0 {
+                    c.waits.insert(minutes, rnd(3) + 1);
+                }
+            }
+            match if faults { rnd(60) } else { 99 } {
+                0 => c.door_out = -1,
+                1 => c.dropins_no_show = c.dropins_joined,
+                2 => c
+                    .needs
+                    .insert(NeedId::new("housing").unwrap(), 100_001)
+                    .map_or((), drop),
+                3 => c.waits.insert(10_081, 1).map_or((), drop),
+                4 => (c.attendance, c.courses) = (2, [("Sleep well".into(), 1)].into()),
+                5 => b.hour += Duration::minutes(30),
+                6 => b.revision = -1,
+                7 => b.hour = first,
+                8 => b.hour = now + Duration::hours(3),
+                9 => c.checkins_member = 100_001,
+                _ => {}
+            }
+        }
+        up
+    }
+
+    /// Uploads with buckets of every kind the checker has something to say about, and plain
+    /// ones, written compactly or not: what the reader hands over and answers is what reading
+    /// the usual way (`ingest::read`, then `Row::of`) gives.
+    #[test]
+    fn rows_and_answers_are_those_of_the_usual_reading() {
+        let now: DateTime<Utc> = "2026-11-23T15:20:00Z".parse().unwrap();
+        let max_future = Duration::minutes(10);
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as i64
+        };
+        let (mut plain, mut refused) = (0, 0);
+        for case in 0..600 {
+            // Every other upload has something wrong in some buckets.
+            let mut up = varied_upload(&mut rnd, case % 2 == 1, now);
+            if case % 3 == 0 {
+                up.software = Some(["1.4.2", "1.4.2 (test)", ""][case % 9 / 3].into());
+            }
+            let compact = serde_json::to_string(&up).unwrap();
+            let body = match case % 5 {
+                0 => serde_json::to_string_pretty(&up).unwrap(),
+                1 => compact.replacen("},{", "}, {", 1),
+                2 => compact.replacen(r#""door_in":"#, r#""door_in": "#, 1),
+                _ => compact,
+            };
+            let (tx, rx) = std::sync::mpsc::channel();
+            read(body.as_bytes(), &kiosk(), now, max_future, &tx);
+            drop(tx);
+            let (mut rows, mut verdict) = (Vec::new(), None);
+            for m in rx {
+                match m {
+                    Msg::Rows(r) => rows.extend(r),
+                    Msg::Start(_) => {}
+                    other => verdict = Some(other),
+                }
+            }
+            let usual = crate::central::ingest::read(&kiosk(), body.as_bytes(), now, max_future);
+            match (usual, verdict) {
+                (Ok(u), Some(Msg::Vetted(software))) => {
+                    let want = crate::central::ingest::software(&u).map(str::to_owned);
+                    assert_eq!(software, want, "case {case}");
+                    let want: Vec<Row> = u.buckets.iter().map(|b| Row::of(b).unwrap()).collect();
+                    assert_eq!(rows, want, "case {case}: {body}");
+                    plain += 1;
+                }
+                (Err(want), Some(Msg::Refused(got))) => {
+                    assert_eq!(got.status, want.status, "case {case}");
+                    assert_eq!(got.message, want.message, "case {case}");
+                    assert_eq!(got.extensions, want.extensions, "case {case}");
+                    refused += 1;
+                }
+                (usual, _) => panic!("case {case}: the usual reading gave {usual:?}: {body}"),
+            }
+        }
+        // Both kinds were tried, many times each.
+        assert!(
+            plain > 300 && refused > 150,
+            "{plain} taken, {refused} refused"
+        );
     }
 
     #[test]
