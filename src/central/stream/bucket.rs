@@ -81,15 +81,6 @@ impl Map<'_> {
 }
 
 impl<'a> WireBucket<'a> {
-    /// The bucket in `text` (one element of `buckets`, as serde found it), read by
-    /// [`scan`](Self::scan) when it is written as kiosks write one, by serde otherwise.
-    pub(super) fn read(text: &'a str) -> Result<WireBucket<'a>, serde_json::Error> {
-        match Self::scan(text) {
-            Some((b, "")) => Ok(b),
-            _ => serde_json::from_str(text),
-        }
-    }
-
     /// The bucket at the start of `text`, and what follows it: by [`scan`](Self::scan) when it
     /// is written as kiosks write one, by serde otherwise (any JSON value, to its end).
     pub(super) fn next(text: &'a str) -> Result<(WireBucket<'a>, &'a str), serde_json::Error> {

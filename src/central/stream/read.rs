@@ -356,9 +356,7 @@ impl<'de> Visitor<'de> for Buckets<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        // Each bucket as it lies in the body (serde finds where it ends), then read.
-        while let Some(text) = seq.next_element::<&serde_json::value::RawValue>()? {
-            let b = WireBucket::read(text.get()).map_err(serde::de::Error::custom)?;
+        while let Some(b) = seq.next_element::<WireBucket>()? {
             self.0.wire(&b).map_err(serde::de::Error::custom)?;
         }
         Ok(())
