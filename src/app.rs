@@ -50,7 +50,8 @@ pub fn run(mut config: Config, opts: RunOptions) -> Result<(), Failure> {
     if let Err(e) = crate::courses::use_demo_timetable(&mut config) {
         tracing::warn!("{e}");
     }
-    let hub = Hub::open(config).map_err(Failure::runtime)?;
+    // The database opens with the services (`Services::start`), after the first frame.
+    let hub = Hub::open_later(config);
     // The screen is built while this is the only thread (see `ui::window::open`).
     let screen = if opts.headless {
         None
@@ -131,6 +132,9 @@ struct Services {
 
 impl Services {
     fn start(hub: &Arc<Hub>, rt: &Handle, opts: &RunOptions) -> Result<Services, Failure> {
+        // Creating, checking and migrating the file is not on the first frame's path. The
+        // screen's worker waits for it if a visitor taps before it is done.
+        hub.open_store().map_err(Failure::runtime)?;
         rt.spawn(housekeeping_loop(hub.clone()));
         rt.spawn(crate::logging::status_loop(hub.clone()));
         {

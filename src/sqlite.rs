@@ -35,7 +35,7 @@ pub fn hour_totals(r: &Row<'_>, first: usize) -> rusqlite::Result<Counts> {
 }
 
 /// Why a database could not be opened, worded for the person who has to fix it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum OpenError {
     #[error(
         "the database {path} is damaged ({detail}). Stop the service, move the file aside (a new one is made at the next start) and keep the old one: `sqlite3 OLD .recover` can often save its rows"

@@ -31,6 +31,35 @@ fn a_file_that_is_not_a_database_is_named_with_what_to_do() {
     );
 }
 
+/// `hub-kiosk run` opens its database after the screen's first frame (`Store::open_later`):
+/// nothing touches the file until the first use, which then opens it, or names the damage — on
+/// that use and every one after, without a panic.
+#[test]
+fn a_store_opened_later_opens_at_its_first_use_and_names_the_damage_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new/k.sqlite3");
+    let store = Store::open_later(&path);
+    assert!(!path.exists(), "nothing is created before the first use");
+    store.record_check_in(&check_in(), None).unwrap();
+    assert!(path.exists());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+
+    let damaged = dir.path().join("damaged.sqlite3");
+    std::fs::write(&damaged, vec![0x5a; 8192]).unwrap();
+    let store = Store::open_later(&damaged);
+    for _ in 0..2 {
+        let e = store.record_check_in(&check_in(), None).unwrap_err();
+        assert!(matches!(e, StoreError::Corrupt { .. }), "{e:?}");
+        assert!(e.to_string().contains("move the file aside"), "{e}");
+    }
+    assert!(matches!(store.ready(), Err(StoreError::Corrupt { .. })));
+    assert_eq!(
+        std::fs::read(&damaged).unwrap(),
+        vec![0x5a; 8192],
+        "left as it was"
+    );
+}
+
 #[test]
 fn damaged_pages_fail_the_integrity_check_at_start() {
     let dir = tempfile::tempdir().unwrap();

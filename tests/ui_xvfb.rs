@@ -176,6 +176,45 @@ fn a_sigterm_while_starting_ends_the_kiosk() {
     }
 }
 
+/// The database opens after the first frame, not before: a damaged one still ends the kiosk
+/// with the message that says what to do, and exit status 1, instead of a screen with nothing
+/// behind it.
+#[test]
+fn a_damaged_database_ends_the_kiosk_with_what_to_do_after_the_screen_shows() {
+    let xvfb = Xvfb::start(1280, 800).expect("Xvfb runs (Debian package xvfb)");
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("kiosk.sqlite3"), vec![0x5a; 8192]).unwrap();
+    let mut kiosk = Killed(
+        Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
+            .args(["run", "--listen", "127.0.0.1:0"])
+            .env("DISPLAY", &xvfb.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("SLINT_BACKEND", "winit")
+            .env("HUB_KIOSK_DEMO_DIR", data.path())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(data.path().join("stderr.txt")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = kiosk.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 60 s after starting on a damaged database"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let said = std::fs::read_to_string(data.path().join("stderr.txt")).unwrap();
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("is damaged") && said.contains("move the file aside"),
+        "{said}"
+    );
+}
+
 #[test]
 fn with_no_display_it_says_so_and_suggests_headless() {
     let data = tempfile::tempdir().unwrap();

@@ -133,16 +133,25 @@ impl std::fmt::Debug for Hub {
 
 impl Hub {
     /// The hub on the configuration's own database file, with the system clock and a fresh
-    /// event stream: how `hub-kiosk run` starts, and how tests and screenshots get a real one.
+    /// event stream: how tests and screenshots get a real one.
     pub fn open(config: Config) -> Result<Arc<Hub>, StoreError> {
-        let store = Store::open(&config.database_path())?;
+        let hub = Hub::open_later(config);
+        hub.open_store()?;
+        Ok(hub)
+    }
+
+    /// As `open`, but the database file is opened (created, checked, brought up to date) by
+    /// `open_store` or by the first call that needs it: how `hub-kiosk run` starts, so that the
+    /// screen's first frame does not wait for it (`app::run`).
+    pub fn open_later(config: Config) -> Arc<Hub> {
+        let store = Store::open_later(&config.database_path());
         let clock = Arc::new(SystemClock::new(config.clock.assume_synchronised));
-        Ok(Hub::new(
-            Arc::new(config),
-            Arc::new(store),
-            clock,
-            EventBus::new(),
-        ))
+        Hub::new(Arc::new(config), Arc::new(store), clock, EventBus::new())
+    }
+
+    /// Opens the database now, if nothing has yet; why it cannot be opened, if it cannot.
+    pub fn open_store(&self) -> Result<(), StoreError> {
+        self.store.ready()
     }
 
     pub fn new(

@@ -120,7 +120,7 @@ impl Store {
 
     /// The newest `limit` rows that match, newest first.
     pub fn audit_rows(&self, f: &AuditFilter, limit: usize) -> Result<Vec<AuditRow>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM audit
              WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2)
@@ -144,7 +144,7 @@ impl Store {
 
     /// The people and the actions in the log, for the filter's choices.
     pub fn audit_choices(&self) -> Result<(Vec<String>, Vec<String>)> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let list = |sql: &str| -> Result<Vec<String>> {
             let mut stmt = conn.prepare_cached(sql)?;
             let out = stmt

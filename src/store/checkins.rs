@@ -123,7 +123,7 @@ impl Store {
     /// Whether a check-in with this id is saved.
     pub fn has_check_in(&self, id: i64) -> Result<bool> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row("SELECT 1 FROM checkin WHERE id = ?1", [id], |_| Ok(()))
             .optional()?
             .is_some())
@@ -132,7 +132,7 @@ impl Store {
     /// Number of saved check-ins.
     pub fn check_in_count(&self) -> Result<i64> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row("SELECT COUNT(*) FROM checkin", [], |r| r.get(0))?)
     }
 
@@ -143,7 +143,7 @@ impl Store {
         since: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<i64>> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row(
                 "SELECT MAX(at_ms) FROM checkin WHERE member_id = ?1 AND at_ms >= ?2",
                 params![member, ms(since)],

@@ -136,7 +136,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(DateTime<Utc>, Counts)>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let hours: Vec<i64> = conn
             .prepare("SELECT hour FROM footfall_hour WHERE hour >= ?1 AND hour < ?2 ORDER BY hour")?
             .query_map([from.timestamp(), to.timestamp()], |r| r.get(0))?

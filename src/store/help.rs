@@ -114,18 +114,18 @@ impl Store {
     }
 
     pub fn help_request(&self, id: i64) -> Result<Option<HelpRequest>> {
-        load(&self.conn(), id)
+        load(&*self.conn()?, id)
     }
 
     /// Requests nobody has acknowledged yet, oldest first.
     pub fn open_help(&self) -> Result<Vec<HelpRequest>> {
-        query(&self.conn(), "acknowledged_ms IS NULL ORDER BY id", [])
+        query(&*self.conn()?, "acknowledged_ms IS NULL ORDER BY id", [])
     }
 
     /// Requests raised since `since`, newest first: the record of who acknowledged what.
     pub fn help_since(&self, since: DateTime<Utc>) -> Result<Vec<HelpRequest>> {
         query(
-            &self.conn(),
+            &*self.conn()?,
             "raised_ms >= ?1 ORDER BY id DESC",
             [ms(since)],
         )

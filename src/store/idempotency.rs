@@ -103,7 +103,7 @@ impl Store {
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<KeyRecord>> {
-        find(&self.conn(), caller, key, ms(now - KEY_LIFETIME))
+        find(&*self.conn()?, caller, key, ms(now - KEY_LIFETIME))
     }
 
     /// Adds the answer given to the request `key` of `caller` made.
@@ -131,7 +131,7 @@ impl Store {
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let pending = PENDING.with(|p| p.borrow_mut().take());
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(p) = &pending {
             let since = ms(p.at - KEY_LIFETIME);

@@ -9,7 +9,7 @@ use super::{Result, Store};
 impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
@@ -38,7 +38,7 @@ impl Store {
 
     /// Everyone with a duty state: (name, on duty, since).
     pub fn duty(&self) -> Result<Vec<(String, bool, DateTime<Utc>)>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare("SELECT name, on_duty, since_ms FROM duty ORDER BY name")?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, from_ms(r.get(2)?))))?

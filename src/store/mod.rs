@@ -26,7 +26,7 @@ mod tickets;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -43,7 +43,9 @@ pub use retention::Purged;
 
 /// The kiosk's database.
 pub struct Store {
-    conn: Mutex<Connection>,
+    /// The one connection, made by the first use (`open_later`) or at once (`open`). An open
+    /// that failed stays failed: every call then gives its error.
+    conn: OnceLock<std::result::Result<Mutex<Connection>, OpenError>>,
     path: PathBuf,
     /// Tests only: the next keyed change fails after its commit (see `idempotency`).
     fault_after_commit: AtomicBool,
@@ -59,11 +61,26 @@ impl Store {
     /// Opens (creating if needed) the database at `path`, checks its integrity and brings its
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        Ok(Store {
-            conn: Mutex::new(crate::sqlite::open(path, schema::MIGRATIONS)?),
+        let store = Store::open_later(path);
+        store.ready()?;
+        Ok(store)
+    }
+
+    /// The database at `path`, opened as `open` does but only when first used or by `ready`:
+    /// a fresh file's creation, check and migrations take milliseconds that the screen's first
+    /// frame need not wait for (`Hub::open_later`). A call made while another thread opens it
+    /// waits for that open.
+    pub fn open_later(path: &Path) -> Store {
+        Store {
+            conn: OnceLock::new(),
             path: path.to_owned(),
             fault_after_commit: AtomicBool::new(false),
-        })
+        }
+    }
+
+    /// Opens the database now if nothing has yet; its error if it cannot be opened.
+    pub fn ready(&self) -> Result<()> {
+        self.conn().map(drop)
     }
 
     /// Opens an existing database for reading only (reports from another process).
@@ -93,7 +110,7 @@ impl Store {
             }));
         }
         Ok(Store {
-            conn: Mutex::new(conn),
+            conn: OnceLock::from(Ok(Mutex::new(conn))),
             path: path.to_owned(),
             fault_after_commit: AtomicBool::new(false),
         })
@@ -103,15 +120,21 @@ impl Store {
         &self.path
     }
 
-    /// The connection, for a read.
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves the connection usable: SQLite rolled back.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// The connection, for a read; opened first if it is not yet (`open_later`).
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        let opened = self
+            .conn
+            .get_or_init(|| crate::sqlite::open(&self.path, schema::MIGRATIONS).map(Mutex::new));
+        match opened {
+            // A panic while holding the lock leaves the connection usable: SQLite rolled back.
+            Ok(conn) => Ok(conn.lock().unwrap_or_else(|p| p.into_inner())),
+            Err(e) => Err(StoreError::from(e.clone())),
+        }
     }
 
     /// Runs `f` in an immediate (write-locking) transaction, committing when it returns Ok.
     fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -120,7 +143,7 @@ impl Store {
 
     /// `PRAGMA integrity_check`: "ok", or the problems found.
     pub fn integrity_check(&self) -> Result<String> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
         let rows: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
@@ -134,7 +157,7 @@ impl Store {
     /// (`max_page_count`) or a read-only file system (`query_only`).
     #[doc(hidden)]
     pub fn pragma_for_tests(&self, sql: &str) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare(sql)?;
         let mut rows = stmt.query([])?;
         while rows.next()?.is_some() {}

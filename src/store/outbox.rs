@@ -35,7 +35,7 @@ impl Store {
     /// later hour (attendance at a session this afternoon) waits until it begins: the central
     /// service refuses hours far ahead of its clock, and would keep refusing that one.
     pub fn outbox_batch(&self, limit: u32, now: DateTime<Utc>) -> Result<Vec<OutboxEntry>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let hours: Vec<i64> = conn
             .prepare("SELECT hour FROM sync_outbox WHERE hour <= ?2 ORDER BY hour LIMIT ?1")?
             .query_map(params![limit, hour_key(now)], |r| r.get(0))?
@@ -90,7 +90,7 @@ impl Store {
     }
 
     pub fn dead_letters(&self) -> Result<Vec<DeadLetter>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT hour, revision, status, reason, at_ms FROM sync_dead_letter ORDER BY id",
         )?;
@@ -111,7 +111,7 @@ impl Store {
     /// How many hours the central service refused.
     pub fn dead_letter_count(&self) -> Result<i64> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row("SELECT COUNT(*) FROM sync_dead_letter", [], |r| r.get(0))?)
     }
 
@@ -134,7 +134,7 @@ impl Store {
     /// Hours waiting to be sent.
     pub fn outbox_depth(&self) -> Result<i64> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row("SELECT COUNT(*) FROM sync_outbox", [], |r| r.get(0))?)
     }
 }

@@ -35,13 +35,13 @@ fn current(conn: &Connection) -> Result<Option<Pause>> {
 impl Store {
     /// The pause in force, if any (one whose end has passed counts until `end_pauses` runs).
     pub fn pause(&self) -> Result<Option<Pause>> {
-        current(&self.conn())
+        current(&*self.conn()?)
     }
 
     /// Pause `id`, whether or not it is still in force.
     pub fn pause_by_id(&self, id: i64) -> Result<Option<Pause>> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row(
                 &format!("SELECT {COLUMNS} FROM dropin_pause WHERE id = ?1"),
                 [id],

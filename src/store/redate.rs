@@ -149,7 +149,7 @@ impl Store {
 
     /// How many records still wait for a synchronised clock (any boot).
     pub fn unsynced_records(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
+        Ok(self.conn()?.query_row(
             "SELECT (SELECT COUNT(*) FROM checkin WHERE clock_synced = 0)
                   + (SELECT COUNT(*) FROM ticket WHERE clock_synced = 0)
                   + (SELECT COUNT(*) FROM door_pass WHERE clock_synced = 0)

@@ -201,7 +201,7 @@ impl Store {
 
     /// A kept session and its register, if anyone came to it.
     pub fn register(&self, id: &SessionId) -> Result<Option<(Kept, Register)>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let Some(k) = kept(&conn, id.as_str())? else {
             return Ok(None);
         };
@@ -211,7 +211,7 @@ impl Store {
     /// Every kept session of the site-local `day`, with its register.
     pub fn registers_on(&self, day: NaiveDate) -> Result<Vec<(Kept, Register)>> {
         let ids: Vec<String> = self
-            .conn()
+            .conn()?
             .prepare("SELECT id FROM session WHERE day = ?1 ORDER BY starts_ms, title")?
             .query_map([day_key(day)], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

@@ -69,7 +69,7 @@ impl Store {
 
     /// Member numbers still held (for the status page and tests).
     pub fn member_rows(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
+        Ok(self.conn()?.query_row(
             "SELECT (SELECT COUNT(*) FROM checkin WHERE member_id IS NOT NULL)
                   + (SELECT COUNT(*) FROM ticket WHERE member_id IS NOT NULL)
                   + (SELECT COUNT(*) FROM attendance WHERE member_id IS NOT NULL)",

@@ -69,12 +69,12 @@ fn act_in(conn: &Connection, id: i64, action: &Action, now: DateTime<Utc>) -> Re
 
 impl Store {
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
-        load(&self.conn(), id)
+        load(&*self.conn()?, id)
     }
 
     pub fn ticket_by_number(&self, day: NaiveDate, number: TicketNumber) -> Result<Option<Ticket>> {
         Ok(query(
-            &self.conn(),
+            &*self.conn()?,
             "day = ?1 AND prefix = ?2 AND number = ?3",
             params![day_key(day), number.prefix.to_string(), number.number],
         )?
@@ -83,13 +83,13 @@ impl Store {
 
     /// Every ticket of a day, in number order.
     pub fn tickets_of_day(&self, day: NaiveDate) -> Result<Vec<Ticket>> {
-        query(&self.conn(), "day = ?1 ORDER BY number", [day_key(day)])
+        query(&*self.conn()?, "day = ?1 ORDER BY number", [day_key(day)])
     }
 
     /// Waiting and called tickets of any day, oldest first.
     pub fn open_tickets(&self) -> Result<Vec<Ticket>> {
         query(
-            &self.conn(),
+            &*self.conn()?,
             "state IN ('waiting', 'called') ORDER BY created_ms, number",
             [],
         )
@@ -98,7 +98,7 @@ impl Store {
     /// The most recently called tickets (any state since), newest first.
     pub fn recent_calls(&self, day: NaiveDate, limit: u32) -> Result<Vec<Ticket>> {
         query(
-            &self.conn(),
+            &*self.conn()?,
             "day = ?1 AND called_ms IS NOT NULL ORDER BY called_ms DESC LIMIT ?2",
             params![day_key(day), limit],
         )
@@ -112,7 +112,7 @@ impl Store {
 
     /// The ticket a check-in got, if any.
     pub fn ticket_of_check_in(&self, check_in: i64) -> Result<Option<Ticket>> {
-        Ok(query(&self.conn(), "checkin_id = ?1", [check_in])?.pop())
+        Ok(query(&*self.conn()?, "checkin_id = ?1", [check_in])?.pop())
     }
 
     /// Calls whoever `policy` puts first among the waiting tickets within `remit`.
@@ -154,7 +154,7 @@ impl Store {
         samples: u32,
         since: DateTime<Utc>,
     ) -> Result<BTreeMap<NeedId, i64>> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT need, finished_ms - called_ms FROM ticket
              WHERE state = 'seen' AND finished_ms >= ?1 AND called_ms IS NOT NULL
