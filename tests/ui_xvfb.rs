@@ -11,6 +11,20 @@ use std::time::{Duration, Instant};
 
 use xvfb_support::{Grab, Xvfb};
 
+/// `hub-kiosk run` on the built-in demo with its data in `data`, its window on the X server
+/// `display`; stdout dropped.
+fn demo(display: &str, data: &std::path::Path) -> Command {
+    let mut kiosk = Command::new(env!("CARGO_BIN_EXE_hub-kiosk"));
+    kiosk
+        .args(["run", "--listen", "127.0.0.1:0"])
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("SLINT_BACKEND", "winit")
+        .env("HUB_KIOSK_DEMO_DIR", data)
+        .stdout(Stdio::null());
+    kiosk
+}
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -24,14 +38,20 @@ impl Killed {
     /// Sends SIGTERM, as systemd stops the kiosk, and waits at most 20 s for it to end.
     fn terminate(&mut self, when: &str) -> std::process::ExitStatus {
         unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.ended_within(Duration::from_secs(20), &format!("a SIGTERM {when}"))
+    }
+
+    /// Waits at most `limit` for the kiosk to end, and fails the test if it does not.
+    fn ended_within(&mut self, limit: Duration, after: &str) -> std::process::ExitStatus {
+        let deadline = Instant::now() + limit;
         loop {
             if let Some(s) = self.0.try_wait().unwrap() {
                 return s;
             }
             assert!(
                 Instant::now() < deadline,
-                "still running 20 s after a SIGTERM {when}"
+                "still running {} s after {after}",
+                limit.as_secs()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -49,17 +69,11 @@ fn the_desktop_build_shows_the_welcome_screen_under_xvfb() {
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
     let mut kiosk = Killed(
-        Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
-            .args(["run", "--listen", "127.0.0.1:0"])
+        demo(&display, data.path())
             .env("NOTIFY_SOCKET", &notify_path)
             // Pings every 150 ms: half of WatchdogSec.
             .env("WATCHDOG_USEC", "300000")
             .env_remove("WATCHDOG_PID")
-            .env("DISPLAY", &display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("SLINT_BACKEND", "winit")
-            .env("HUB_KIOSK_DEMO_DIR", data.path())
-            .stdout(Stdio::null())
             .stderr(std::fs::File::create(data.path().join("stderr.txt")).unwrap())
             .spawn()
             .unwrap(),
@@ -156,13 +170,7 @@ fn a_sigterm_while_starting_ends_the_kiosk() {
     for delay_ms in (0..=900).step_by(60) {
         let data = tempfile::tempdir().unwrap();
         let mut kiosk = Killed(
-            Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
-                .args(["run", "--listen", "127.0.0.1:0"])
-                .env("DISPLAY", &xvfb.display)
-                .env_remove("WAYLAND_DISPLAY")
-                .env("SLINT_BACKEND", "winit")
-                .env("HUB_KIOSK_DEMO_DIR", data.path())
-                .stdout(Stdio::null())
+            demo(&xvfb.display, data.path())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap(),
@@ -185,28 +193,12 @@ fn a_damaged_database_ends_the_kiosk_with_what_to_do_after_the_screen_shows() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join("kiosk.sqlite3"), vec![0x5a; 8192]).unwrap();
     let mut kiosk = Killed(
-        Command::new(env!("CARGO_BIN_EXE_hub-kiosk"))
-            .args(["run", "--listen", "127.0.0.1:0"])
-            .env("DISPLAY", &xvfb.display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("SLINT_BACKEND", "winit")
-            .env("HUB_KIOSK_DEMO_DIR", data.path())
-            .stdout(Stdio::null())
+        demo(&xvfb.display, data.path())
             .stderr(std::fs::File::create(data.path().join("stderr.txt")).unwrap())
             .spawn()
             .unwrap(),
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(s) = kiosk.0.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still running 60 s after starting on a damaged database"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let status = kiosk.ended_within(Duration::from_secs(60), "starting on a damaged database");
     let said = std::fs::read_to_string(data.path().join("stderr.txt")).unwrap();
     assert_eq!(status.code(), Some(1), "{said}");
     assert!(
