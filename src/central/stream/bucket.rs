@@ -109,9 +109,7 @@ impl<'a> WireBucket<'a> {
             return None;
         }
         let needs = canonical(c.needs.text(), MOST_NEEDS, NeedId::is_valid, str::cmp)?;
-        let waits = canonical(c.waits.text(), MOST_WAITS, is_wait, |a, b| {
-            (a.len(), a).cmp(&(b.len(), b))
-        })?;
+        let waits = canonical(c.waits.text(), MOST_WAITS, is_wait, by_minutes)?;
         let hour = whole_hour(self.hour)?;
         checker.take_hour(hour).then(|| {
             Row::new(
@@ -191,6 +189,12 @@ fn is_wait(s: &str) -> bool {
     is_whole(s) && s.len() <= 5 && s.parse::<i64>().is_ok_and(|n| n <= LONGEST_WAIT)
 }
 
+/// Two waits' minutes, as keys that pass [`is_wait`], in the order of their numbers (as they
+/// are stored), not of their text.
+fn by_minutes(a: &str, b: &str) -> Ordering {
+    (a.len(), a).cmp(&(b.len(), b))
+}
+
 /// Digits only, with no leading zero unless it is `0`.
 fn is_whole(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|d| d.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
@@ -261,11 +265,7 @@ mod tests {
     #[test]
     fn maps_are_written_as_serde_writes_them_or_left_to_the_checker() {
         let needs = |t| canonical(t, MOST_NEEDS, NeedId::is_valid, str::cmp);
-        let waits = |t| {
-            canonical(t, MOST_WAITS, is_wait, |a, b| {
-                (a.len(), a).cmp(&(b.len(), b))
-            })
-        };
+        let waits = |t| canonical(t, MOST_WAITS, is_wait, by_minutes);
         assert_eq!(
             needs(r#"{"housing":2,"money":1}"#).unwrap(),
             r#"{"housing":2,"money":1}"#
